@@ -1,0 +1,247 @@
+//! Error types.
+//!
+//! Facts that anyone can compute from public data (a policy the key does not satisfy, a revoked
+//! user, a period the key does not cover, a malformed encoding) get their own variant, so callers
+//! can act on them. Everything that fails *after* a key has been derived — a wrong key, a tampered
+//! header, a tampered payload — is the single opaque [`Error::Decryption`]: telling those apart
+//! would hand an attacker an oracle.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::policy::Attribute;
+
+/// Everything that can go wrong in this crate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A byte string is not a valid encoding of the expected object.
+    Decode(DecodeError),
+    /// A policy text does not parse, or exceeds a limit.
+    Policy(PolicyError),
+    /// A parameter is outside its documented range (see [`Parameter`]).
+    InvalidParameter(Parameter),
+    /// The key's attributes do not satisfy the header's policy.
+    PolicyNotSatisfied,
+    /// The user is revoked at this period: no entry of the key update lies on its path.
+    Revoked,
+    /// The key's period is earlier than the header's period: a key for period `T'` only opens
+    /// headers of periods `T <= T'`.
+    PeriodNotCovered,
+    /// A header update was asked to move a header to an earlier period (headers only move forward).
+    PeriodInPast,
+    /// A period is not below `2^D_t`.
+    PeriodOutOfRange,
+    /// Two objects were made under different public parameters (different time-tree depth).
+    ParamsMismatch,
+    /// A key update, secret key or decryption key belongs to another issuer or another user.
+    IssuerMismatch,
+    /// A secret key and a key update (or two keys) are for different periods.
+    PeriodMismatch,
+    /// The issuer's user tree has no free leaf left.
+    TreeFull,
+    /// No user with this id was enrolled by this issuer.
+    UnknownUser,
+    /// The attribute set is not a subset of the issuer's (or key's) set; the extra attributes are
+    /// listed, sorted.
+    NotASubset(Vec<Attribute>),
+    /// An attribute set is empty where at least one attribute is needed, or too large.
+    InvalidAttributeSet,
+    /// A key update is older than one already seen from the same issuer (stale issuer state).
+    StaleKeyUpdate,
+    /// Fewer proxy re-encryption fragments than the threshold were supplied.
+    NotEnoughFragments,
+    /// Two fragments with the same index were supplied.
+    DuplicateFragment,
+    /// A fragment belongs to another capsule or another delegation.
+    FragmentMismatch,
+    /// A fragment's proof of correct re-encryption does not verify.
+    InvalidProof,
+    /// An envelope has no recipient this key or capsule can open.
+    NoMatchingRecipient,
+    /// Opaque: the key is wrong, or the header, the wrapped key or the payload was modified, or
+    /// the stream was truncated or reordered. No plaintext is released.
+    Decryption,
+    /// An I/O error while streaming (only with the `std` feature).
+    #[cfg(feature = "std")]
+    Io(std::io::ErrorKind),
+}
+
+/// A parameter whose value was out of range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Parameter {
+    /// The time-tree depth `D_t` (1..=32).
+    TimeDepth,
+    /// A user-tree depth (1..=32).
+    TreeDepth,
+    /// A threshold `t` or share count `n` of proxy re-encryption (1 <= t <= n <= 255).
+    Threshold,
+    /// An envelope must have between 1 and [`MAX_RECIPIENTS`](crate::envelope::MAX_RECIPIENTS)
+    /// recipients.
+    Recipients,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Decode(e) => write!(f, "decoding failed: {e}"),
+            Error::Policy(e) => write!(f, "invalid policy: {e}"),
+            Error::InvalidParameter(p) => write!(f, "parameter out of range: {p:?}"),
+            Error::PolicyNotSatisfied => f.write_str("the key's attributes do not satisfy the policy"),
+            Error::Revoked => f.write_str("the user is revoked at this period"),
+            Error::PeriodNotCovered => {
+                f.write_str("the key's period is earlier than the header's period")
+            }
+            Error::PeriodInPast => f.write_str("headers can only be updated to a later period"),
+            Error::PeriodOutOfRange => f.write_str("period outside the time tree"),
+            Error::ParamsMismatch => f.write_str("objects made under different public parameters"),
+            Error::IssuerMismatch => f.write_str("objects belong to different issuers or users"),
+            Error::PeriodMismatch => f.write_str("objects are for different periods"),
+            Error::TreeFull => f.write_str("the issuer's user tree is full"),
+            Error::UnknownUser => f.write_str("no such user was enrolled by this issuer"),
+            Error::NotASubset(extra) => {
+                f.write_str("attributes not held by the issuer:")?;
+                for a in extra {
+                    write!(f, " {a}")?;
+                }
+                Ok(())
+            }
+            Error::InvalidAttributeSet => f.write_str("invalid attribute set"),
+            Error::StaleKeyUpdate => {
+                f.write_str("key update is older than one already seen from this issuer")
+            }
+            Error::NotEnoughFragments => f.write_str("fewer fragments than the threshold"),
+            Error::DuplicateFragment => f.write_str("duplicate fragment index"),
+            Error::FragmentMismatch => f.write_str("fragment belongs to another capsule or delegation"),
+            Error::InvalidProof => f.write_str("fragment proof does not verify"),
+            Error::NoMatchingRecipient => f.write_str("no recipient of the envelope matches"),
+            Error::Decryption => f.write_str("decryption failed"),
+            #[cfg(feature = "std")]
+            Error::Io(kind) => write!(f, "i/o error: {kind}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(e)
+    }
+}
+
+impl From<PolicyError> for Error {
+    fn from(e: PolicyError) -> Self {
+        Error::Policy(e)
+    }
+}
+
+/// A strict decoder rejected its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    /// What was wrong.
+    pub kind: DecodeErrorKind,
+    /// Byte offset in the input at which the problem was detected.
+    pub offset: usize,
+}
+
+impl DecodeError {
+    pub(crate) const fn new(kind: DecodeErrorKind, offset: usize) -> Self {
+        DecodeError { kind, offset }
+    }
+}
+
+/// The kinds of [`DecodeError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeErrorKind {
+    /// The 4-byte magic is not this crate's.
+    BadMagic,
+    /// The format version is not supported.
+    UnsupportedVersion,
+    /// The object-type byte names another object.
+    WrongObjectType,
+    /// The input ends before the object does.
+    Truncated,
+    /// Bytes remain after the object.
+    TrailingBytes,
+    /// A group element is not a canonical compressed encoding of a point in the prime-order
+    /// subgroup.
+    InvalidPoint,
+    /// A group element is the identity where it cannot be.
+    IdentityPoint,
+    /// A scalar is not canonical (not below the group order), or zero where it cannot be.
+    InvalidScalar,
+    /// A count or length exceeds its limit.
+    LimitExceeded,
+    /// A field holds a value outside its range or inconsistent with the rest of the object.
+    InvalidValue,
+    /// An embedded policy text is invalid.
+    InvalidPolicy,
+    /// An attribute list is not strictly sorted or holds an invalid attribute.
+    InvalidAttribute,
+    /// The public parameters' twin elements do not match (`e(X, ĝ) != e(g, X̂)`).
+    InconsistentParams,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} at byte {}", self.kind, self.offset)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for DecodeError {}
+
+/// A policy text is invalid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyError {
+    /// What was wrong.
+    pub kind: PolicyErrorKind,
+    /// Byte offset in the policy text at which the problem was detected.
+    pub offset: usize,
+}
+
+/// The kinds of [`PolicyError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PolicyErrorKind {
+    /// The input (or a gate) is empty where an expression was expected.
+    UnexpectedEnd,
+    /// A character that cannot start or continue a token.
+    UnexpectedChar,
+    /// A token in the wrong place (for example `and` where an attribute was expected).
+    UnexpectedToken,
+    /// A quoted attribute has no closing quote.
+    UnterminatedString,
+    /// A backslash escape other than `\"` or `\\`.
+    BadEscape,
+    /// An empty attribute (`""`).
+    EmptyAttribute,
+    /// An attribute longer than [`MAX_ATTRIBUTE_LEN`](crate::policy::MAX_ATTRIBUTE_LEN) bytes.
+    AttributeTooLong,
+    /// More than [`MAX_LEAVES`](crate::policy::MAX_LEAVES) leaves.
+    TooManyLeaves,
+    /// Nesting deeper than [`MAX_DEPTH`](crate::policy::MAX_DEPTH).
+    TooDeep,
+    /// A `k of (…)` gate with `k = 0` or `k` greater than its number of children.
+    InvalidThreshold,
+    /// Input remains after a complete policy.
+    TrailingInput,
+    /// `and` and `or` mixed at one level without parentheses.
+    MixedOperators,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} at byte {}", self.kind, self.offset)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for PolicyError {}
+
+/// Shorthand for results of this crate.
+pub type Result<T> = core::result::Result<T, Error>;

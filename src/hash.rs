@@ -1,0 +1,187 @@
+//! Hashing into scalars and key derivation (scheme.md §1, §4).
+//!
+//! `expand_message_xmd` is written here rather than pulled in: the RustCrypto implementation
+//! lives inside `elliptic-curve`'s `hash2curve` module and would drag the whole curve-trait stack
+//! into a crate that only needs these thirty lines. It is pinned by the RFC 9380 test vectors and
+//! by `shared/design/vectors.json` in the tests.
+
+use blstrs::{Compress, Gt, Scalar};
+use ff::Field;
+use group::Group;
+use hkdf::Hkdf;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::domain;
+use crate::error::{Error, Result};
+
+/// Size of the compressed encoding of a GT element (`blstrs::Compress`).
+pub(crate) const GT_BYTES: usize = 288;
+
+/// RFC 9380 §5.3.1 `expand_message_xmd` with SHA-256, for a message given in parts, producing
+/// `N` bytes. `N` must be at most 255 × 32 and `dst` at most 255 bytes; both are compile-time
+/// constants of this crate, checked in debug builds.
+pub(crate) fn expand_message_xmd<const N: usize>(parts: &[&[u8]], dst: &[u8]) -> [u8; N] {
+    debug_assert!(N <= 255 * 32 && !dst.is_empty() && dst.len() <= 255);
+    let ell = N.div_ceil(32);
+    let dst_len = [dst.len() as u8];
+    let mut h = Sha256::new();
+    h.update([0u8; 64]);
+    for p in parts {
+        h.update(p);
+    }
+    h.update((N as u16).to_be_bytes());
+    h.update([0u8]);
+    h.update(dst);
+    h.update(dst_len);
+    let b0 = h.finalize();
+
+    let mut out = [0u8; N];
+    let mut prev = [0u8; 32];
+    for i in 1..=ell {
+        let mut h = Sha256::new();
+        let mut x = [0u8; 32];
+        for (j, byte) in x.iter_mut().enumerate() {
+            // b_1 hashes b_0 itself; b_i hashes b_0 XOR b_(i-1).
+            *byte = b0.get(j).copied().unwrap_or(0) ^ if i == 1 { 0 } else { prev[j] };
+        }
+        h.update(x);
+        h.update([i as u8]);
+        h.update(dst);
+        h.update(dst_len);
+        prev.copy_from_slice(&h.finalize());
+        let start = (i - 1) * 32;
+        let end = core::cmp::min(start + 32, N);
+        if let (Some(dst_chunk), Some(src)) = (out.get_mut(start..end), prev.get(..end - start)) {
+            dst_chunk.copy_from_slice(src);
+        }
+    }
+    out
+}
+
+/// Reads 64 bytes as a big-endian integer and reduces it modulo r.
+///
+/// `blstrs` has no wide reduction, so the integer is split into limbs below 2^248 (each then a
+/// canonical scalar) and recombined with scalar arithmetic: `hi·2^496 + mid·2^248 + lo`.
+pub(crate) fn scalar_from_wide_be(bytes: &[u8; 64]) -> Scalar {
+    let limb = |range: core::ops::Range<usize>| -> Scalar {
+        let mut buf = [0u8; 32];
+        let src = bytes.get(range).unwrap_or(&[]);
+        let start = 32 - src.len();
+        if let Some(d) = buf.get_mut(start..) {
+            d.copy_from_slice(src);
+        }
+        // Every limb is below 2^248 < r, so the conversion cannot fail.
+        Option::<Scalar>::from(Scalar::from_bytes_be(&buf)).unwrap_or(Scalar::ZERO)
+    };
+    let mut two_248 = [0u8; 32];
+    two_248[0] = 1;
+    let shift = Option::<Scalar>::from(Scalar::from_bytes_be(&two_248)).unwrap_or(Scalar::ZERO);
+    let hi = limb(0..2);
+    let mid = limb(2..33);
+    let lo = limb(33..64);
+    (hi * shift + mid) * shift + lo
+}
+
+/// `expand_message_xmd` to 64 bytes, reduced mod r.
+pub(crate) fn hash_to_scalar(parts: &[&[u8]], dst: &[u8]) -> Scalar {
+    scalar_from_wide_be(&expand_message_xmd::<64>(parts, dst))
+}
+
+/// `H(τ)`: an attribute string to a scalar (scheme.md §1).
+pub(crate) fn attribute_hash(attribute: &str) -> Scalar {
+    hash_to_scalar(&[attribute.as_bytes()], domain::DST_ATTRIBUTE)
+}
+
+/// The node secret γ_θ of an issuer's user tree (scheme.md §4).
+pub(crate) fn node_secret(seed: &[u8; 32], depth: u8, index: u64) -> Scalar {
+    let hk = Hkdf::<Sha256>::new(Some(&[]), seed);
+    let mut okm = Zeroizing::new([0u8; 64]);
+    let info_tail = [&[depth][..], &index.to_be_bytes()[..]];
+    // 64 bytes is far below HKDF's 255 × 32 limit: expansion cannot fail.
+    let ok = hk
+        .expand_multi_info(&[domain::LABEL_NODE, info_tail[0], info_tail[1]], &mut okm[..])
+        .is_ok();
+    debug_assert!(ok);
+    scalar_from_wide_be(&okm)
+}
+
+/// The 288-byte compressed encoding of a GT element. The identity has no compressed form
+/// (`blstrs` panics on it) and only ever arises from malformed input, so it is an error.
+pub(crate) fn gt_to_bytes(z: &Gt) -> Result<Zeroizing<[u8; GT_BYTES]>> {
+    if bool::from(z.is_identity()) {
+        return Err(Error::Decryption);
+    }
+    let mut out = Zeroizing::new([0u8; GT_BYTES]);
+    let mut w: &mut [u8] = &mut out[..];
+    z.write_compressed(&mut w).map_err(|_| Error::Decryption)?;
+    Ok(out)
+}
+
+/// `KDF(Z, info)` (scheme.md §1): HKDF-SHA256 over the compressed encoding of `Z`, empty salt,
+/// `info = suite id ‖ label ‖ context`, 32 output bytes. Fails closed on the identity.
+pub(crate) fn kdf(z: &Gt, label: &[u8], context: &[&[u8]]) -> Result<Zeroizing<[u8; 32]>> {
+    let ikm = gt_to_bytes(z)?;
+    let hk = Hkdf::<Sha256>::new(Some(&[]), &ikm[..]);
+    let mut info: alloc::vec::Vec<&[u8]> = alloc::vec![domain::SUITE_ID, label];
+    info.extend_from_slice(context);
+    let mut okm = Zeroizing::new([0u8; 32]);
+    hk.expand_multi_info(&info, &mut okm[..]).map_err(|_| Error::Decryption)?;
+    Ok(okm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unhex(s: &str) -> alloc::vec::Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// RFC 9380 Appendix K.1 (expand_message_xmd, SHA-256, 32-byte outputs and 128-byte output).
+    #[test]
+    fn rfc9380_expand_message_xmd_vectors() {
+        let dst = b"QUUX-V01-CS02-with-expander-SHA256-128";
+        let out: [u8; 32] = expand_message_xmd(&[b""], dst);
+        assert_eq!(
+            out.to_vec(),
+            unhex("68a985b87eb6b46952128911f2a4412bbc302a9d759667f87f7a21d803f07235")
+        );
+        let out: [u8; 32] = expand_message_xmd(&[b"ab", b"c"], dst);
+        assert_eq!(
+            out.to_vec(),
+            unhex("d8ccab23b5985ccea865c6c97b6e5b8350e794e603b4b97902f53a8a0d605615")
+        );
+        let out: [u8; 128] = expand_message_xmd(&[b""], dst);
+        assert_eq!(
+            out.to_vec(),
+            unhex(concat!(
+                "af84c27ccfd45d41914fdff5df25293e221afc53d8ad2ac06d5e3e29485dadbee0d121587713a3e0dd4d5e69e93eb7cd4f5df4cd103e188cf60cb02edc3edf18eda8576c412b18ffb658e3dd6ec849469b979d444cf7b26911a08e63cf31f9dcc541708d3491184472c2c29bb749d4286b004ceb5ee6b9a7fa5b646c993f0ced"
+            ))
+        );
+    }
+
+    #[test]
+    fn wide_reduction_matches_small_values() {
+        let mut bytes = [0u8; 64];
+        bytes[63] = 7;
+        assert_eq!(scalar_from_wide_be(&bytes), Scalar::from(7u64));
+        // 2^256 mod r computed two ways.
+        let mut bytes = [0u8; 64];
+        bytes[31] = 1;
+        let two = Scalar::from(2u64);
+        let mut expect = Scalar::ONE;
+        for _ in 0..256 {
+            expect *= two;
+        }
+        assert_eq!(scalar_from_wide_be(&bytes), expect);
+    }
+
+    #[test]
+    fn kdf_rejects_identity() {
+        assert_eq!(kdf(&Gt::identity(), b"x", &[]).err(), Some(Error::Decryption));
+    }
+}

@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
+#![warn(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod domain;
+mod encoding;
+pub mod error;
+mod hash;
+pub mod policy;
+mod secret;
+
+pub use error::{DecodeError, DecodeErrorKind, Error, Parameter, PolicyError, PolicyErrorKind, Result};

@@ -1,0 +1,5 @@
+//! Access policies and their secret sharing (scheme.md §9).
+
+mod attribute;
+
+pub use attribute::{Attribute, MAX_ATTRIBUTE_LEN};
