@@ -232,6 +232,8 @@ pub enum PolicyErrorKind {
     TrailingInput,
     /// `and` and `or` mixed at one level without parentheses.
     MixedOperators,
+    /// The policy text is longer than [`MAX_POLICY_TEXT_LEN`](crate::policy::MAX_POLICY_TEXT_LEN).
+    TooLong,
 }
 
 impl fmt::Display for PolicyError {

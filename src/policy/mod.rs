@@ -2,4 +2,4 @@
 
 mod attribute;
 
-pub use attribute::{Attribute, MAX_ATTRIBUTE_LEN};
+pub use attribute::{Attribute, AttributeSet, MAX_ATTRIBUTES, MAX_ATTRIBUTE_LEN};
