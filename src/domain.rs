@@ -24,11 +24,12 @@ pub(crate) const LABEL_PRE: &[u8] = b"RSHABE-V1-PRE";
 /// Hash of the envelope's invariant core, used as associated data (scheme.md §11).
 pub(crate) const LABEL_ENVELOPE_AD: &[u8] = b"RSHABE-V1-ENVELOPE-AD";
 
-/// Issuer identifiers derived for delegators and authorities.
-pub(crate) const LABEL_ISSUER_ID: &[u8] = b"RSHABE-V1-ISSUER-ID";
-
 /// The 4-byte magic at the start of every encoding (scheme.md §12).
 pub(crate) const MAGIC: [u8; 4] = *b"RSHB";
 
 /// The wire-format version byte (scheme.md §12).
 pub(crate) const WIRE_VERSION: u8 = 1;
+
+/// `expand_message_xmd` DST of the coefficients of the batched twin check done when public
+/// parameters are decoded (scheme.md §2; see `scheme::params` for why they are hashed, not drawn).
+pub(crate) const DST_PARAMS_CHECK: &[u8] = b"RSHABE-V1-PARAMS-CHECK";

@@ -15,9 +15,17 @@ extern crate std;
 
 mod domain;
 mod encoding;
+pub mod envelope;
 pub mod error;
 mod hash;
 pub mod policy;
+pub mod scheme;
 mod secret;
 
 pub use error::{DecodeError, DecodeErrorKind, Error, Parameter, PolicyError, PolicyErrorKind, Result};
+pub use envelope::{Envelope, EnvelopeHeader, Recipient};
+pub use policy::{Attribute, AttributeSet, Policy};
+pub use scheme::{
+    Authority, DecryptionKey, Delegator, Header, IssuerId, KeyUpdate, PublicParams, SecretKey, SetupParams,
+    SharedKey, UserId,
+};

@@ -8,17 +8,31 @@
 //! survive on the stack; and the prepared Miller-loop lines kept with a decryption key
 //! (`G2Prepared`) cannot be wiped because `blstrs` does not expose them.
 
-use blstrs::{G2Projective, Gt};
+use blstrs::{G2Affine, G2Projective, Gt};
+use group::prime::PrimeCurveAffine;
 use group::Group;
 use zeroize::DefaultIsZeroes;
 
-/// A secret element of G2 (key components, master secret, node secrets).
+/// A secret element of G2 (key components, master secret, node secrets), stored affine.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SecretG2(pub(crate) G2Projective);
+pub(crate) struct SecretG2(pub(crate) G2Affine);
+
+impl SecretG2 {
+    /// The point in projective form, for arithmetic.
+    pub(crate) fn proj(&self) -> G2Projective {
+        G2Projective::from(self.0)
+    }
+}
+
+impl From<G2Projective> for SecretG2 {
+    fn from(p: G2Projective) -> Self {
+        SecretG2(G2Affine::from(p))
+    }
+}
 
 impl Default for SecretG2 {
     fn default() -> Self {
-        SecretG2(G2Projective::identity())
+        SecretG2(G2Affine::identity())
     }
 }
 
@@ -45,5 +59,43 @@ impl DefaultIsZeroes for SecretGt {}
 impl core::fmt::Debug for SecretGt {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("SecretGt([redacted])")
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct ScalarCell(blstrs::Scalar);
+
+impl DefaultIsZeroes for ScalarCell {}
+
+/// A secret scalar (randomness `r`, `s`, `t`, `δ`, node secrets), wiped when dropped.
+/// `blstrs::Scalar` implements no `Zeroize`, so the value lives in a `DefaultIsZeroes` cell.
+pub(crate) struct SecretScalar(ScalarCell);
+
+impl SecretScalar {
+    pub(crate) fn new(s: blstrs::Scalar) -> Self {
+        SecretScalar(ScalarCell(s))
+    }
+
+    pub(crate) fn random<R: rand_core::RngCore + rand_core::CryptoRng>(rng: &mut R) -> Self {
+        Self::new(<blstrs::Scalar as ff::Field>::random(&mut *rng))
+    }
+}
+
+impl core::ops::Deref for SecretScalar {
+    type Target = blstrs::Scalar;
+    fn deref(&self) -> &blstrs::Scalar {
+        &self.0 .0
+    }
+}
+
+impl Drop for SecretScalar {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl core::fmt::Debug for SecretScalar {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SecretScalar([redacted])")
     }
 }

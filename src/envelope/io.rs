@@ -1,0 +1,124 @@
+//! Streaming envelopes through `std::io` (feature `std`): any payload size in constant memory.
+
+use alloc::vec::Vec;
+use std::io::{Read, Write};
+
+use rand_core::{CryptoRng, RngCore};
+
+use super::{payload, Envelope, EnvelopeHeader, Recipient, MAX_RECIPIENTS, MAX_RECIPIENT_LEN, WRAPPED_LEN};
+use crate::encoding::{Reader, PREFIX_LEN};
+use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
+use crate::scheme::{DecryptionKey, PublicParams};
+
+fn io_err(e: std::io::Error) -> Error {
+    Error::Io(e.kind())
+}
+
+/// Reads exactly `n` more bytes into `buf`; a short input is a truncated encoding.
+fn read_more<R: Read>(reader: &mut R, buf: &mut Vec<u8>, n: usize) -> Result<()> {
+    let start = buf.len();
+    buf.resize(start + n, 0);
+    let dst = buf.get_mut(start..).unwrap_or(&mut []);
+    reader.read_exact(dst).map_err(|e| match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => Error::Decode(DecodeError::new(DecodeErrorKind::Truncated, start)),
+        _ => io_err(e),
+    })
+}
+
+/// Reads the header part of an envelope from a stream, leaving the reader at the payload.
+/// Lengths are checked against their limits before anything is read into memory.
+fn read_header<R: Read>(reader: &mut R) -> Result<EnvelopeHeader> {
+    let mut buf = Vec::new();
+    read_more(reader, &mut buf, PREFIX_LEN + 16 + payload::NONCE_PREFIX_SIZE + 4)?;
+    let count_at = buf.len() - 4;
+    let n = buf
+        .get(count_at..)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, u32::from_be_bytes) as usize;
+    if n > MAX_RECIPIENTS {
+        return Err(DecodeError::new(DecodeErrorKind::LimitExceeded, count_at).into());
+    }
+    for _ in 0..n {
+        read_more(reader, &mut buf, 5)?;
+        let len_at = buf.len() - 4;
+        let len = buf
+            .get(len_at..)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, u32::from_be_bytes) as usize;
+        if len > MAX_RECIPIENT_LEN {
+            return Err(DecodeError::new(DecodeErrorKind::LimitExceeded, len_at).into());
+        }
+        read_more(reader, &mut buf, len + WRAPPED_LEN)?;
+    }
+    let mut r = Reader::new(&buf);
+    let header = EnvelopeHeader::read(&mut r)?;
+    r.finish()?;
+    Ok(header)
+}
+
+impl Envelope {
+    /// Seals everything `reader` yields into `writer` — header part, then payload chunk by
+    /// chunk — in constant memory. Returns the number of plaintext bytes.
+    ///
+    /// ```
+    /// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+    /// let policy = Policy::parse("doctor")?;
+    /// let mut sealed = Vec::new();
+    /// let n = Envelope::seal_stream(
+    ///     &mut rng, authority.public_params(), &[Recipient::Policy { policy: &policy, period: 0 }],
+    ///     b"", &b"a large scan"[..], &mut sealed,
+    /// )?;
+    /// assert_eq!(n, 12);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Envelope::seal`], and [`Error::Io`] for I/O failures.
+    pub fn seal_stream<G: RngCore + CryptoRng, R: Read, W: Write>(
+        rng: &mut G,
+        pp: &PublicParams,
+        recipients: &[Recipient<'_>],
+        aad: &[u8],
+        reader: R,
+        mut writer: W,
+    ) -> Result<u64> {
+        let (header, ck, ad) = EnvelopeHeader::seal(rng, pp, recipients, aad)?;
+        writer.write_all(&header.to_bytes()).map_err(io_err)?;
+        payload::seal_stream(&ck, &header.nonce_prefix, &ad, reader, writer)
+    }
+
+    /// Opens a streamed envelope with a decryption key, writing the plaintext to `writer` one
+    /// authenticated chunk at a time; returns the number of plaintext bytes.
+    ///
+    /// The STREAM contract: on an error (tampering or truncation detected at some chunk), the
+    /// chunks before it have already been written. Treat the output as untrusted until this
+    /// returns `Ok` — write to a temporary file and rename it on success.
+    ///
+    /// # Errors
+    /// As [`Envelope::open`], and [`Error::Io`] for I/O failures.
+    pub fn open_stream<R: Read, W: Write>(dk: &DecryptionKey, aad: &[u8], mut reader: R, writer: W) -> Result<u64> {
+        let header = read_header(&mut reader)?;
+        let ck = header.content_key(dk, aad)?;
+        payload::open_stream(&ck, &header.nonce_prefix, &header.ad(aad), reader, writer)
+    }
+
+    /// The cloud's update of a stored envelope, streamed: reads the header part, moves its
+    /// policy recipients to `period`, writes the new header part, and copies the payload bytes
+    /// unchanged. Returns the number of payload bytes copied.
+    ///
+    /// # Errors
+    /// As [`Header::update`](crate::Header::update), decoding errors, [`Error::Io`].
+    pub fn update_stream<G: RngCore + CryptoRng, R: Read, W: Write>(
+        rng: &mut G,
+        pp: &PublicParams,
+        period: u64,
+        mut reader: R,
+        mut writer: W,
+    ) -> Result<u64> {
+        let header = read_header(&mut reader)?.update(rng, pp, period)?;
+        writer.write_all(&header.to_bytes()).map_err(io_err)?;
+        std::io::copy(&mut reader, &mut writer).map_err(io_err)
+    }
+}

@@ -1,0 +1,400 @@
+//! Hybrid envelopes (scheme.md §11): a payload encrypted once under a fresh content key, the
+//! key wrapped once per recipient.
+//!
+//! ```text
+//! envelope = magic ‖ version ‖ type ‖ id (16) ‖ nonce prefix (7) ‖ u32 recipient count
+//!            ‖ { kind (1) ‖ u32 len ‖ header or capsule ‖ wrapped key (48) }*
+//!            ‖ payload (AES-256-GCM STREAM, 64 KiB chunks, to the end)
+//! ```
+//!
+//! - A **policy recipient** is an ABE [`Header`] (scheme.md §7): whoever holds a
+//!   [`DecryptionKey`] satisfying the policy, for the header's period or later, unwraps the key.
+//! - A **PRE recipient** is a proxy re-encryption capsule (scheme.md §10) for a public key.
+//! - The wrapped key is `AES-256-GCM(KEM key, nonce = 0, ad, CK)`; each KEM key is fresh and used
+//!   exactly once, so the fixed nonce is safe.
+//! - The associated data `ad` of the wraps and of every payload chunk is a SHA-256 digest of the
+//!   envelope's *invariant core*: format version, suite id, envelope id, nonce prefix, each
+//!   policy recipient's canonical policy, each PRE recipient's capsule, and the caller's
+//!   associated data. It does not cover the header rows or period, which the cloud legitimately
+//!   rewrites when it [updates](EnvelopeHeader::update) an envelope to a later period; the
+//!   payload is never touched by an update.
+
+#[cfg(feature = "std")]
+mod io;
+mod payload;
+
+use alloc::vec::Vec;
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use rand_core::{CryptoRng, RngCore};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::domain;
+use crate::encoding::{ObjectType, Reader, Writer};
+use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
+use crate::policy::Policy;
+use crate::scheme::{DecryptionKey, Header, PublicParams};
+
+use payload::PayloadKey;
+
+/// The most recipients one envelope may have.
+pub const MAX_RECIPIENTS: usize = 64;
+
+/// The largest encoded recipient (an ABE header with a long policy) accepted when decoding.
+pub(crate) const MAX_RECIPIENT_LEN: usize = 8 << 20;
+
+/// Size of a wrapped content key: 32 bytes and a 16-byte tag.
+const WRAPPED_LEN: usize = 48;
+
+const KIND_POLICY: u8 = 1;
+
+/// A recipient of an envelope.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Recipient<'a> {
+    /// Everyone whose attributes satisfy `policy`, with a key for `period` or later.
+    Policy {
+        /// The access policy.
+        policy: &'a Policy,
+        /// The period the record is encrypted for (usually the current one).
+        period: u64,
+    },
+}
+
+/// One recipient slot of an envelope header.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum Slot {
+    Policy { header: Header, wrapped: [u8; WRAPPED_LEN] },
+}
+
+/// An envelope without its payload: id, nonce prefix and recipients. This is all the cloud
+/// rewrites when it moves an envelope to a later period.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EnvelopeHeader {
+    id: [u8; 16],
+    nonce_prefix: [u8; payload::NONCE_PREFIX_SIZE],
+    slots: Vec<Slot>,
+}
+
+impl core::fmt::Debug for EnvelopeHeader {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("EnvelopeHeader").field("recipients", &self.slots.len()).finish_non_exhaustive()
+    }
+}
+
+/// A sealed record: an [`EnvelopeHeader`] and the encrypted payload.
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, Envelope, Policy, Recipient, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let pp = authority.public_params().clone();
+/// let policy = Policy::parse("(doctor and cardiology) or (nurse and ward:3)")?;
+/// let envelope = Envelope::seal(
+///     &mut rng, &pp, &[Recipient::Policy { policy: &policy, period: 1 }], b"record 42", b"ECG: normal",
+/// )?;
+///
+/// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
+/// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+/// let bytes = envelope.to_bytes();
+/// let plaintext = Envelope::from_bytes(&bytes)?.open(&dk, b"record 42")?;
+/// assert_eq!(&plaintext[..], b"ECG: normal");
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Envelope {
+    header: EnvelopeHeader,
+    payload: Vec<u8>,
+}
+
+impl core::fmt::Debug for Envelope {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Envelope")
+            .field("header", &self.header)
+            .field("payload_len", &self.payload.len())
+            .finish()
+    }
+}
+
+/// `AES-256-GCM(kem_key, 0, ad, ck)`.
+fn wrap(kem_key: &[u8; 32], ad: &[u8; 32], ck: &PayloadKey) -> Result<[u8; WRAPPED_LEN]> {
+    let aead = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(kem_key));
+    let ct = aead
+        .encrypt(Nonce::from_slice(&[0u8; 12]), Payload { msg: ck.as_bytes(), aad: ad })
+        .map_err(|_| Error::Decryption)?;
+    ct.as_slice().try_into().map_err(|_| Error::Decryption)
+}
+
+/// The inverse of [`wrap`]; any failure is the opaque [`Error::Decryption`].
+fn unwrap_key(kem_key: &[u8; 32], ad: &[u8; 32], wrapped: &[u8; WRAPPED_LEN]) -> Result<PayloadKey> {
+    let aead = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(kem_key));
+    let pt = Zeroizing::new(
+        aead.decrypt(Nonce::from_slice(&[0u8; 12]), Payload { msg: wrapped, aad: ad })
+            .map_err(|_| Error::Decryption)?,
+    );
+    let mut ck = [0u8; 32];
+    if pt.len() != 32 {
+        return Err(Error::Decryption);
+    }
+    ck.copy_from_slice(&pt);
+    Ok(PayloadKey::from_bytes(ck))
+}
+
+impl EnvelopeHeader {
+    /// Makes a header with a fresh content key wrapped for every recipient.
+    fn seal<R: RngCore + CryptoRng>(
+        rng: &mut R,
+        pp: &PublicParams,
+        recipients: &[Recipient<'_>],
+        aad: &[u8],
+    ) -> Result<(EnvelopeHeader, PayloadKey, [u8; 32])> {
+        if recipients.is_empty() || recipients.len() > MAX_RECIPIENTS {
+            return Err(Error::InvalidParameter(Parameter::Recipients));
+        }
+        let ck = PayloadKey::random(rng);
+        let mut id = [0u8; 16];
+        rng.fill_bytes(&mut id);
+        let mut nonce_prefix = [0u8; payload::NONCE_PREFIX_SIZE];
+        rng.fill_bytes(&mut nonce_prefix);
+        let mut keys = Vec::with_capacity(recipients.len());
+        let mut slots = Vec::with_capacity(recipients.len());
+        for r in recipients {
+            match r {
+                Recipient::Policy { policy, period } => {
+                    let (header, key) = Header::encapsulate(rng, pp, policy, *period)?;
+                    keys.push(key);
+                    slots.push(Slot::Policy { header, wrapped: [0u8; WRAPPED_LEN] });
+                }
+            }
+        }
+        let mut header = EnvelopeHeader { id, nonce_prefix, slots };
+        let ad = header.ad(aad);
+        for (slot, key) in header.slots.iter_mut().zip(keys.iter()) {
+            match slot {
+                Slot::Policy { wrapped, .. } => *wrapped = wrap(key, &ad, &ck)?,
+            }
+        }
+        Ok((header, ck, ad))
+    }
+
+    /// The digest of the invariant core, used as associated data (see the module docs).
+    fn ad(&self, aad: &[u8]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        let mut put = |b: &[u8]| {
+            h.update((b.len() as u64).to_be_bytes());
+            h.update(b);
+        };
+        put(domain::LABEL_ENVELOPE_AD);
+        put(&[domain::WIRE_VERSION]);
+        put(domain::SUITE_ID);
+        put(&self.id);
+        put(&self.nonce_prefix);
+        put(&(self.slots.len() as u64).to_be_bytes());
+        for slot in &self.slots {
+            match slot {
+                Slot::Policy { header, .. } => {
+                    put(&[KIND_POLICY]);
+                    put(alloc::string::ToString::to_string(header.policy()).as_bytes());
+                }
+            }
+        }
+        put(aad);
+        h.finalize().into()
+    }
+
+    /// The random 16-byte envelope id.
+    pub fn id(&self) -> &[u8; 16] {
+        &self.id
+    }
+
+    /// The ABE headers of the policy recipients.
+    pub fn policy_headers(&self) -> impl Iterator<Item = &Header> + '_ {
+        self.slots.iter().map(|s| match s {
+            Slot::Policy { header, .. } => header,
+        })
+    }
+
+    /// The number of recipients.
+    pub fn recipient_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Moves every policy recipient to `period` (scheme.md §8) with public parameters only; the
+    /// content key and payload are unchanged. The cloud must delete the old header.
+    ///
+    /// # Errors
+    /// As [`Header::update`].
+    pub fn update<R: RngCore + CryptoRng>(&self, rng: &mut R, pp: &PublicParams, period: u64) -> Result<Self> {
+        let mut out = self.clone();
+        for slot in &mut out.slots {
+            match slot {
+                Slot::Policy { header, .. } => *header = header.update(rng, pp, period)?,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Recovers the content key with a decryption key: tries every policy recipient the key can
+    /// open.
+    fn content_key(&self, dk: &DecryptionKey, aad: &[u8]) -> Result<PayloadKey> {
+        let ad = self.ad(aad);
+        let mut public_error = None;
+        let mut tried = false;
+        for slot in &self.slots {
+            match slot {
+                Slot::Policy { header, wrapped } => match dk.decapsulate(header) {
+                    Ok(key) => {
+                        tried = true;
+                        if let Ok(ck) = unwrap_key(&key, &ad, wrapped) {
+                            return Ok(ck);
+                        }
+                    }
+                    Err(e) => {
+                        public_error.get_or_insert(e);
+                    }
+                },
+            }
+        }
+        if tried {
+            return Err(Error::Decryption);
+        }
+        Err(public_error.unwrap_or(Error::NoMatchingRecipient))
+    }
+
+    /// The canonical encoding of the header part.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        out.put_prefix(ObjectType::Envelope);
+        out.extend_from_slice(&self.id);
+        out.extend_from_slice(&self.nonce_prefix);
+        out.put_len(self.slots.len());
+        for slot in &self.slots {
+            match slot {
+                Slot::Policy { header, wrapped } => {
+                    out.put_u8(KIND_POLICY);
+                    out.put_var_bytes(&header.to_bytes());
+                    out.extend_from_slice(wrapped);
+                }
+            }
+        }
+    }
+
+    /// Reads the header part; the reader is left at the start of the payload.
+    fn read(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
+        r.prefix(ObjectType::Envelope)?;
+        let id = r.array()?;
+        let nonce_prefix = r.array()?;
+        let at = r.offset();
+        let n = r.count(MAX_RECIPIENTS, 1 + 4 + WRAPPED_LEN)?;
+        if n == 0 {
+            return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
+        }
+        let mut slots = Vec::with_capacity(n);
+        for _ in 0..n {
+            let at = r.offset();
+            match r.u8()? {
+                KIND_POLICY => {
+                    let body = r.var_bytes(MAX_RECIPIENT_LEN)?;
+                    let base = r.offset() - body.len();
+                    let mut inner = Reader::new(body);
+                    let header = Header::read(&mut inner)
+                        .and_then(|h| inner.finish().map(|()| h))
+                        .map_err(|e| DecodeError::new(e.kind, base + e.offset))?;
+                    slots.push(Slot::Policy { header, wrapped: r.array()? });
+                }
+                _ => return Err(r.err_at(DecodeErrorKind::InvalidValue, at)),
+            }
+        }
+        Ok(EnvelopeHeader { id, nonce_prefix, slots })
+    }
+
+    /// Strict decoding of [`to_bytes`](Self::to_bytes).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] with the offending kind and offset.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        let h = Self::read(&mut r)?;
+        r.finish()?;
+        Ok(h)
+    }
+}
+
+impl Envelope {
+    /// Encrypts `plaintext` once for every recipient (scheme.md §11). `aad` is the caller's
+    /// associated data: bound to the envelope, not stored in it, needed again to open it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for no or too many recipients; the errors of
+    /// [`Header::encapsulate`].
+    pub fn seal<R: RngCore + CryptoRng>(
+        rng: &mut R,
+        pp: &PublicParams,
+        recipients: &[Recipient<'_>],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Envelope> {
+        let (header, ck, ad) = EnvelopeHeader::seal(rng, pp, recipients, aad)?;
+        let payload = payload::seal(&ck, &header.nonce_prefix, &ad, plaintext);
+        Ok(Envelope { header, payload })
+    }
+
+    /// Decrypts with a decryption key. Nothing is released unless the whole payload
+    /// authenticates.
+    ///
+    /// # Errors
+    /// [`Error::PolicyNotSatisfied`], [`Error::PeriodNotCovered`], [`Error::ParamsMismatch`] when
+    /// no policy recipient can be opened by this key; [`Error::Decryption`] for a wrong key or
+    /// any tampering.
+    pub fn open(&self, dk: &DecryptionKey, aad: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let ck = self.header.content_key(dk, aad)?;
+        payload::open(&ck, &self.header.nonce_prefix, &self.header.ad(aad), &self.payload)
+    }
+
+    /// The header part (recipients).
+    pub fn header(&self) -> &EnvelopeHeader {
+        &self.header
+    }
+
+    /// The encrypted payload bytes.
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// Moves every policy recipient to a later period (scheme.md §8); the payload is untouched.
+    ///
+    /// # Errors
+    /// As [`Header::update`].
+    pub fn update<R: RngCore + CryptoRng>(&self, rng: &mut R, pp: &PublicParams, period: u64) -> Result<Envelope> {
+        Ok(Envelope { header: self.header.update(rng, pp, period)?, payload: self.payload.clone() })
+    }
+
+    /// The canonical encoding: header part, then the payload to the end.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.payload.len() + 1024);
+        self.header.write(&mut out);
+        out.extend_from_slice(&self.payload);
+        out
+    }
+
+    /// Strict decoding of the header part; the rest is the payload (authenticated on opening).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] with the offending kind and offset.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        let header = EnvelopeHeader::read(&mut r)?;
+        let rest = r.bytes(r.remaining())?;
+        if rest.len() < payload::TAG_SIZE {
+            return Err(r.err(DecodeErrorKind::Truncated).into());
+        }
+        Ok(Envelope { header, payload: rest.to_vec() })
+    }
+}

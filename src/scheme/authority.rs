@@ -1,0 +1,220 @@
+//! The attribute authority: setup (scheme.md §2), level-1 enrolment and key updates (§6).
+
+use alloc::vec::Vec;
+
+use blstrs::G2Projective;
+use group::Group;
+use rand_core::{CryptoRng, RngCore};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::key_update::{KeyUpdate, UpdateEntry};
+use super::keys::{normalize, normalize_pairs, time_comps, KeyBody};
+use super::params::PublicParams;
+use super::secret_key::{enrol_path, SecretKey};
+use super::time;
+use super::tree::{IssuerId, IssuerTree, UserId};
+use crate::encoding::{ObjectType, Reader, Writer};
+use crate::error::{Error, Result};
+use crate::policy::AttributeSet;
+use crate::secret::{SecretG2, SecretScalar};
+
+/// Sizes chosen at setup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SetupParams {
+    /// Depth `D_t` of the time tree, 1..=32: there are `2^D_t` periods (a period's length — a
+    /// day is typical — is the application's choice). Default 20.
+    pub time_depth: u8,
+    /// Depth of the authority's user tree, 1..=32: at most `2^depth` users. Default 20.
+    pub tree_depth: u8,
+}
+
+impl Default for SetupParams {
+    fn default() -> Self {
+        SetupParams { time_depth: 20, tree_depth: 20 }
+    }
+}
+
+/// The trusted attribute authority: holds the master secret `ĝ^α`, enrols users with attribute
+/// sets, revokes them, and publishes a [`KeyUpdate`] each period.
+///
+/// Its state (master secret, tree seed, enrolments, revocations) is secret: persist it with
+/// [`to_bytes`](Self::to_bytes) so a restart does not lose who was enrolled or revoked.
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let alice = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+/// let update = authority.key_update(&mut rng, 3)?;
+/// let dk = alice.decryption_key(&update)?;
+/// assert_eq!(dk.period(), 3);
+///
+/// authority.revoke(&alice.user_id(), 4)?;
+/// let update = authority.key_update(&mut rng, 4)?;
+/// assert!(matches!(alice.decryption_key(&update), Err(rs_habe::Error::Revoked)));
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+pub struct Authority {
+    pp: PublicParams,
+    msk: SecretG2,
+    tree: IssuerTree,
+}
+
+impl Drop for Authority {
+    fn drop(&mut self) {
+        self.msk.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Authority {}
+
+impl core::fmt::Debug for Authority {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Authority")
+            .field("id", &self.tree.id)
+            .field("time_depth", &self.pp.time_depth)
+            .field("tree_depth", &self.tree.depth)
+            .field("enrolled", &self.tree.next_leaf)
+            .field("revoked", &self.tree.revoked.len())
+            .field("secrets", &"[redacted]")
+            .finish()
+    }
+}
+
+impl Authority {
+    /// Runs `Setup(D_t, D_A)` (scheme.md §2).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if a depth is outside 1..=32.
+    pub fn setup<R: RngCore + CryptoRng>(rng: &mut R, params: SetupParams) -> Result<Self> {
+        let tree = IssuerTree::new(params.tree_depth, rng)?;
+        let (pp, msk) = PublicParams::generate(params.time_depth, rng)?;
+        Ok(Authority { pp, msk: SecretG2::from(msk), tree })
+    }
+
+    /// The public parameters, to publish.
+    pub fn public_params(&self) -> &PublicParams {
+        &self.pp
+    }
+
+    /// The authority's issuer id (carried by its secret keys and key updates).
+    pub fn id(&self) -> IssuerId {
+        self.tree.id
+    }
+
+    /// How many users were enrolled so far.
+    pub fn enrolled(&self) -> u64 {
+        self.tree.next_leaf
+    }
+
+    /// The state counter, which grows with every enrolment and revocation (see
+    /// [`KeyUpdate::counter`]).
+    pub fn counter(&self) -> u64 {
+        self.tree.counter
+    }
+
+    /// Enrols a user with an attribute set at the next free leaf (scheme.md §6, level 1).
+    ///
+    /// # Errors
+    /// [`Error::InvalidAttributeSet`] for an empty set, [`Error::TreeFull`] when every leaf is
+    /// used.
+    pub fn enrol<R: RngCore + CryptoRng>(&mut self, rng: &mut R, attributes: &AttributeSet) -> Result<SecretKey> {
+        if attributes.is_empty() {
+            return Err(Error::InvalidAttributeSet);
+        }
+        let leaf = self.tree.allocate_leaf()?;
+        let user = UserId { issuer: self.tree.id, leaf };
+        let msk = self.msk.proj();
+        let tree = &self.tree;
+        // SK_θ.K0 = ĝ^α · G_θ^{−1} · ŵ_A^{r_θ}, r_θ fresh per θ.
+        Ok(enrol_path(&self.pp, user, tree.depth, attributes, |theta| msk - tree.node_secret(theta).0, rng))
+    }
+
+    /// Revokes a user from `period` on: its keys stop working on headers of that period and later
+    /// (freshly encrypted or updated by the cloud). Revoking again with an earlier period moves
+    /// the revocation earlier; revocation cannot be undone (enrol the user again instead).
+    ///
+    /// # Errors
+    /// [`Error::IssuerMismatch`] for a user of another issuer, [`Error::UnknownUser`] for a leaf
+    /// never enrolled, [`Error::PeriodOutOfRange`].
+    pub fn revoke(&mut self, user: &UserId, period: u64) -> Result<()> {
+        if user.issuer != self.tree.id {
+            return Err(Error::IssuerMismatch);
+        }
+        time::check_period(self.pp.time_depth, period)?;
+        self.tree.revoke(user.leaf, period)
+    }
+
+    /// Whether `user` is revoked at `period`.
+    pub fn is_revoked(&self, user: &UserId, period: u64) -> bool {
+        user.issuer == self.tree.id && self.tree.is_revoked(user.leaf, period)
+    }
+
+    /// The public key update for `period` (scheme.md §6): for every `θ ∈ KUNodes(T)`, with fresh
+    /// `R`, `KU_θ = { K0 = G_θ ŵ_T^R, K1T = ĝ^R, {TimeComp(Prefix(T, k), R)}_{k=0..D_t} }`.
+    ///
+    /// # Errors
+    /// [`Error::PeriodOutOfRange`].
+    pub fn key_update<R: RngCore + CryptoRng>(&self, rng: &mut R, period: u64) -> Result<KeyUpdate> {
+        time::check_period(self.pp.time_depth, period)?;
+        let entries = self
+            .tree
+            .ku_nodes(period)
+            .into_iter()
+            .map(|theta| {
+                let big_r = SecretScalar::random(&mut *rng);
+                let k0 = self.tree.node_secret(theta).proj() + G2Projective::from(self.pp.w_t.g2) * *big_r;
+                let k1t = G2Projective::generator() * *big_r;
+                let time = time_comps(&self.pp, period, &big_r, rng);
+                let head = normalize(&[k0, k1t]);
+                let body = KeyBody {
+                    k0: head.first().copied().unwrap_or_default(),
+                    k1a: SecretG2::default(),
+                    attrs: Vec::new(),
+                    k1t: head.get(1).copied().unwrap_or_default(),
+                    time: normalize_pairs(&time),
+                };
+                UpdateEntry { node: theta, body }
+            })
+            .collect();
+        Ok(KeyUpdate {
+            issuer: self.tree.id,
+            time_depth: self.pp.time_depth,
+            tree_depth: self.tree.depth,
+            period,
+            counter: self.tree.counter,
+            delegated: None,
+            entries,
+        })
+    }
+
+    /// The authority's whole state — public parameters, master secret, tree seed, enrolments and
+    /// revocations — as bytes (secret: zeroized when dropped). Store it atomically.
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(Vec::new());
+        out.put_prefix(ObjectType::AuthorityState);
+        out.put_var_bytes(&self.pp.to_bytes());
+        out.put_g2(&self.msk.0);
+        self.tree.write(&mut out);
+        out
+    }
+
+    /// Strict decoding of [`to_bytes`](Self::to_bytes).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] with the offending kind and offset.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        r.prefix(ObjectType::AuthorityState)?;
+        let pp_len = r.count(1 << 16, 1)?;
+        let pp_start = r.offset();
+        let pp = PublicParams::read(&mut r, false)?;
+        if r.offset() - pp_start != pp_len {
+            return Err(r.err_at(crate::error::DecodeErrorKind::InvalidValue, pp_start).into());
+        }
+        let msk = SecretG2(r.g2()?);
+        let tree = IssuerTree::read(&mut r)?;
+        r.finish()?;
+        Ok(Authority { pp, msk, tree })
+    }
+}

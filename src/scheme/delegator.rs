@@ -1,0 +1,240 @@
+//! Delegation (scheme.md §6, level ≥ 2): any user holding a decryption key can issue keys for
+//! subsets of its attributes to children, and publish their key updates.
+//!
+//! - Child enrolment at leaf `ℓ` of the delegator's tree: for every `φ ∈ Path(ℓ)`, with fresh
+//!   `r_φ`, `SK_φ = { K0 = H_φ^{−1} ŵ_A^{r_φ}, K1A = ĝ^{r_φ}, {AttrComp(τ, r_φ)}_{τ∈S_c} }`.
+//! - Child key update for `T`: for every `φ ∈ KUNodes_P(T)`, the delegator's own `DK_{S_P,T}`,
+//!   independently re-randomised, keeping the attribute components of `S_KU`, with `K0`
+//!   multiplied by `H_φ`.
+//!
+//! Choice of `S_KU`: this crate always uses the delegator's declared attribute set (fixed when the
+//! [`Delegator`] is created, and a superset of every child's set because enrolment checks it),
+//! never anything narrower. The design allows the union of the children's sets instead; that
+//! would hide the delegator's other attributes from the public update but make an update
+//! depend on who is enrolled under each node. With `S_c ⊆ S_KU` a child opens exactly the
+//! policies `S_c` satisfies.
+//!
+//! A delegator revoked by its own issuer at `T` gets no `DK` for `T`, so it cannot make its
+//! children's updates: revocation cascades down the whole subtree.
+
+use alloc::vec::Vec;
+
+use blstrs::G2Projective;
+use rand_core::{CryptoRng, RngCore};
+use zeroize::{Zeroize, Zeroizing};
+
+use super::key_update::{KeyUpdate, UpdateEntry};
+use super::keys::{read_attributes, write_attributes, DecryptionKey};
+use super::params::PublicParams;
+use super::secret_key::{enrol_path, SecretKey};
+use super::time::{self, MAX_TIME_DEPTH};
+use super::tree::{IssuerId, IssuerTree, UserId};
+use crate::encoding::{ObjectType, Reader, Writer};
+use crate::error::{DecodeErrorKind, Error, Result};
+use crate::policy::AttributeSet;
+use crate::secret::SecretG2;
+
+/// A user acting as an issuer for children (a hospital for its departments, a department head
+/// for staff): enrols children with subsets of its attributes, revokes them, and publishes
+/// their key updates, derived each period from its own [`DecryptionKey`].
+///
+/// Its state (tree seed, enrolments, revocations) is secret: persist it with
+/// [`to_bytes`](Self::to_bytes).
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let pp = authority.public_params().clone();
+/// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+/// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+///
+/// let mut department = Delegator::new(&mut rng, &head_dk, 4)?;
+/// let staff = department.enrol(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
+/// let update = department.key_update(&mut rng, &pp, &head_dk)?;
+/// let staff_dk = staff.decryption_key(&update)?;
+/// assert_eq!(staff_dk.period(), 5);
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+pub struct Delegator {
+    holder: UserId,
+    time_depth: u8,
+    attributes: AttributeSet,
+    tree: IssuerTree,
+}
+
+impl core::fmt::Debug for Delegator {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Delegator")
+            .field("id", &self.tree.id)
+            .field("holder", &self.holder)
+            .field("attributes", &self.attributes)
+            .field("enrolled", &self.tree.next_leaf)
+            .field("revoked", &self.tree.revoked.len())
+            .field("secrets", &"[redacted]")
+            .finish()
+    }
+}
+
+impl Delegator {
+    /// Makes the holder of `dk` an issuer with its own user tree of depth `tree_depth`
+    /// (1..=32; 10 is a good default: 1024 children). The delegator's attribute set is `dk`'s.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a depth outside 1..=32.
+    pub fn new<R: RngCore + CryptoRng>(rng: &mut R, dk: &DecryptionKey, tree_depth: u8) -> Result<Self> {
+        let tree = IssuerTree::new(tree_depth, rng)?;
+        Ok(Delegator { holder: dk.holder, time_depth: dk.time_depth, attributes: dk.attributes.clone(), tree })
+    }
+
+    /// This delegator's issuer id (carried by its children's keys and its updates).
+    pub fn id(&self) -> IssuerId {
+        self.tree.id
+    }
+
+    /// The user this delegator acts for.
+    pub fn holder(&self) -> UserId {
+        self.holder
+    }
+
+    /// The attribute set children may be given subsets of.
+    pub fn attributes(&self) -> &AttributeSet {
+        &self.attributes
+    }
+
+    /// The state counter (see [`KeyUpdate::counter`]).
+    pub fn counter(&self) -> u64 {
+        self.tree.counter
+    }
+
+    /// Enrols a child with `attributes ⊆` this delegator's set. No master secret is involved.
+    ///
+    /// # Errors
+    /// [`Error::NotASubset`] naming the attributes the delegator lacks;
+    /// [`Error::InvalidAttributeSet`] for an empty set; [`Error::TreeFull`];
+    /// [`Error::ParamsMismatch`] if `pp` has another time depth.
+    pub fn enrol<R: RngCore + CryptoRng>(
+        &mut self,
+        rng: &mut R,
+        pp: &PublicParams,
+        attributes: &AttributeSet,
+    ) -> Result<SecretKey> {
+        if pp.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
+        }
+        if attributes.is_empty() {
+            return Err(Error::InvalidAttributeSet);
+        }
+        if !attributes.is_subset(&self.attributes) {
+            return Err(Error::NotASubset(attributes.difference(&self.attributes)));
+        }
+        let leaf = self.tree.allocate_leaf()?;
+        let user = UserId { issuer: self.tree.id, leaf };
+        let tree = &self.tree;
+        // SK_φ.K0 = H_φ^{−1} · ŵ_A^{r_φ}, r_φ fresh per φ.
+        Ok(enrol_path(pp, user, tree.depth, attributes, |phi| -tree.node_secret(phi).proj(), rng))
+    }
+
+    /// Revokes a child from `period` on (and with it the child's own subtree).
+    ///
+    /// # Errors
+    /// [`Error::IssuerMismatch`], [`Error::UnknownUser`], [`Error::PeriodOutOfRange`].
+    pub fn revoke(&mut self, user: &UserId, period: u64) -> Result<()> {
+        if user.issuer != self.tree.id {
+            return Err(Error::IssuerMismatch);
+        }
+        time::check_period(self.time_depth, period)?;
+        self.tree.revoke(user.leaf, period)
+    }
+
+    /// Whether a child is revoked at `period`.
+    pub fn is_revoked(&self, user: &UserId, period: u64) -> bool {
+        user.issuer == self.tree.id && self.tree.is_revoked(user.leaf, period)
+    }
+
+    /// The children's key update for `dk`'s period, derived from the delegator's own decryption
+    /// key for that period (scheme.md §6): one independently re-randomised copy of `dk` per node
+    /// of `KUNodes(T)` — never shared randomness between entries or periods.
+    ///
+    /// # Errors
+    /// [`Error::IssuerMismatch`] if `dk` is not this delegator's holder's key;
+    /// [`Error::NotASubset`] if `dk` lacks some of the delegator's attributes (a restricted key);
+    /// [`Error::ParamsMismatch`].
+    pub fn key_update<R: RngCore + CryptoRng>(
+        &self,
+        rng: &mut R,
+        pp: &PublicParams,
+        dk: &DecryptionKey,
+    ) -> Result<KeyUpdate> {
+        if dk.holder != self.holder {
+            return Err(Error::IssuerMismatch);
+        }
+        if pp.time_depth != self.time_depth || dk.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
+        }
+        if !self.attributes.is_subset(&dk.attributes) {
+            return Err(Error::NotASubset(self.attributes.difference(&dk.attributes)));
+        }
+        // DK restricted to S_KU = the delegator's set (scheme.md §6).
+        let mut base = dk.body.clone();
+        base.attrs = dk
+            .attributes
+            .iter()
+            .zip(dk.body.attrs.iter())
+            .filter(|(a, _)| self.attributes.contains(a))
+            .map(|(_, p)| *p)
+            .collect();
+        let entries = self
+            .tree
+            .ku_nodes(dk.period)
+            .into_iter()
+            .map(|phi| {
+                let mut body = base.clone();
+                body.rerandomize(pp, &self.attributes, dk.period, rng);
+                let h_phi = self.tree.node_secret(phi);
+                body.k0 = SecretG2::from(body.k0.proj() + G2Projective::from(h_phi.0));
+                UpdateEntry { node: phi, body }
+            })
+            .collect();
+        base.zeroize();
+        Ok(KeyUpdate {
+            issuer: self.tree.id,
+            time_depth: self.time_depth,
+            tree_depth: self.tree.depth,
+            period: dk.period,
+            counter: self.tree.counter,
+            delegated: Some(self.attributes.clone()),
+            entries,
+        })
+    }
+
+    /// The delegator's state as bytes (secret: zeroized when dropped). Store it atomically.
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(Vec::new());
+        out.put_prefix(ObjectType::DelegatorState);
+        self.holder.write(&mut out);
+        out.put_u8(self.time_depth);
+        write_attributes(&mut out, &self.attributes);
+        self.tree.write(&mut out);
+        out
+    }
+
+    /// Strict decoding of [`to_bytes`](Self::to_bytes).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] with the offending kind and offset.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        r.prefix(ObjectType::DelegatorState)?;
+        let holder = UserId::read(&mut r)?;
+        let at = r.offset();
+        let time_depth = r.u8()?;
+        if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
+            return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
+        }
+        let attributes = read_attributes(&mut r)?;
+        let tree = IssuerTree::read(&mut r)?;
+        r.finish()?;
+        Ok(Delegator { holder, time_depth, attributes, tree })
+    }
+}

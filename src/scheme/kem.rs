@@ -1,0 +1,339 @@
+//! Encryption and decryption of the key encapsulation (scheme.md §7, §8 "Decrypt").
+//!
+//! Encrypt for policy `P` and period `T`: `s` fresh, `λ_i` shares of `s` over the leaves of `P`;
+//! `C0 = g^s`; per leaf with fresh `t_i`: `C_{i,1} = w_A^{λ_i} v_A^{t_i}`,
+//! `C_{i,2} = (u^{H(τ_i)} h)^{−t_i}`, `C_{i,3} = g^{t_i}`; per node `N = (k, b) ∈ Cover(T)` with
+//! fresh `t_N`: `E_{N,1} = w_T^s v_T^{t_N}`, `E_{N,2} = F_N^{−t_N}`, `E_{N,3} = g^{t_N}`,
+//! `D_{N,j} = f_j^{−t_N}` for `j = k+1..D_t`. Key: `KDF(Ω^s, "RSHABE-V1-KEM" ‖ canonical policy)`.
+//!
+//! Decrypt with `DK_{S,T'}`, `T ≤ T'`: `N` the node of `Cover(T)` that is a prefix of `T'`,
+//! `(I, ω)` the reconstruction of §9:
+//! `Ω^s = e(C0, K0) / [ e(Π C_{i,1}^{ω_i}, K1A) · Π e(C_{i,2}^{ω_i}, A2) e(C_{i,3}^{ω_i}, A3)
+//! · e(E_{N,1}, K1T) e(E_{N,2}, B2_N) e(E_{N,3}, B3_N) ]` — one multi-Miller loop over
+//! `2|I| + 5` pairs against the key's prepared lines (inverses moved into G1) and one final
+//! exponentiation; for AND/OR-only policies no G1 exponentiation at all.
+
+use alloc::vec::Vec;
+
+use blstrs::{Bls12, G1Affine, G1Projective, G2Prepared, Scalar};
+use ff::Field;
+use group::{Curve, Group};
+use pairing::{MillerLoopResult, MultiMillerLoop};
+use rand_core::{CryptoRng, RngCore};
+use zeroize::Zeroizing;
+
+use super::keys::DecryptionKey;
+use super::params::PublicParams;
+use super::time::{self, TimeNode};
+use crate::domain;
+use crate::encoding::{ObjectType, Reader, Writer};
+use crate::secret::SecretScalar;
+use crate::error::{DecodeErrorKind, Error, Result};
+use crate::hash;
+use crate::policy::{Policy, MAX_POLICY_TEXT_LEN};
+
+/// A 32-byte key produced by a key encapsulation; zeroized on drop.
+pub type SharedKey = Zeroizing<[u8; 32]>;
+
+/// One time row of a header: the node of `Cover(T)` it belongs to, `E_{N,1..3}` and the
+/// delegation elements `D_{N,j}` for `j = k+1..D_t`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TimeRow {
+    pub(crate) node: TimeNode,
+    pub(crate) e: [G1Affine; 3],
+    pub(crate) d: Vec<G1Affine>,
+}
+
+/// The ABE part of a ciphertext (scheme.md §7): policy, period, `C0`, one row per policy leaf
+/// and one time row per node of `Cover(T)`. Public; the cloud moves it to later periods with
+/// [`update`](Self::update).
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let pp = authority.public_params().clone();
+/// let policy = Policy::parse("doctor and cardiology")?;
+/// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 2)?;
+///
+/// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+/// let dk = sk.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+/// assert_eq!(*dk.decapsulate(&header)?, *key);
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Header {
+    pub(crate) time_depth: u8,
+    pub(crate) period: u64,
+    pub(crate) policy: Policy,
+    pub(crate) c0: G1Affine,
+    /// `[C_{i,1}, C_{i,2}, C_{i,3}]` per leaf, in leaf order.
+    pub(crate) rows: Vec<[G1Affine; 3]>,
+    /// In `Cover(T)` order.
+    pub(crate) time_rows: Vec<TimeRow>,
+}
+
+impl core::fmt::Debug for Header {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Header")
+            .field("period", &self.period)
+            .field("policy", &self.policy)
+            .field("time_rows", &self.time_rows.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Normalises projective G1 points with one shared inversion.
+pub(crate) fn normalize_g1(points: &[G1Projective]) -> Vec<G1Affine> {
+    let mut out = alloc::vec![G1Affine::default(); points.len()];
+    G1Projective::batch_normalize(points, &mut out);
+    out
+}
+
+impl Header {
+    /// Encapsulates a fresh key for `policy` at `period` (scheme.md §7). Returns the header and
+    /// the 32-byte key; anyone whose attributes satisfy the policy and who holds a decryption key
+    /// for `period` or later recovers the key.
+    ///
+    /// # Errors
+    /// [`Error::PeriodOutOfRange`].
+    pub fn encapsulate<R: RngCore + CryptoRng>(
+        rng: &mut R,
+        pp: &PublicParams,
+        policy: &Policy,
+        period: u64,
+    ) -> Result<(Header, SharedKey)> {
+        time::check_period(pp.time_depth, period)?;
+        let s = SecretScalar::random(&mut *rng);
+        let mut shares = policy.share(&s, rng);
+        let g = G1Projective::generator();
+        let (w_a, v_a) = (G1Projective::from(pp.w_a.g1), G1Projective::from(pp.v_a.g1));
+        let cover = time::cover(pp.time_depth, period);
+
+        let mut pts = Vec::with_capacity(1 + 3 * shares.len());
+        pts.push(g * *s);
+        for (attr, lambda) in policy.leaves().iter().zip(shares.iter()) {
+            let t = SecretScalar::random(&mut *rng);
+            let base = pp.attr_base_g1(&hash::attribute_hash(attr.as_str()));
+            pts.push(w_a * lambda + v_a * *t);
+            pts.push(-(base * *t));
+            pts.push(g * *t);
+        }
+        let w_t_s = G1Projective::from(pp.w_t.g1) * *s;
+        let v_t = G1Projective::from(pp.v_t.g1);
+        for node in &cover {
+            let t = SecretScalar::random(&mut *rng);
+            pts.push(w_t_s + v_t * *t);
+            pts.push(-(pp.f_node_g1(node) * *t));
+            pts.push(g * *t);
+            for j in node.depth + 1..=pp.time_depth {
+                pts.push(-(G1Projective::from(pp.f(j).g1) * *t));
+            }
+        }
+        for x in shares.iter_mut() {
+            *x = Scalar::ZERO;
+        }
+        core::hint::black_box(&shares);
+        let affine = normalize_g1(&pts);
+        let mut it = affine.into_iter();
+        let mut next = || it.next().unwrap_or_default();
+        let c0 = next();
+        let rows = (0..policy.leaf_count()).map(|_| [next(), next(), next()]).collect();
+        let time_rows = cover
+            .iter()
+            .map(|node| TimeRow {
+                node: *node,
+                e: [next(), next(), next()],
+                d: (node.depth + 1..=pp.time_depth).map(|_| next()).collect(),
+            })
+            .collect();
+        let header = Header { time_depth: pp.time_depth, period, policy: policy.clone(), c0, rows, time_rows };
+        let z = pp.omega * *s;
+        let key = kem_key(&z, policy)?;
+        Ok((header, key))
+    }
+
+    /// The header's period.
+    pub fn period(&self) -> u64 {
+        self.period
+    }
+
+    /// The header's policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The time-tree depth of the parameters the header was made under.
+    pub fn time_depth(&self) -> u8 {
+        self.time_depth
+    }
+
+    /// Size of the encoding in bytes.
+    pub fn encoded_len(&self) -> usize {
+        crate::encoding::PREFIX_LEN
+            + 1
+            + 8
+            + 4
+            + alloc::string::ToString::to_string(&self.policy).len()
+            + 48 * (1 + 3 * self.rows.len())
+            + self.time_rows.iter().map(|r| 48 * (3 + r.d.len())).sum::<usize>()
+    }
+
+    /// The canonical encoding (scheme.md §12).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len());
+        self.write(&mut out);
+        out
+    }
+
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        out.put_prefix(ObjectType::Header);
+        out.put_u8(self.time_depth);
+        out.put_u64(self.period);
+        out.put_var_bytes(alloc::string::ToString::to_string(&self.policy).as_bytes());
+        out.put_g1(&self.c0);
+        for row in &self.rows {
+            for p in row {
+                out.put_g1(p);
+            }
+        }
+        for row in &self.time_rows {
+            for p in row.e.iter().chain(row.d.iter()) {
+                out.put_g1(p);
+            }
+        }
+    }
+
+    /// Strict decoding: the policy text must be canonical, there must be exactly one row per
+    /// leaf and one time row per node of `Cover(T)` with `D_t − k` delegation elements, every
+    /// point in the subgroup and none the identity, no trailing bytes.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] with the offending kind and offset.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        let h = Self::read(&mut r)?;
+        r.finish()?;
+        Ok(h)
+    }
+
+    pub(crate) fn read(r: &mut Reader<'_>) -> core::result::Result<Self, crate::error::DecodeError> {
+        r.prefix(ObjectType::Header)?;
+        let (time_depth, period) = super::keys::read_time_depth_and_period(r)?;
+        let at = r.offset();
+        let text = r.var_bytes(MAX_POLICY_TEXT_LEN)?;
+        let bad_policy = || r.err_at(DecodeErrorKind::InvalidPolicy, at);
+        let text = core::str::from_utf8(text).map_err(|_| bad_policy())?;
+        let policy = Policy::parse(text).map_err(|_| bad_policy())?;
+        if alloc::string::ToString::to_string(&policy) != text {
+            return Err(bad_policy());
+        }
+        let n = policy.leaf_count();
+        if n.saturating_mul(3 * 48) > r.remaining() {
+            return Err(r.err(DecodeErrorKind::Truncated));
+        }
+        let c0 = r.g1()?;
+        let mut rows = Vec::with_capacity(n);
+        for _ in 0..n {
+            rows.push([r.g1()?, r.g1()?, r.g1()?]);
+        }
+        let cover = time::cover(time_depth, period);
+        let mut time_rows = Vec::with_capacity(cover.len());
+        for node in cover {
+            let e = [r.g1()?, r.g1()?, r.g1()?];
+            let mut d = Vec::with_capacity(usize::from(time_depth - node.depth));
+            for _ in node.depth + 1..=time_depth {
+                d.push(r.g1()?);
+            }
+            time_rows.push(TimeRow { node, e, d });
+        }
+        Ok(Header { time_depth, period, policy, c0, rows, time_rows })
+    }
+}
+
+/// `KDF(Ω^s, "RSHABE-V1-KEM" ‖ canonical policy bytes)` (scheme.md §7).
+pub(crate) fn kem_key(z: &blstrs::Gt, policy: &Policy) -> Result<SharedKey> {
+    let text = alloc::string::ToString::to_string(policy);
+    hash::kdf(z, domain::LABEL_KEM, &[text.as_bytes()])
+}
+
+impl DecryptionKey {
+    /// Recovers the key encapsulated in `header` (scheme.md §8).
+    ///
+    /// # Errors
+    /// - [`Error::ParamsMismatch`]: key and header are for different time-tree depths.
+    /// - [`Error::PeriodNotCovered`]: the header's period is later than the key's.
+    /// - [`Error::PolicyNotSatisfied`]: the key's attributes do not satisfy the policy.
+    /// - [`Error::Decryption`]: the pairing result is degenerate (only for a malformed header).
+    ///
+    /// A key of a revoked or otherwise wrong user yields a wrong key (rejected by the AEAD that
+    /// uses it), never the right one.
+    pub fn decapsulate(&self, header: &Header) -> Result<SharedKey> {
+        let z = self.decapsulate_gt(header)?;
+        kem_key(&z, &header.policy)
+    }
+
+    /// `Ω^s` for a header (before the KDF).
+    pub(crate) fn decapsulate_gt(&self, header: &Header) -> Result<blstrs::Gt> {
+        let (g1, lines) = self.pairing_inputs(header)?;
+        let terms: Vec<(&G1Affine, &G2Prepared)> = g1.iter().zip(lines.iter().copied()).collect();
+        Ok(Bls12::multi_miller_loop(&terms).final_exponentiation())
+    }
+
+    /// The G1 side (with inverses folded in) and the prepared G2 side of the decryption
+    /// multi-pairing, `2|I| + 5` pairs.
+    pub(crate) fn pairing_inputs<'a>(&'a self, header: &Header) -> Result<(Vec<G1Affine>, Vec<&'a G2Prepared>)> {
+        if header.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
+        }
+        if header.period > self.period {
+            return Err(Error::PeriodNotCovered);
+        }
+        let recon = header.policy.reconstruct(&self.attributes).ok_or(Error::PolicyNotSatisfied)?;
+        let leaf = TimeNode { depth: self.time_depth, index: self.period };
+        let row = header
+            .time_rows
+            .iter()
+            .find(|r| r.node.is_prefix_of(&leaf))
+            .ok_or(Error::PeriodNotCovered)?;
+        let time_lines = self.time_lines(row.node.depth).ok_or(Error::Decryption)?;
+        let lines = self.lines();
+
+        let n = recon.terms.len();
+        let mut g1 = Vec::with_capacity(2 * n + 5);
+        let mut g2: Vec<&G2Prepared> = Vec::with_capacity(2 * n + 5);
+        let mut sum_c1 = G1Projective::identity();
+        let mut rest = Vec::with_capacity(2 * n);
+        for (i, omega) in &recon.terms {
+            let c = header.rows.get(*i).ok_or(Error::Decryption)?;
+            let attr = header.policy.leaves().get(*i).ok_or(Error::Decryption)?;
+            let pos = self.attributes.iter().position(|a| a == attr).ok_or(Error::PolicyNotSatisfied)?;
+            let al = lines.attrs.get(pos).ok_or(Error::Decryption)?;
+            let [c1, c2, c3] = c.map(G1Projective::from);
+            if recon.all_ones {
+                sum_c1 += c1;
+                rest.push(-c2);
+                rest.push(-c3);
+            } else {
+                sum_c1 += c1 * omega;
+                rest.push(-(c2 * omega));
+                rest.push(-(c3 * omega));
+            }
+            g2.push(&al[0]);
+            g2.push(&al[1]);
+        }
+        let [e1, e2, e3] = row.e.map(G1Projective::from);
+        let mut proj = Vec::with_capacity(2 * n + 5);
+        proj.push(G1Projective::from(header.c0));
+        proj.push(-sum_c1);
+        proj.extend(rest);
+        proj.extend([-e1, -e2, -e3]);
+        g1.extend(normalize_g1(&proj));
+        let mut all = Vec::with_capacity(2 * n + 5);
+        all.push(&lines.k0);
+        all.push(&lines.k1a);
+        all.extend(g2);
+        all.extend([&lines.k1t, &time_lines[0], &time_lines[1]]);
+        Ok((g1, all))
+    }
+}

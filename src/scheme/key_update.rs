@@ -1,0 +1,162 @@
+//! Key updates (scheme.md §6): what an issuer publishes each period.
+//!
+//! An update has one entry per node of the issuer's `KUNodes(T)`. An authority's entry is
+//! `{K0 = G_θ ŵ_T^R, K1T = ĝ^R, {TimeComp(Prefix(T, k), R)}_k}`; a delegator's entry is its own
+//! `DK_{S_P,T}`, independently re-randomised for that node, with `K0` multiplied by `H_φ`.
+//! Updates are public.
+
+use alloc::vec::Vec;
+
+use super::keys::{read_attributes, read_body, read_time_depth_and_period, write_attributes, KeyBody};
+use super::tree::{IssuerId, TreeNode, MAX_TREE_DEPTH};
+use crate::encoding::{ObjectType, Reader, Writer};
+use crate::error::{DecodeErrorKind, Result};
+use crate::policy::AttributeSet;
+
+/// The most entries a decoded key update may hold (the size of `KUNodes` is at most
+/// `r · (D − log r)` for `r` revoked leaves; this bound allows well over a million revocations).
+pub(crate) const MAX_UPDATE_ENTRIES: usize = 1 << 16;
+
+/// One entry of a key update: the node it is for and its key material.
+#[derive(Clone)]
+pub(crate) struct UpdateEntry {
+    pub(crate) node: TreeNode,
+    /// For authority updates `k1a` and `attrs` are empty (identity, no pairs).
+    pub(crate) body: KeyBody,
+}
+
+/// A key update for one period, published by an issuer (scheme.md §6). Public.
+///
+/// A user combines it with its [`SecretKey`](crate::SecretKey) into a
+/// [`DecryptionKey`](crate::DecryptionKey) for [`period`](Self::period); a revoked user finds no
+/// entry on its path. Updates made by a [`Delegator`](crate::Delegator) also carry the attribute
+/// set `S_KU` their entries hold.
+#[derive(Clone)]
+pub struct KeyUpdate {
+    pub(crate) issuer: IssuerId,
+    pub(crate) time_depth: u8,
+    pub(crate) tree_depth: u8,
+    pub(crate) period: u64,
+    pub(crate) counter: u64,
+    /// `None` for an authority update; `Some(S_KU)` for a delegated one.
+    pub(crate) delegated: Option<AttributeSet>,
+    pub(crate) entries: Vec<UpdateEntry>,
+}
+
+impl core::fmt::Debug for KeyUpdate {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("KeyUpdate")
+            .field("issuer", &self.issuer)
+            .field("period", &self.period)
+            .field("counter", &self.counter)
+            .field("entries", &self.entries.len())
+            .field("attributes", &self.delegated)
+            .finish()
+    }
+}
+
+impl KeyUpdate {
+    /// The period this update is for.
+    pub fn period(&self) -> u64 {
+        self.period
+    }
+
+    /// The issuer that published it.
+    pub fn issuer(&self) -> IssuerId {
+        self.issuer
+    }
+
+    /// The issuer's state counter when the update was made: it grows with every enrolment and
+    /// revocation, so an update from a stale copy of the issuer's state has a smaller counter.
+    pub fn counter(&self) -> u64 {
+        self.counter
+    }
+
+    /// The number of entries (nodes of `KUNodes(T)`).
+    pub fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The attribute set `S_KU` of a delegated update; `None` for an authority's update.
+    pub fn attributes(&self) -> Option<&AttributeSet> {
+        self.delegated.as_ref()
+    }
+
+    /// The canonical encoding (scheme.md §12).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.put_prefix(ObjectType::KeyUpdate);
+        out.extend_from_slice(&self.issuer.0);
+        out.put_u8(self.time_depth);
+        out.put_u64(self.period);
+        out.put_u8(self.tree_depth);
+        out.put_u64(self.counter);
+        match &self.delegated {
+            None => out.put_u8(0),
+            Some(attrs) => {
+                out.put_u8(1);
+                write_attributes(&mut out, attrs);
+            }
+        }
+        out.put_len(self.entries.len());
+        for e in &self.entries {
+            e.node.write(&mut out);
+            out.put_g2(&e.body.k0.0);
+            if self.delegated.is_some() {
+                out.put_g2(&e.body.k1a.0);
+                for p in &e.body.attrs {
+                    p.write(&mut out);
+                }
+            }
+            out.put_g2(&e.body.k1t.0);
+            for p in &e.body.time {
+                p.write(&mut out);
+            }
+        }
+        out
+    }
+
+    /// Strict decoding of [`to_bytes`](Self::to_bytes): entries strictly sorted by node, each
+    /// node inside the issuer's tree.
+    ///
+    /// # Errors
+    /// [`Error::Decode`](crate::Error::Decode) with the offending kind and offset.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        r.prefix(ObjectType::KeyUpdate)?;
+        let issuer = IssuerId(r.array()?);
+        let (time_depth, period) = read_time_depth_and_period(&mut r)?;
+        let at = r.offset();
+        let tree_depth = r.u8()?;
+        if tree_depth == 0 || tree_depth > MAX_TREE_DEPTH {
+            return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
+        }
+        let counter = r.u64()?;
+        let delegated = if r.bool()? { Some(read_attributes(&mut r)?) } else { None };
+        let n_attrs = delegated.as_ref().map_or(0, AttributeSet::len);
+        let entry_len = 9 + 96 * (2 + 2 * (usize::from(time_depth) + 1));
+        let n = r.count(MAX_UPDATE_ENTRIES, entry_len)?;
+        let mut entries = Vec::with_capacity(n);
+        let mut last: Option<TreeNode> = None;
+        for _ in 0..n {
+            let at = r.offset();
+            let node = TreeNode::read(&mut r, tree_depth)?;
+            if last.is_some_and(|l| l >= node) {
+                return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
+            }
+            last = Some(node);
+            let body = read_body(&mut r, n_attrs, time_depth, delegated.is_some())?;
+            entries.push(UpdateEntry { node, body });
+        }
+        r.finish()?;
+        Ok(KeyUpdate { issuer, time_depth, tree_depth, period, counter, delegated, entries })
+    }
+
+    /// The entry for a node of `path`, if any (entries are sorted by node, so each lookup is a
+    /// binary search; at most one node of a path is in `KUNodes`).
+    pub(crate) fn entry_on_path(&self, path: &[TreeNode]) -> Option<&UpdateEntry> {
+        path.iter().find_map(|n| {
+            self.entries.binary_search_by(|e| e.node.cmp(n)).ok().and_then(|i| self.entries.get(i))
+        })
+    }
+}

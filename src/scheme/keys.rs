@@ -1,0 +1,415 @@
+//! Key components and decryption keys (scheme.md §5).
+//!
+//! - `AttrComp(τ, R)` with fresh `r_τ`: `A2 = ĝ^{r_τ}`, `A3 = (û^{H(τ)} ĥ)^{r_τ} · v̂_A^{−R}`.
+//! - `TimeComp(X, R)` with fresh `q`: `B2 = ĝ^q`, `B3 = F̂_X^q · v̂_T^{−R}`.
+//! - `DK_{S,T} = { K0 = ĝ^α ŵ_A^{R_A} ŵ_T^{R_T}, K1A = ĝ^{R_A}, {AttrComp(τ, R_A)}_{τ∈S},
+//!   K1T = ĝ^{R_T}, {TimeComp(Prefix(T, k), R_T)}_{k=0..D_t} }`.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use blstrs::{G2Affine, G2Prepared, G2Projective, Scalar};
+use group::{Curve, Group};
+use once_cell::race::OnceBox;
+use rand_core::{CryptoRng, RngCore};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::params::PublicParams;
+use super::time::{self, TimeNode, MAX_TIME_DEPTH};
+use super::tree::UserId;
+use crate::encoding::{ObjectType, Reader, Writer};
+use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
+use crate::hash;
+use crate::policy::{Attribute, AttributeSet, MAX_ATTRIBUTES};
+use crate::secret::{SecretG2, SecretScalar};
+
+/// Two G2 elements of a component: `(A2, A3)` of an attribute or `(B2, B3)` of a time node.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Zeroize)]
+pub(crate) struct Pair {
+    pub(crate) a: SecretG2,
+    pub(crate) b: SecretG2,
+}
+
+impl Pair {
+    pub(crate) fn add(&self, other: &Pair) -> [G2Projective; 2] {
+        [self.a.proj() + other.a.0, self.b.proj() + other.b.0]
+    }
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        out.put_g2(&self.a.0);
+        out.put_g2(&self.b.0);
+    }
+
+    pub(crate) fn read(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
+        Ok(Pair { a: SecretG2(r.g2()?), b: SecretG2(r.g2()?) })
+    }
+}
+
+/// Normalises projective points to affine with one shared inversion.
+pub(crate) fn normalize(points: &[G2Projective]) -> Vec<SecretG2> {
+    let mut affine = alloc::vec![G2Affine::default(); points.len()];
+    G2Projective::batch_normalize(points, &mut affine);
+    affine.into_iter().map(SecretG2).collect()
+}
+
+/// Normalises a flat list `[a0, b0, a1, b1, …]` into pairs.
+pub(crate) fn normalize_pairs(points: &[G2Projective]) -> Vec<Pair> {
+    let flat = normalize(points);
+    flat.chunks_exact(2)
+        .map(|c| Pair { a: c.first().copied().unwrap_or_default(), b: c.get(1).copied().unwrap_or_default() })
+        .collect()
+}
+
+/// `AttrComp(τ, R)` with fresh `r_τ`, as projective `[A2, A3]`.
+pub(crate) fn attr_comp<R: RngCore + CryptoRng>(
+    pp: &PublicParams,
+    attribute: &Attribute,
+    big_r: &Scalar,
+    rng: &mut R,
+) -> [G2Projective; 2] {
+    let r = SecretScalar::random(&mut *rng);
+    let h = hash::attribute_hash(attribute.as_str());
+    let out = [G2Projective::generator() * *r, pp.attr_base_g2(&h) * *r - G2Projective::from(pp.v_a.g2) * big_r];
+    out
+}
+
+/// `TimeComp(X, R)` with fresh `q`, as projective `[B2, B3]`.
+pub(crate) fn time_comp<R: RngCore + CryptoRng>(
+    pp: &PublicParams,
+    node: &TimeNode,
+    big_r: &Scalar,
+    rng: &mut R,
+) -> [G2Projective; 2] {
+    let q = SecretScalar::random(&mut *rng);
+    let out = [G2Projective::generator() * *q, pp.f_node_g2(node) * *q - G2Projective::from(pp.v_t.g2) * big_r];
+    out
+}
+
+/// The time components `{TimeComp(Prefix(T, k), R)}_{k=0..D_t}`, flat `[B2, B3, …]`.
+pub(crate) fn time_comps<R: RngCore + CryptoRng>(
+    pp: &PublicParams,
+    period: u64,
+    big_r: &Scalar,
+    rng: &mut R,
+) -> Vec<G2Projective> {
+    (0..=pp.time_depth)
+        .flat_map(|k| time_comp(pp, &time::prefix(pp.time_depth, period, k), big_r, rng))
+        .collect()
+}
+
+/// The group elements of a `DK_{S,T}` (also the body of a delegated key update, scheme.md §6).
+#[derive(Clone, Default, Zeroize)]
+pub(crate) struct KeyBody {
+    pub(crate) k0: SecretG2,
+    pub(crate) k1a: SecretG2,
+    /// One pair per attribute, in the (sorted) order of the key's attribute set.
+    pub(crate) attrs: Vec<Pair>,
+    pub(crate) k1t: SecretG2,
+    /// One pair per depth `k = 0..=D_t`: the component of `Prefix(T, k)`.
+    pub(crate) time: Vec<Pair>,
+}
+
+impl KeyBody {
+    /// Re-randomises the body in place (scheme.md §5): fresh `δ_A, δ_T`, a fresh `r'` per
+    /// attribute component and a fresh `q'` per time component.
+    pub(crate) fn rerandomize<R: RngCore + CryptoRng>(
+        &mut self,
+        pp: &PublicParams,
+        attributes: &AttributeSet,
+        period: u64,
+        rng: &mut R,
+    ) {
+        let d_a = SecretScalar::random(&mut *rng);
+        let d_t = SecretScalar::random(&mut *rng);
+        let g = G2Projective::generator();
+        let mut pts = Vec::with_capacity(3 + 2 * (self.attrs.len() + self.time.len()));
+        pts.push(self.k0.proj() + G2Projective::from(pp.w_a.g2) * *d_a + G2Projective::from(pp.w_t.g2) * *d_t);
+        pts.push(self.k1a.proj() + g * *d_a);
+        pts.push(self.k1t.proj() + g * *d_t);
+        for (pair, attr) in self.attrs.iter().zip(attributes.iter()) {
+            let [a, b] = attr_comp(pp, attr, &d_a, rng);
+            pts.push(pair.a.proj() + a);
+            pts.push(pair.b.proj() + b);
+        }
+        let fresh = time_comps(pp, period, &d_t, rng);
+        for (pair, new) in self.time.iter().zip(fresh.chunks_exact(2)) {
+            if let [a, b] = new {
+                pts.push(pair.a.proj() + a);
+                pts.push(pair.b.proj() + b);
+            }
+        }
+        let flat = normalize(&pts);
+        pts.zeroize_points();
+        let mut it = flat.into_iter();
+        self.k0 = it.next().unwrap_or_default();
+        self.k1a = it.next().unwrap_or_default();
+        self.k1t = it.next().unwrap_or_default();
+        for pair in self.attrs.iter_mut().chain(self.time.iter_mut()) {
+            pair.a = it.next().unwrap_or_default();
+            pair.b = it.next().unwrap_or_default();
+        }
+    }
+}
+
+/// Overwrites a vector of projective temporaries with the identity.
+pub(crate) trait ZeroizePoints {
+    fn zeroize_points(&mut self);
+}
+
+impl ZeroizePoints for Vec<G2Projective> {
+    fn zeroize_points(&mut self) {
+        for p in self.iter_mut() {
+            *p = G2Projective::identity();
+        }
+        core::hint::black_box(&*self);
+    }
+}
+
+/// Miller-loop lines of a key's G2 elements, prepared once and kept with the key (scheme.md §8).
+pub(crate) struct Lines {
+    pub(crate) k0: G2Prepared,
+    pub(crate) k1a: G2Prepared,
+    pub(crate) k1t: G2Prepared,
+    pub(crate) attrs: Vec<[G2Prepared; 2]>,
+}
+
+/// A decryption key `DK_{S,T}` (scheme.md §5): opens every header of a period `≤ T` whose policy
+/// `S` satisfies.
+///
+/// Obtained from [`SecretKey::decryption_key`](crate::SecretKey::decryption_key) with the period's
+/// [`KeyUpdate`](crate::KeyUpdate), or by [`restrict`](Self::restrict)ing another key. It keeps the
+/// prepared Miller-loop lines of its G2 elements (built on first use), so decrypting many
+/// headers costs one multi-pairing each.
+///
+/// Secret: zeroized on drop, never printed. The prepared lines cannot be wiped (README, Security).
+pub struct DecryptionKey {
+    pub(crate) holder: UserId,
+    pub(crate) time_depth: u8,
+    pub(crate) period: u64,
+    pub(crate) attributes: AttributeSet,
+    pub(crate) body: KeyBody,
+    lines: OnceBox<Lines>,
+    time_lines: Vec<OnceBox<[G2Prepared; 2]>>,
+}
+
+impl Drop for DecryptionKey {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for DecryptionKey {}
+
+impl core::fmt::Debug for DecryptionKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DecryptionKey")
+            .field("holder", &self.holder)
+            .field("period", &self.period)
+            .field("attributes", &self.attributes)
+            .field("components", &"[redacted]")
+            .finish()
+    }
+}
+
+impl Clone for DecryptionKey {
+    /// Clones the key material; the prepared lines are rebuilt lazily by the clone.
+    fn clone(&self) -> Self {
+        DecryptionKey::new(self.holder, self.time_depth, self.period, self.attributes.clone(), self.body.clone())
+    }
+}
+
+impl DecryptionKey {
+    pub(crate) fn new(holder: UserId, time_depth: u8, period: u64, attributes: AttributeSet, body: KeyBody) -> Self {
+        let time_lines = (0..=time_depth).map(|_| OnceBox::new()).collect();
+        DecryptionKey { holder, time_depth, period, attributes, body, lines: OnceBox::new(), time_lines }
+    }
+
+    /// The period `T` of this key: it opens headers of periods `≤ T`.
+    pub fn period(&self) -> u64 {
+        self.period
+    }
+
+    /// The key's attributes.
+    pub fn attributes(&self) -> &AttributeSet {
+        &self.attributes
+    }
+
+    /// The user this key belongs to.
+    pub fn holder(&self) -> UserId {
+        self.holder
+    }
+
+    /// The time-tree depth of the parameters this key was made under.
+    pub fn time_depth(&self) -> u8 {
+        self.time_depth
+    }
+
+    /// The prepared lines of `K0`, `K1A`, `K1T` and the attribute components.
+    pub(crate) fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| {
+            let prep = |p: &SecretG2| G2Prepared::from(p.0);
+            Box::new(Lines {
+                k0: prep(&self.body.k0),
+                k1a: prep(&self.body.k1a),
+                k1t: prep(&self.body.k1t),
+                attrs: self.body.attrs.iter().map(|p| [prep(&p.a), prep(&p.b)]).collect(),
+            })
+        })
+    }
+
+    /// The prepared lines of the time component at depth `k`.
+    pub(crate) fn time_lines(&self, k: u8) -> Option<&[G2Prepared; 2]> {
+        let cell = self.time_lines.get(usize::from(k))?;
+        let pair = self.body.time.get(usize::from(k))?;
+        Some(cell.get_or_init(|| Box::new([G2Prepared::from(pair.a.0), G2Prepared::from(pair.b.0)])))
+    }
+
+    /// Prepares every Miller-loop line now instead of on first use (useful before timing, or
+    /// before handing the key to worker threads).
+    pub fn prepare(&self) {
+        let _ = self.lines();
+        for k in 0..=self.time_depth {
+            let _ = self.time_lines(k);
+        }
+    }
+
+    /// A re-randomised key for a subset of this key's attributes, for the same period
+    /// (scheme.md §5): a short-lived key for a device, made without any issuer.
+    ///
+    /// # Errors
+    /// [`Error::NotASubset`] if `attrs` has attributes the key lacks,
+    /// [`Error::InvalidAttributeSet`] if `attrs` is empty, [`Error::ParamsMismatch`] if `pp` has
+    /// another time depth.
+    pub fn restrict<R: RngCore + CryptoRng>(
+        &self,
+        pp: &PublicParams,
+        attrs: &AttributeSet,
+        rng: &mut R,
+    ) -> Result<DecryptionKey> {
+        if pp.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
+        }
+        if attrs.is_empty() {
+            return Err(Error::InvalidAttributeSet);
+        }
+        if !attrs.is_subset(&self.attributes) {
+            return Err(Error::NotASubset(attrs.difference(&self.attributes)));
+        }
+        let mut body = self.body.clone();
+        body.rerandomize(pp, &self.attributes, self.period, rng);
+        body.attrs = self
+            .attributes
+            .iter()
+            .zip(body.attrs.iter())
+            .filter(|(a, _)| attrs.contains(a))
+            .map(|(_, p)| *p)
+            .collect();
+        Ok(DecryptionKey::new(self.holder, self.time_depth, self.period, attrs.clone(), body))
+    }
+
+    /// The canonical encoding (secret: zeroized when dropped). Scheme.md §12.
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(Vec::new());
+        out.put_prefix(ObjectType::DecryptionKey);
+        self.holder.write(&mut out);
+        out.put_u8(self.time_depth);
+        out.put_u64(self.period);
+        write_attributes(&mut out, &self.attributes);
+        out.put_g2(&self.body.k0.0);
+        out.put_g2(&self.body.k1a.0);
+        for p in &self.body.attrs {
+            p.write(&mut out);
+        }
+        out.put_g2(&self.body.k1t.0);
+        for p in &self.body.time {
+            p.write(&mut out);
+        }
+        out
+    }
+
+    /// Strict decoding of [`to_bytes`](Self::to_bytes).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] with the offending kind and offset.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        r.prefix(ObjectType::DecryptionKey)?;
+        let holder = UserId::read(&mut r)?;
+        let (time_depth, period) = read_time_depth_and_period(&mut r)?;
+        let attributes = read_attributes(&mut r)?;
+        let body = read_body(&mut r, attributes.len(), time_depth, true)?;
+        r.finish()?;
+        Ok(DecryptionKey::new(holder, time_depth, period, attributes, body))
+    }
+}
+
+/// Reads `D_t` and a period below `2^D_t`.
+pub(crate) fn read_time_depth_and_period(r: &mut Reader<'_>) -> core::result::Result<(u8, u64), DecodeError> {
+    let at = r.offset();
+    let time_depth = r.u8()?;
+    if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
+        return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
+    }
+    let at = r.offset();
+    let period = r.u64()?;
+    if time::check_period(time_depth, period).is_err() {
+        return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
+    }
+    Ok((time_depth, period))
+}
+
+/// Reads a key body: `K0, [K1A, attribute pairs], K1T, D_t + 1 time pairs`.
+pub(crate) fn read_body(
+    r: &mut Reader<'_>,
+    n_attrs: usize,
+    time_depth: u8,
+    with_attrs: bool,
+) -> core::result::Result<KeyBody, DecodeError> {
+    let k0 = SecretG2(r.g2()?);
+    let (k1a, attrs) = if with_attrs {
+        let k1a = SecretG2(r.g2()?);
+        let mut attrs = Vec::with_capacity(n_attrs);
+        for _ in 0..n_attrs {
+            attrs.push(Pair::read(r)?);
+        }
+        (k1a, attrs)
+    } else {
+        (SecretG2::default(), Vec::new())
+    };
+    let k1t = SecretG2(r.g2()?);
+    let mut time = Vec::with_capacity(usize::from(time_depth) + 1);
+    for _ in 0..=time_depth {
+        time.push(Pair::read(r)?);
+    }
+    Ok(KeyBody { k0, k1a, attrs, k1t, time })
+}
+
+/// Writes an attribute set: count, then each as a u8 length and UTF-8, strictly sorted.
+pub(crate) fn write_attributes(out: &mut Vec<u8>, attrs: &AttributeSet) {
+    out.put_len(attrs.len());
+    for a in attrs {
+        out.put_u8(a.as_str().len() as u8);
+        out.extend_from_slice(a.as_str().as_bytes());
+    }
+}
+
+/// Reads an attribute set written by [`write_attributes`]: strictly increasing, valid UTF-8,
+/// non-empty attributes, at most [`MAX_ATTRIBUTES`].
+pub(crate) fn read_attributes(r: &mut Reader<'_>) -> core::result::Result<AttributeSet, DecodeError> {
+    let n = r.count(MAX_ATTRIBUTES, 2)?;
+    let mut set = AttributeSet::default();
+    let mut last: Option<Attribute> = None;
+    for _ in 0..n {
+        let at = r.offset();
+        let len = usize::from(r.u8()?);
+        let bytes = r.bytes(len)?;
+        let bad = || r.err_at(DecodeErrorKind::InvalidAttribute, at);
+        let s = core::str::from_utf8(bytes).map_err(|_| bad())?;
+        let a = Attribute::new(s).map_err(|_| bad())?;
+        if last.as_ref().is_some_and(|l| *l >= a) {
+            return Err(bad());
+        }
+        last = Some(a.clone());
+        set.insert(a);
+    }
+    Ok(set)
+}

@@ -1,0 +1,248 @@
+//! Users' secret keys and their combination with key updates (scheme.md §6).
+//!
+//! A secret key holds one component per node of the user's path in its issuer's tree, each with
+//! its own fresh randomness `r_θ` (independent per node: one `r` shared along a path would let a
+//! revoked user who holds the attributes collude with an unrevoked user who lacks them; the
+//! regression test `shared_path_randomness_enables_collusion` in this module shows the attack).
+//!
+//! `DK_{S,T}` from `SK` and the update: take the node `θ ∈ Path(ℓ) ∩ KUNodes(T)`;
+//! `K0 = SK_θ.K0 · KU_θ.K0`; for an authority update `K1A` and the attribute components come from
+//! `SK_θ`, for a delegated update they are the products of the two (scheme.md §6, level ≥ 2);
+//! `K1T` and the time components come from the update.
+
+use alloc::vec::Vec;
+
+use blstrs::{G2Projective, Scalar};
+use group::Group;
+use rand_core::{CryptoRng, RngCore};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::key_update::KeyUpdate;
+use super::keys::{attr_comp, normalize, read_attributes, write_attributes, DecryptionKey, KeyBody, Pair};
+use super::params::PublicParams;
+use super::time::MAX_TIME_DEPTH;
+use super::tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
+use crate::encoding::{ObjectType, Reader, Writer};
+use crate::error::{DecodeErrorKind, Error, Result};
+use crate::policy::AttributeSet;
+use crate::secret::{SecretG2, SecretScalar};
+
+/// The component of a secret key for one node of the user's path.
+#[derive(Clone, Default, Zeroize)]
+pub(crate) struct SkNode {
+    pub(crate) k0: SecretG2,
+    pub(crate) k1a: SecretG2,
+    /// One pair per attribute, in the order of the key's attribute set.
+    pub(crate) attrs: Vec<Pair>,
+}
+
+/// `SK_θ = { K0 = base · ŵ_A^{r}, K1A = ĝ^{r}, {AttrComp(τ, r)}_{τ∈S} }` for a given `r`.
+/// `base` is `ĝ^α G_θ^{−1}` for the authority and `H_φ^{−1}` for a delegator.
+pub(crate) fn sk_node<R: RngCore + CryptoRng>(
+    pp: &PublicParams,
+    base: G2Projective,
+    attributes: &AttributeSet,
+    r: &Scalar,
+    rng: &mut R,
+) -> SkNode {
+    let mut pts = Vec::with_capacity(2 + 2 * attributes.len());
+    pts.push(base + G2Projective::from(pp.w_a.g2) * r);
+    pts.push(G2Projective::generator() * r);
+    for a in attributes {
+        pts.extend(attr_comp(pp, a, r, rng));
+    }
+    let flat = normalize(&pts);
+    let mut it = flat.into_iter();
+    let k0 = it.next().unwrap_or_default();
+    let k1a = it.next().unwrap_or_default();
+    let mut attrs = Vec::with_capacity(attributes.len());
+    while let (Some(a), Some(b)) = (it.next(), it.next()) {
+        attrs.push(Pair { a, b });
+    }
+    SkNode { k0, k1a, attrs }
+}
+
+/// A user's long-term secret key, issued once at enrolment by an
+/// [`Authority`](crate::Authority) or a [`Delegator`](crate::Delegator).
+///
+/// Each period the user combines it with the issuer's public [`KeyUpdate`] into a
+/// [`DecryptionKey`] — or learns that it has been revoked.
+///
+/// Secret: zeroized on drop, never printed, not `Clone` (store it with
+/// [`to_bytes`](Self::to_bytes)).
+pub struct SecretKey {
+    pub(crate) user: UserId,
+    pub(crate) tree_depth: u8,
+    pub(crate) time_depth: u8,
+    pub(crate) attributes: AttributeSet,
+    /// Root first; `tree_depth + 1` entries.
+    pub(crate) nodes: Vec<SkNode>,
+}
+
+impl Drop for SecretKey {
+    fn drop(&mut self) {
+        self.nodes.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for SecretKey {}
+
+impl core::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SecretKey")
+            .field("user", &self.user)
+            .field("attributes", &self.attributes)
+            .field("components", &"[redacted]")
+            .finish()
+    }
+}
+
+impl SecretKey {
+    /// The user's identity: its issuer and leaf. The issuer needs it to revoke the user.
+    pub fn user_id(&self) -> UserId {
+        self.user
+    }
+
+    /// The attributes the key was issued for.
+    pub fn attributes(&self) -> &AttributeSet {
+        &self.attributes
+    }
+
+    /// Combines this key with the issuer's update for a period into a [`DecryptionKey`] for that
+    /// period (scheme.md §6).
+    ///
+    /// # Errors
+    /// - [`Error::IssuerMismatch`]: the update is from another issuer.
+    /// - [`Error::ParamsMismatch`]: the update was made under other public parameters.
+    /// - [`Error::Revoked`]: no entry of the update lies on this user's path — the user is revoked
+    ///   at that period (or its delegator is).
+    /// - [`Error::NotASubset`]: a delegated update whose attribute set does not contain this
+    ///   key's (an issuer bug: such an update could not give this user a working key).
+    pub fn decryption_key(&self, update: &KeyUpdate) -> Result<DecryptionKey> {
+        if update.issuer != self.user.issuer || update.tree_depth != self.tree_depth {
+            return Err(Error::IssuerMismatch);
+        }
+        if update.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
+        }
+        let my_path = path(self.tree_depth, self.user.leaf);
+        let entry = update.entry_on_path(&my_path).ok_or(Error::Revoked)?;
+        let sk = my_path
+            .iter()
+            .position(|n| *n == entry.node)
+            .and_then(|i| self.nodes.get(i))
+            .ok_or(Error::Revoked)?;
+        let ku = &entry.body;
+        let mut pts: Vec<G2Projective> = Vec::with_capacity(2 + 2 * self.attributes.len());
+        pts.push(sk.k0.proj() + ku.k0.0);
+        match &update.delegated {
+            None => {
+                pts.push(sk.k1a.proj());
+                for p in &sk.attrs {
+                    pts.push(p.a.proj());
+                    pts.push(p.b.proj());
+                }
+            }
+            Some(s_ku) => {
+                if !self.attributes.is_subset(s_ku) {
+                    return Err(Error::NotASubset(self.attributes.difference(s_ku)));
+                }
+                pts.push(sk.k1a.proj() + ku.k1a.0);
+                // Both lists are sorted; pick the update's pair of each of our attributes.
+                let mut theirs = s_ku.iter().zip(ku.attrs.iter());
+                for (attr, mine) in self.attributes.iter().zip(sk.attrs.iter()) {
+                    let other = theirs.find(|(a, _)| *a == attr).map(|(_, p)| p).ok_or(Error::InvalidAttributeSet)?;
+                    pts.extend(mine.add(other));
+                }
+            }
+        }
+        let flat = normalize(&pts);
+        let mut it = flat.into_iter();
+        let k0 = it.next().unwrap_or_default();
+        let k1a = it.next().unwrap_or_default();
+        let mut attrs = Vec::with_capacity(self.attributes.len());
+        while let (Some(a), Some(b)) = (it.next(), it.next()) {
+            attrs.push(Pair { a, b });
+        }
+        let body = KeyBody { k0, k1a, attrs, k1t: ku.k1t, time: ku.time.clone() };
+        Ok(DecryptionKey::new(self.user, self.time_depth, update.period, self.attributes.clone(), body))
+    }
+
+    /// The canonical encoding (secret: zeroized when dropped). Scheme.md §12.
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(Vec::new());
+        out.put_prefix(ObjectType::SecretKey);
+        self.user.write(&mut out);
+        out.put_u8(self.tree_depth);
+        out.put_u8(self.time_depth);
+        write_attributes(&mut out, &self.attributes);
+        for n in &self.nodes {
+            out.put_g2(&n.k0.0);
+            out.put_g2(&n.k1a.0);
+            for p in &n.attrs {
+                p.write(&mut out);
+            }
+        }
+        out
+    }
+
+    /// Strict decoding of [`to_bytes`](Self::to_bytes).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] with the offending kind and offset.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        r.prefix(ObjectType::SecretKey)?;
+        let user = UserId::read(&mut r)?;
+        let at = r.offset();
+        let tree_depth = r.u8()?;
+        let time_depth = r.u8()?;
+        if tree_depth == 0 || tree_depth > MAX_TREE_DEPTH || time_depth == 0 || time_depth > MAX_TIME_DEPTH {
+            return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
+        }
+        if user.leaf >> tree_depth != 0 {
+            return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
+        }
+        let attributes = read_attributes(&mut r)?;
+        let n_nodes = usize::from(tree_depth) + 1;
+        if n_nodes.saturating_mul(192 * (1 + attributes.len())) > r.remaining() {
+            return Err(r.err(DecodeErrorKind::Truncated).into());
+        }
+        let mut nodes = Vec::with_capacity(n_nodes);
+        for _ in 0..n_nodes {
+            let k0 = SecretG2(r.g2()?);
+            let k1a = SecretG2(r.g2()?);
+            let mut attrs = Vec::with_capacity(attributes.len());
+            for _ in 0..attributes.len() {
+                attrs.push(Pair::read(&mut r)?);
+            }
+            nodes.push(SkNode { k0, k1a, attrs });
+        }
+        r.finish()?;
+        Ok(SecretKey { user, tree_depth, time_depth, attributes, nodes })
+    }
+}
+
+/// Enrols a user: one `SK_θ` per path node, each with its own fresh `r_θ` (scheme.md §6).
+/// `base(θ)` gives `ĝ^α G_θ^{−1}` (authority) or `H_φ^{−1}` (delegator).
+pub(crate) fn enrol_path<R: RngCore + CryptoRng>(
+    pp: &PublicParams,
+    user: UserId,
+    tree_depth: u8,
+    attributes: &AttributeSet,
+    mut base: impl FnMut(TreeNode) -> G2Projective,
+    rng: &mut R,
+) -> SecretKey {
+    let nodes = path(tree_depth, user.leaf)
+        .into_iter()
+        .map(|theta| {
+            let r = SecretScalar::random(&mut *rng);
+            let mut b = base(theta);
+            let node = sk_node(pp, b, attributes, &r, rng);
+            b = G2Projective::identity();
+            core::hint::black_box(&b);
+            node
+        })
+        .collect();
+    SecretKey { user, tree_depth, time_depth: pp.time_depth, attributes: attributes.clone(), nodes }
+}

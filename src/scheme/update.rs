@@ -1,0 +1,107 @@
+//! Ciphertext update (scheme.md §8 "Update"): the cloud moves a header to a later period using
+//! public parameters only, so that a user revoked in between cannot open it any more.
+//!
+//! A node in both `Cover(T)` and `Cover(T')` keeps its row. Every other `N' = (k', b') ∈
+//! Cover(T')` lies under some `N = (k, b) ∈ Cover(T)`; its row is derived with its **own** fresh
+//! `t'` (two rows derived with one `t'` would reveal `f_{k+1}^{t'}` and let anyone climb back to
+//! the older parent row — the regression test `shared_update_randomness_lets_anyone_climb_back`
+//! shows it):
+//! `E'_1 = E_{N,1} v_T^{t'}`, `E'_2 = E_{N,2} Π_{j=k+1..k'} D_{N,j}^{x_j(N')} F_{N'}^{−t'}`,
+//! `E'_3 = E_{N,3} g^{t'}`, `D'_j = D_{N,j} f_j^{−t'}` for `j = k'+1..D_t`.
+//! `C0`, the attribute rows and the payload are untouched: the encapsulated key does not change.
+//!
+//! The old header must be deleted by whoever stores it: a revoked user who kept a copy can
+//! still open it.
+
+use alloc::vec::Vec;
+
+use blstrs::{G1Projective, Scalar};
+use group::Group;
+use rand_core::{CryptoRng, RngCore};
+
+use super::kem::{normalize_g1, Header, TimeRow};
+use super::params::PublicParams;
+use super::time::{self, TimeNode};
+use crate::secret::SecretScalar;
+use crate::error::{Error, Result};
+
+/// Derives the row of `child` (a descendant of, or equal to, `parent.node`) with randomness `t'`.
+pub(crate) fn derive_row(pp: &PublicParams, parent: &TimeRow, child: TimeNode, t: &Scalar) -> Option<TimeRow> {
+    let k = parent.node.depth;
+    let k2 = child.depth;
+    if !parent.node.is_prefix_of(&child) {
+        return None;
+    }
+    let [e1, e2, e3] = parent.e.map(G1Projective::from);
+    let mut e2 = e2;
+    for j in k + 1..=k2 {
+        let d = G1Projective::from(*parent.d.get(usize::from(j - k - 1))?);
+        e2 += if child.label(j) == 2 { d.double() } else { d };
+    }
+    let g = G1Projective::generator();
+    let mut pts = Vec::with_capacity(3 + usize::from(pp.time_depth - k2));
+    pts.push(e1 + G1Projective::from(pp.v_t.g1) * t);
+    pts.push(e2 - pp.f_node_g1(&child) * t);
+    pts.push(e3 + g * t);
+    for j in k2 + 1..=pp.time_depth {
+        let d = G1Projective::from(*parent.d.get(usize::from(j - k - 1))?);
+        pts.push(d - G1Projective::from(pp.f(j).g1) * t);
+    }
+    let affine = normalize_g1(&pts);
+    let mut it = affine.into_iter();
+    let e = [it.next()?, it.next()?, it.next()?];
+    Some(TimeRow { node: child, e, d: it.collect() })
+}
+
+impl Header {
+    /// Moves the header to a later period (scheme.md §8), with public parameters only — the
+    /// cloud's job. `period == self.period()` returns an identical copy.
+    ///
+    /// ```
+    /// use rs_habe::{Authority, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+    /// let pp = authority.public_params();
+    /// let (header, _key) = Header::encapsulate(&mut rng, pp, &Policy::parse("nurse")?, 3)?;
+    /// let later = header.update(&mut rng, pp, 4)?;
+    /// assert_eq!(later.period(), 4);
+    /// assert!(matches!(later.update(&mut rng, pp, 3), Err(rs_habe::Error::PeriodInPast)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::PeriodInPast`] for an earlier period, [`Error::PeriodOutOfRange`],
+    /// [`Error::ParamsMismatch`] if `pp` has another time depth.
+    pub fn update<R: RngCore + CryptoRng>(&self, rng: &mut R, pp: &PublicParams, period: u64) -> Result<Header> {
+        if pp.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
+        }
+        time::check_period(self.time_depth, period)?;
+        if period < self.period {
+            return Err(Error::PeriodInPast);
+        }
+        let mut time_rows = Vec::new();
+        for node in time::cover(self.time_depth, period) {
+            let parent = self
+                .time_rows
+                .iter()
+                .find(|r| r.node.is_prefix_of(&node))
+                .ok_or(Error::Decryption)?;
+            if parent.node == node {
+                time_rows.push(parent.clone());
+                continue;
+            }
+            let t = SecretScalar::random(&mut *rng);
+            let row = derive_row(pp, parent, node, &t).ok_or(Error::Decryption);
+            time_rows.push(row?);
+        }
+        Ok(Header {
+            time_depth: self.time_depth,
+            period,
+            policy: self.policy.clone(),
+            c0: self.c0,
+            rows: self.rows.clone(),
+            time_rows,
+        })
+    }
+}
