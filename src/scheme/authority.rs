@@ -55,9 +55,9 @@ impl Default for SetupParams {
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
 pub struct Authority {
-    pp: PublicParams,
-    msk: SecretG2,
-    tree: IssuerTree,
+    pub(crate) pp: PublicParams,
+    pub(crate) msk: SecretG2,
+    pub(crate) tree: IssuerTree,
 }
 
 impl Drop for Authority {

@@ -57,10 +57,10 @@ use crate::secret::SecretG2;
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
 pub struct Delegator {
-    holder: UserId,
-    time_depth: u8,
-    attributes: AttributeSet,
-    tree: IssuerTree,
+    pub(crate) holder: UserId,
+    pub(crate) time_depth: u8,
+    pub(crate) attributes: AttributeSet,
+    pub(crate) tree: IssuerTree,
 }
 
 impl core::fmt::Debug for Delegator {

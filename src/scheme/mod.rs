@@ -13,6 +13,8 @@
 //! | §7 encryption, §8 decryption | `kem` |
 //! | §8 ciphertext update | `update` |
 
+#[cfg(test)]
+mod attacks;
 pub(crate) mod authority;
 pub(crate) mod delegator;
 pub(crate) mod kem;
