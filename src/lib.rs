@@ -15,6 +15,7 @@ extern crate std;
 
 mod domain;
 mod encoding;
+pub mod envelope;
 pub mod error;
 mod hash;
 pub mod policy;
