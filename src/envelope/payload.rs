@@ -359,3 +359,409 @@ pub(crate) fn open_stream<R: Read, W: Write>(
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aes_gcm::aead::{Aead, Payload};
+    use aes_gcm::Nonce;
+    use alloc::{format, vec};
+    use proptest::prelude::*;
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::{RngCore, SeedableRng};
+    use std::io::{self, Read, Write};
+
+    const C: usize = CHUNK_SIZE;
+    const S: usize = SEALED_CHUNK_SIZE;
+    const PREFIX: [u8; NONCE_PREFIX_SIZE] = [7, 6, 5, 4, 3, 2, 1];
+    const AD: [u8; 32] = [0xad; 32];
+    const SIZES: [usize; 7] = [0, 1, C - 1, C, C + 1, 3 * C, 3 * 1024 * 1024 + 17];
+
+    fn key() -> PayloadKey {
+        PayloadKey::random(&mut ChaCha20Rng::seed_from_u64(1))
+    }
+
+    fn plaintext(len: usize) -> Vec<u8> {
+        let mut v = vec![0u8; len];
+        ChaCha20Rng::seed_from_u64(len as u64).fill_bytes(&mut v);
+        v
+    }
+
+    /// Hands out at most 1..=7 bytes per call (cycling), and sometimes `Interrupted`.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        calls: usize,
+    }
+
+    impl<'a> Trickle<'a> {
+        fn new(data: &'a [u8]) -> Self {
+            Trickle { data, calls: 0 }
+        }
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.calls += 1;
+            if self.calls % 11 == 0 {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = (self.calls % 7 + 1).min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    fn seal_s(k: &PayloadKey, pt: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let n = seal_stream(k, &PREFIX, &AD, pt, &mut out).unwrap();
+        assert_eq!(n, pt.len() as u64);
+        out
+    }
+
+    fn open_s(k: &PayloadKey, ct: &[u8]) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let n = open_stream(k, &PREFIX, &AD, ct, &mut out)?;
+        assert_eq!(n, out.len() as u64);
+        Ok(out)
+    }
+
+    /// Both openers reject `ct` with the opaque error, and the one-shot one releases nothing.
+    fn assert_rejected(k: &PayloadKey, ct: &[u8], what: &str) {
+        assert_eq!(
+            open(k, &PREFIX, &AD, ct).map(|_| ()),
+            Err(Error::Decryption),
+            "open: {what}"
+        );
+        assert_eq!(
+            open_s(k, ct).map(|_| ()),
+            Err(Error::Decryption),
+            "open_stream: {what}"
+        );
+    }
+
+    fn chunks_of(ct: &[u8]) -> Vec<Vec<u8>> {
+        ct.chunks(S).map(<[u8]>::to_vec).collect()
+    }
+
+    #[test]
+    fn round_trips_one_shot_streaming_and_cross() {
+        let k = key();
+        for len in SIZES {
+            let pt = plaintext(len);
+            let ct = seal(&k, &PREFIX, &AD, &pt);
+            assert_eq!(ct.len() as u64, ciphertext_len(len as u64), "len {len}");
+            let ct_s = seal_s(&k, &pt);
+            // Deterministic given key and prefix: the two sealers emit the same bytes, so each
+            // opener opens the other's output.
+            assert!(ct == ct_s, "seal and seal_stream differ at len {len}");
+            assert_eq!(
+                open(&k, &PREFIX, &AD, &ct).unwrap().as_slice(),
+                &pt[..],
+                "len {len}"
+            );
+            assert_eq!(open_s(&k, &ct).unwrap(), pt, "len {len}");
+            assert_eq!(open(&k, &PREFIX, &AD, &ct_s).unwrap().as_slice(), &pt[..]);
+            assert_eq!(open_s(&k, &ct_s).unwrap(), pt);
+        }
+    }
+
+    #[test]
+    fn chunk_layout() {
+        assert_eq!(ciphertext_len(0), TAG_SIZE as u64);
+        assert_eq!(ciphertext_len(1), 1 + TAG_SIZE as u64);
+        assert_eq!(ciphertext_len(C as u64), S as u64);
+        assert_eq!(ciphertext_len(C as u64 + 1), (S + 1 + TAG_SIZE) as u64);
+        assert_eq!(ciphertext_len(3 * C as u64), 3 * S as u64);
+        assert_eq!(
+            ciphertext_len(MAX_PLAINTEXT_LEN),
+            MAX_PLAINTEXT_LEN + (MAX_CHUNKS << 4)
+        );
+        // Past the limit it saturates rather than overflow.
+        assert_eq!(ciphertext_len(u64::MAX), u64::MAX);
+        // An exact multiple ends with a full final chunk, not an extra empty one.
+        assert_eq!(seal(&key(), &PREFIX, &AD, &plaintext(2 * C)).len(), 2 * S);
+    }
+
+    /// The format does not depend on `aead::stream` internals: chunk `i` is plain AES-256-GCM
+    /// with nonce `prefix || BE32(i) || last_flag` and associated data `ad`.
+    #[test]
+    fn matches_hand_built_stream() {
+        let k = key();
+        let pt = plaintext(2 * C + 3);
+        let gcm = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(k.as_bytes()));
+        let mut expected = Vec::new();
+        let pieces: Vec<&[u8]> = pt.chunks(C).collect();
+        for (i, piece) in pieces.iter().enumerate() {
+            let mut nonce = [0u8; 12];
+            nonce[..7].copy_from_slice(&PREFIX);
+            nonce[7..11].copy_from_slice(&(i as u32).to_be_bytes());
+            nonce[11] = u8::from(i + 1 == pieces.len());
+            let sealed = gcm
+                .encrypt(
+                    Nonce::from_slice(&nonce),
+                    Payload {
+                        msg: piece,
+                        aad: &AD,
+                    },
+                )
+                .unwrap();
+            expected.extend_from_slice(&sealed);
+        }
+        assert!(seal(&k, &PREFIX, &AD, &pt) == expected);
+        // And the empty payload is one final chunk of just a tag.
+        let mut nonce = [0u8; 12];
+        nonce[..7].copy_from_slice(&PREFIX);
+        nonce[11] = 1;
+        let empty = gcm
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: &[], aad: &AD })
+            .unwrap();
+        assert_eq!(seal(&k, &PREFIX, &AD, &[]), empty);
+    }
+
+    #[test]
+    fn short_reads_and_interrupts() {
+        let k = key();
+        for len in [0, 5, C - 1, C, 2 * C + 5] {
+            let pt = plaintext(len);
+            let mut ct = Vec::new();
+            let n = seal_stream(&k, &PREFIX, &AD, Trickle::new(&pt), &mut ct).unwrap();
+            assert_eq!(n, len as u64);
+            assert!(ct == seal(&k, &PREFIX, &AD, &pt), "len {len}");
+            let mut back = Vec::new();
+            let n = open_stream(&k, &PREFIX, &AD, Trickle::new(&ct), &mut back).unwrap();
+            assert_eq!(n, len as u64);
+            assert!(back == pt, "len {len}");
+        }
+    }
+
+    #[test]
+    fn truncation_rejected() {
+        let k = key();
+        for len in [C + 1, 3 * C, 3 * C + 1] {
+            let ct = seal(&k, &PREFIX, &AD, &plaintext(len));
+            // At every chunk boundary (including nothing at all), and inside chunks.
+            for cut in (0..ct.len()).step_by(S) {
+                assert_rejected(&k, &ct[..cut], &format!("len {len} cut at {cut}"));
+            }
+            for cut in [1, TAG_SIZE - 1, TAG_SIZE, S - 1, S + 1, ct.len() - 1] {
+                assert_rejected(&k, &ct[..cut], &format!("len {len} cut at {cut}"));
+            }
+        }
+    }
+
+    #[test]
+    fn dropped_chunks_rejected() {
+        let k = key();
+        for len in [3 * C, 3 * C + 1] {
+            let chunks = chunks_of(&seal(&k, &PREFIX, &AD, &plaintext(len)));
+            for drop in 0..chunks.len() {
+                let mut cs = chunks.clone();
+                cs.remove(drop);
+                assert_rejected(&k, &cs.concat(), &format!("len {len} drop chunk {drop}"));
+            }
+        }
+    }
+
+    #[test]
+    fn reordered_and_duplicated_chunks_rejected() {
+        let k = key();
+        for len in [3 * C, 3 * C + 1] {
+            let chunks = chunks_of(&seal(&k, &PREFIX, &AD, &plaintext(len)));
+            let n = chunks.len();
+            for (a, b) in [(0, 1), (1, 2), (0, n - 1), (n - 2, n - 1)] {
+                let mut cs = chunks.clone();
+                cs.swap(a, b);
+                assert_rejected(&k, &cs.concat(), &format!("len {len} swap {a},{b}"));
+            }
+            for dup in 0..n {
+                let mut cs = chunks.clone();
+                cs.insert(dup, chunks[dup].clone());
+                assert_rejected(&k, &cs.concat(), &format!("len {len} duplicate {dup}"));
+            }
+        }
+    }
+
+    #[test]
+    fn appended_bytes_rejected() {
+        let k = key();
+        let other = seal(&k, &PREFIX, &AD, &plaintext(10));
+        for len in [0, 1, C - 1, C, 3 * C + 1] {
+            let ct = seal(&k, &PREFIX, &AD, &plaintext(len));
+            for extra in [&[0u8][..], &[0u8; TAG_SIZE], &[0x55; S], &other] {
+                let mut t = ct.clone();
+                t.extend_from_slice(extra);
+                assert_rejected(&k, &t, &format!("len {len} + {} bytes", extra.len()));
+            }
+        }
+    }
+
+    #[test]
+    fn bit_flips_rejected() {
+        let k = key();
+        for len in [0, 1, C, 3 * C + 1] {
+            let ct = seal(&k, &PREFIX, &AD, &plaintext(len));
+            for start in (0..ct.len()).step_by(S) {
+                let end = (start + S).min(ct.len());
+                // First byte, a middle byte, the first and last tag bytes of each chunk.
+                for pos in [start, (start + end) / 2, end - TAG_SIZE, end - 1] {
+                    for bit in [0, 7] {
+                        let mut t = ct.clone();
+                        t[pos] ^= 1 << bit;
+                        assert_rejected(&k, &t, &format!("len {len} flip byte {pos} bit {bit}"));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn wrong_key_prefix_or_ad_rejected() {
+        let k = key();
+        let pt = plaintext(C + 1);
+        let ct = seal(&k, &PREFIX, &AD, &pt);
+        let other_key = PayloadKey::random(&mut ChaCha20Rng::seed_from_u64(2));
+        assert_rejected(&other_key, &ct, "wrong key");
+        let mut prefix = PREFIX;
+        prefix[6] ^= 1;
+        assert_eq!(
+            open(&k, &prefix, &AD, &ct).map(|_| ()),
+            Err(Error::Decryption)
+        );
+        assert_eq!(
+            open_stream(&k, &prefix, &AD, &ct[..], io::sink()),
+            Err(Error::Decryption)
+        );
+        let mut ad = AD;
+        ad[31] ^= 0x80;
+        assert_eq!(
+            open(&k, &PREFIX, &ad, &ct).map(|_| ()),
+            Err(Error::Decryption)
+        );
+        assert_eq!(
+            open_stream(&k, &PREFIX, &ad, &ct[..], io::sink()),
+            Err(Error::Decryption)
+        );
+        assert_eq!(
+            open(&k, &PREFIX, &[], &ct).map(|_| ()),
+            Err(Error::Decryption)
+        );
+    }
+
+    /// The STREAM contract: `open_stream` writes the chunks that authenticated before the one
+    /// where tampering is detected; `open` releases nothing.
+    #[test]
+    fn open_stream_releases_only_authenticated_chunks() {
+        let k = key();
+        let pt = plaintext(3 * C + 1);
+        let mut ct = seal(&k, &PREFIX, &AD, &pt);
+        ct[2 * S + 5] ^= 1;
+        let mut out = Vec::new();
+        assert_eq!(
+            open_stream(&k, &PREFIX, &AD, &ct[..], &mut out),
+            Err(Error::Decryption)
+        );
+        assert!(out == pt[..2 * C]);
+        // Truncated at a boundary: everything present authenticates as non-final chunks and is
+        // written; the failure comes at the end.
+        let ct = seal(&k, &PREFIX, &AD, &pt);
+        let mut out = Vec::new();
+        assert_eq!(
+            open_stream(&k, &PREFIX, &AD, &ct[..3 * S], &mut out),
+            Err(Error::Decryption)
+        );
+        assert!(out == pt[..2 * C]);
+    }
+
+    struct FailingReader;
+    impl Read for FailingReader {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::ConnectionReset.into())
+        }
+    }
+
+    struct FailingWriter;
+    impl Write for FailingWriter {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A reader that claims to have read more than it was given room for.
+    struct LyingReader;
+    impl Read for LyingReader {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            Ok(buf.len() + 1)
+        }
+    }
+
+    #[test]
+    fn io_errors_pass_through() {
+        let k = key();
+        let ct = seal(&k, &PREFIX, &AD, b"hello");
+        let reset = Err(Error::Io(io::ErrorKind::ConnectionReset));
+        assert_eq!(
+            seal_stream(&k, &PREFIX, &AD, FailingReader, io::sink()),
+            reset
+        );
+        assert_eq!(
+            open_stream(&k, &PREFIX, &AD, FailingReader, io::sink()),
+            reset
+        );
+        let pipe = Err(Error::Io(io::ErrorKind::BrokenPipe));
+        assert_eq!(
+            seal_stream(&k, &PREFIX, &AD, &b"hello"[..], FailingWriter),
+            pipe
+        );
+        assert_eq!(open_stream(&k, &PREFIX, &AD, &ct[..], FailingWriter), pipe);
+        let bad = Err(Error::Io(io::ErrorKind::InvalidData));
+        assert_eq!(seal_stream(&k, &PREFIX, &AD, LyingReader, io::sink()), bad);
+        assert_eq!(open_stream(&k, &PREFIX, &AD, LyingReader, io::sink()), bad);
+    }
+
+    #[test]
+    fn key_handling() {
+        let k = key();
+        assert_eq!(format!("{k:?}"), "PayloadKey([redacted])");
+        let bytes = *k.as_bytes();
+        assert_eq!(PayloadKey::from_bytes(bytes).as_bytes(), &bytes);
+        assert_ne!(
+            PayloadKey::random(&mut ChaCha20Rng::seed_from_u64(9)).as_bytes(),
+            &bytes
+        );
+        let mut z = PayloadKey::from_bytes([0xff; 32]);
+        z.zeroize();
+        assert_eq!(z.as_bytes(), &[0u8; 32]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn prop_round_trip(len in prop_oneof![0usize..300, (C - 300)..(3 * C + 300)]) {
+            let k = key();
+            let pt = plaintext(len);
+            let ct = seal(&k, &PREFIX, &AD, &pt);
+            prop_assert_eq!(ct.len() as u64, ciphertext_len(len as u64));
+            prop_assert!(seal_s(&k, &pt) == ct);
+            prop_assert!(open(&k, &PREFIX, &AD, &ct).unwrap().as_slice() == &pt[..]);
+            prop_assert!(open_s(&k, &ct).unwrap() == pt);
+        }
+
+        #[test]
+        fn prop_byte_flip_rejected(
+            len in prop_oneof![0usize..300, (C - 300)..(2 * C + 300)],
+            pos in any::<prop::sample::Index>(),
+            mask in 1u8..=255,
+        ) {
+            let k = key();
+            let mut ct = seal(&k, &PREFIX, &AD, &plaintext(len));
+            let i = pos.index(ct.len());
+            ct[i] ^= mask;
+            prop_assert_eq!(open(&k, &PREFIX, &AD, &ct).map(|_| ()), Err(Error::Decryption));
+            prop_assert_eq!(open_s(&k, &ct).map(|_| ()), Err(Error::Decryption));
+        }
+    }
+}
