@@ -9,8 +9,8 @@
 //!
 //! ```text
 //! payload = chunk_0 || chunk_1 || … || chunk_{n-1}
-//! chunk_i = GCM(CK, prefix || BE32(i) || 0x00, ad, 64 KiB plaintext) (CHUNK_SIZE + TAG_SIZE bytes), i < n-1
-//! chunk_{n-1} = GCM(CK, prefix || BE32(n-1) || 0x01, ad, 0..=64 KiB plaintext)
+//! chunk_i     = GCM(CK, prefix || BE32(i)   || 0x00, ad, CHUNK_SIZE bytes)      for i < n-1
+//! chunk_{n-1} = GCM(CK, prefix || BE32(n-1) || 0x01, ad, 0..=CHUNK_SIZE bytes)
 //! ```
 //!
 //! The final chunk is the only one sealed with the last-block flag, and it is never omitted: an
@@ -29,7 +29,7 @@
 //!
 //! # Release of plaintext (the STREAM contract)
 //!
-//! [`open`] releases nothing unless the whole payload authenticates. [`open_stream`] writes each
+//! [`open`] releases nothing unless the whole payload authenticates. `open_stream` writes each
 //! chunk to its writer as soon as *that chunk* has authenticated, so when it fails (tampering or
 //! truncation detected at chunk `i`) chunks `0..i` have already been written. The caller must treat
 //! everything written as untrusted until `open_stream` returns `Ok` — for instance write to a
@@ -121,7 +121,7 @@ pub(crate) fn ciphertext_len(plaintext_len: u64) -> u64 {
 /// Seals `plaintext` as one payload under `key`, `nonce_prefix` and associated data `ad`.
 ///
 /// The output is exactly [`ciphertext_len`]`(plaintext.len())` bytes and is byte-for-byte what
-/// [`seal_stream`] writes for the same input.
+/// `seal_stream` writes for the same input.
 ///
 /// A plaintext longer than [`MAX_PLAINTEXT_LEN`] (256 TiB, more than the 32-bit counter can
 /// number) cannot be sealed; as this function is infallible it then returns an empty vector,
@@ -166,7 +166,7 @@ pub(crate) fn seal(
     }
 }
 
-/// Opens a payload made by [`seal`] or [`seal_stream`].
+/// Opens a payload made by [`seal`] or `seal_stream`.
 ///
 /// Returns the whole plaintext, or [`Error::Decryption`] — and no plaintext at all — if the key,
 /// nonce prefix or associated data is wrong, or the payload was modified, truncated, reordered,
