@@ -50,3 +50,50 @@ pub fn attribute_set() -> impl Strategy<Value = AttributeSet> {
 pub fn parse(text: &str) -> Policy {
     Policy::parse(text).unwrap()
 }
+
+/// Byte layout of an encoded `DecryptionKey`, for the attacker tests that splice keys through
+/// their encodings: `prefix (6) ‖ holder (24) ‖ D_t (1) ‖ period (8) ‖ attribute list ‖ K0 ‖ K1A
+/// ‖ attribute pairs ‖ K1T ‖ time pairs`.
+pub struct DkParts {
+    pub head: Vec<u8>,
+    pub period: u64,
+    pub attrs: Vec<u8>,
+    pub k0: Vec<u8>,
+    pub attr_part: Vec<u8>,
+    pub time_part: Vec<u8>,
+}
+
+pub fn split_dk(bytes: &[u8]) -> DkParts {
+    let head = bytes[..31].to_vec();
+    let period = u64::from_be_bytes(bytes[31..39].try_into().unwrap());
+    let n = u32::from_be_bytes(bytes[39..43].try_into().unwrap()) as usize;
+    let mut at = 43;
+    for _ in 0..n {
+        at += 1 + bytes[at] as usize;
+    }
+    let attrs = bytes[39..at].to_vec();
+    let k0 = bytes[at..at + 96].to_vec();
+    let attr_part = bytes[at + 96..at + 96 + 96 + 192 * n].to_vec();
+    let time_part = bytes[at + 96 + 96 + 192 * n..].to_vec();
+    DkParts { head, period, attrs, k0, attr_part, time_part }
+}
+
+pub fn join_dk(p: &DkParts) -> Vec<u8> {
+    let mut out = p.head.clone();
+    out.extend_from_slice(&p.period.to_be_bytes());
+    out.extend_from_slice(&p.attrs);
+    out.extend_from_slice(&p.k0);
+    out.extend_from_slice(&p.attr_part);
+    out.extend_from_slice(&p.time_part);
+    out
+}
+
+/// An encoded attribute list (sorted by the caller).
+pub fn attr_list(attrs: &[&str]) -> Vec<u8> {
+    let mut out = (attrs.len() as u32).to_be_bytes().to_vec();
+    for a in attrs {
+        out.push(a.len() as u8);
+        out.extend_from_slice(a.as_bytes());
+    }
+    out
+}
