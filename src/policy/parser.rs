@@ -69,7 +69,11 @@ struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     fn new(src: &'a str) -> Self {
-        Lexer { src, pos: 0, peeked: None }
+        Lexer {
+            src,
+            pos: 0,
+            peeked: None,
+        }
     }
 
     fn byte(&self, i: usize) -> Option<u8> {
@@ -195,7 +199,10 @@ pub(super) fn parse(text: &str) -> Result<(Node, Vec<Attribute>), PolicyError> {
     if text.len() > MAX_POLICY_TEXT_LEN {
         return Err(err(PolicyErrorKind::TooLong, MAX_POLICY_TEXT_LEN));
     }
-    let mut p = Parser { lex: Lexer::new(text), leaves: Vec::new() };
+    let mut p = Parser {
+        lex: Lexer::new(text),
+        leaves: Vec::new(),
+    };
     let root = p.expr(1)?;
     match p.lex.next()? {
         (Tok::End, _) => Ok((root, p.leaves)),
@@ -268,15 +275,19 @@ impl Parser<'_> {
     }
 
     /// `"(" expr ("," expr)* ")"` after `number of`, the number starting at `num_off`.
-    fn threshold(&mut self, number: &str, num_off: usize, level: usize) -> Result<Node, PolicyError> {
+    fn threshold(
+        &mut self,
+        number: &str,
+        num_off: usize,
+        level: usize,
+    ) -> Result<Node, PolicyError> {
         let invalid = err(PolicyErrorKind::InvalidThreshold, num_off);
         // A number too large for usize is certainly larger than the number of children.
-        let k = number
-            .bytes()
-            .try_fold(0usize, |acc, d| {
-                let digit = char::from(d).to_digit(10)?;
-                acc.checked_mul(10)?.checked_add(usize::try_from(digit).ok()?)
-            });
+        let k = number.bytes().try_fold(0usize, |acc, d| {
+            let digit = char::from(d).to_digit(10)?;
+            acc.checked_mul(10)?
+                .checked_add(usize::try_from(digit).ok()?)
+        });
         if k == Some(0) {
             return Err(invalid);
         }
@@ -410,10 +421,16 @@ mod tests {
         assert_eq!(error(&format!("a or \"{long}\"")), (AttributeTooLong, 5));
         // The limit is on the attribute, not its escaped spelling: 255 bytes, 510 in the text.
         let escaped = format!("\"{}\"", "\\\\".repeat(MAX_ATTRIBUTE_LEN));
-        assert_eq!(Policy::parse(&escaped).unwrap().leaves()[0].as_str().len(), MAX_ATTRIBUTE_LEN);
+        assert_eq!(
+            Policy::parse(&escaped).unwrap().leaves()[0].as_str().len(),
+            MAX_ATTRIBUTE_LEN
+        );
         // A long run of digits is still a threshold number when followed by `of`.
         let digits = format!("{}2 of (a, b)", "0".repeat(300));
-        assert_eq!(Policy::parse(&digits).unwrap(), Policy::parse("a and b").unwrap());
+        assert_eq!(
+            Policy::parse(&digits).unwrap(),
+            Policy::parse("a and b").unwrap()
+        );
     }
 
     #[test]
@@ -429,7 +446,11 @@ mod tests {
     #[test]
     fn nesting_limit() {
         // MAX_DEPTH - 1 nested parentheses are fine, one more is not.
-        let ok = format!("{}a{}", "(".repeat(MAX_DEPTH - 1), ")".repeat(MAX_DEPTH - 1));
+        let ok = format!(
+            "{}a{}",
+            "(".repeat(MAX_DEPTH - 1),
+            ")".repeat(MAX_DEPTH - 1)
+        );
         assert_eq!(Policy::parse(&ok).unwrap(), Policy::parse("a").unwrap());
         let deep = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
         assert_eq!(error(&deep), (TooDeep, MAX_DEPTH - 1));
@@ -453,8 +474,14 @@ mod tests {
     #[test]
     fn deep_input_does_not_overflow_the_stack() {
         assert_eq!(error(&"(".repeat(100_000)), (TooDeep, MAX_DEPTH - 1));
-        assert_eq!(error(&"(".repeat(MAX_POLICY_TEXT_LEN)), (TooDeep, MAX_DEPTH - 1));
-        assert_eq!(error(&"1 of (".repeat(100_000)), (TooDeep, 6 * MAX_DEPTH - 1));
+        assert_eq!(
+            error(&"(".repeat(MAX_POLICY_TEXT_LEN)),
+            (TooDeep, MAX_DEPTH - 1)
+        );
+        assert_eq!(
+            error(&"1 of (".repeat(100_000)),
+            (TooDeep, 6 * MAX_DEPTH - 1)
+        );
     }
 
     #[test]
@@ -469,7 +496,12 @@ mod tests {
     #[test]
     fn keywords_are_case_insensitive_attributes_are_not() {
         let p = tree("a and b and c");
-        for t in ["a AND b And c", "a aNd b anD c", "3 OF (a, b, c)", "3 Of(a,b,c)"] {
+        for t in [
+            "a AND b And c",
+            "a aNd b anD c",
+            "3 OF (a, b, c)",
+            "3 Of(a,b,c)",
+        ] {
             assert_eq!(tree(t), p, "{t}");
         }
         assert_eq!(tree("a Or b"), tree("a or b"));
@@ -479,19 +511,31 @@ mod tests {
 
     #[test]
     fn structure() {
-        assert_eq!(tree("a and b and c"), gate(3, vec![leaf("a"), leaf("b"), leaf("c")]));
-        assert_eq!(tree("a or b or c"), gate(1, vec![leaf("a"), leaf("b"), leaf("c")]));
+        assert_eq!(
+            tree("a and b and c"),
+            gate(3, vec![leaf("a"), leaf("b"), leaf("c")])
+        );
+        assert_eq!(
+            tree("a or b or c"),
+            gate(1, vec![leaf("a"), leaf("b"), leaf("c")])
+        );
         assert_eq!(
             tree("a and (b and c)"),
             gate(2, vec![leaf("a"), gate(2, vec![leaf("b"), leaf("c")])])
         );
         assert_eq!(
             tree("2 of (a, b and c, d)"),
-            gate(2, vec![leaf("a"), gate(2, vec![leaf("b"), leaf("c")]), leaf("d")])
+            gate(
+                2,
+                vec![leaf("a"), gate(2, vec![leaf("b"), leaf("c")]), leaf("d")]
+            )
         );
         assert_eq!(
             tree("x and 2 of (a, b, c)"),
-            gate(2, vec![leaf("x"), gate(2, vec![leaf("a"), leaf("b"), leaf("c")])])
+            gate(
+                2,
+                vec![leaf("x"), gate(2, vec![leaf("a"), leaf("b"), leaf("c")])]
+            )
         );
         assert_eq!(tree("1 of (a)"), leaf("a"));
         assert_eq!(tree("((a))"), leaf("a"));
@@ -507,7 +551,10 @@ mod tests {
         assert_eq!(tree("2 and x"), gate(2, vec![leaf("2"), leaf("x")]));
         assert_eq!(tree("2"), leaf("2"));
         assert_eq!(tree("x or 3"), gate(1, vec![leaf("x"), leaf("3")]));
-        assert_eq!(tree("2 of (2, 3, 4)"), gate(2, vec![leaf("2"), leaf("3"), leaf("4")]));
+        assert_eq!(
+            tree("2 of (2, 3, 4)"),
+            gate(2, vec![leaf("2"), leaf("3"), leaf("4")])
+        );
         // Only a whole number starts a threshold.
         assert_eq!(error("2a of (b, c)"), (TrailingInput, 3));
     }

@@ -242,3 +242,109 @@ impl core::str::FromStr for Policy {
         Policy::parse(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::format;
+    use alloc::string::{String, ToString};
+
+    use proptest::prelude::*;
+
+    use super::super::strategies;
+    use super::Policy;
+
+    fn canonical(text: &str) -> String {
+        Policy::parse(text).unwrap().to_string()
+    }
+
+    #[test]
+    fn canonical_text() {
+        let cases: &[(&str, &str)] = &[
+            ("a", "a"),
+            ("((a))", "a"),
+            (
+                "(Doctor AND cardiology) OR (nurse and \"ward 3\")",
+                "(Doctor and cardiology) or (nurse and \"ward 3\")",
+            ),
+            ("a  and\tb AND c", "a and b and c"),
+            ("a and (b and c)", "a and (b and c)"),
+            ("(a and b) and c", "(a and b) and c"),
+            ("a and (b or c)", "a and (b or c)"),
+            ("3 of (a, b, c)", "a and b and c"),
+            ("1 OF (a,b)", "a or b"),
+            ("2 of (a,b,c)", "2 of (a, b, c)"),
+            ("2 of (a, (b and c), d)", "2 of (a, b and c, d)"),
+            (
+                "2 of (a, 1 of (b, c), 2 of (d, e, f))",
+                "2 of (a, b or c, 2 of (d, e, f))",
+            ),
+            ("x and 2 of (a, b, c)", "x and 2 of (a, b, c)"),
+            ("x or (2 of (a, b, c))", "x or 2 of (a, b, c)"),
+            ("\"and\" or \"OR\" or \"of\"", "\"and\" or \"OR\" or \"of\""),
+            ("12 and x", "\"12\" and x"),
+            ("\"x12\" and \"1.2\"", "x12 and 1.2"),
+            (
+                r#""a\"b" or "c\\d" or "\\\"""#,
+                r#""a\"b" or "c\\d" or "\\\"""#,
+            ),
+            (
+                "\"é\" or \"ward 3\" or \" \"",
+                "\"é\" or \"ward 3\" or \" \"",
+            ),
+            ("a.b:c@d/e-f_g", "a.b:c@d/e-f_g"),
+        ];
+        for &(text, want) in cases {
+            assert_eq!(canonical(text), want, "{text:?}");
+            assert_eq!(canonical(want), want, "{want:?} is not canonical");
+        }
+    }
+
+    #[test]
+    fn debug_and_from_str() {
+        let p: Policy = "a AND \"b c\"".parse().unwrap();
+        assert_eq!(format!("{p:?}"), r#"Policy("a and \"b c\"")"#);
+        assert_eq!(p, Policy::parse("a and \"b c\"").unwrap());
+        assert!("a and".parse::<Policy>().is_err());
+    }
+
+    #[test]
+    fn largest_policy_round_trips() {
+        let text = ["a"; super::super::MAX_LEAVES].join(" or ");
+        let p = Policy::parse(&text).unwrap();
+        assert_eq!(p.to_string(), text);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn print_parse_round_trip(p in strategies::policy()) {
+            let text = p.to_string();
+            let q = Policy::parse(&text).unwrap();
+            prop_assert_eq!(&q, &p);
+            prop_assert_eq!(q.to_string(), text);
+        }
+
+        #[test]
+        fn parse_never_panics(
+            tokens in prop::collection::vec(
+                prop::sample::select(&[
+                    "(", ")", ",", " ", "\"", "\\", "a", "B", "and", "OR", "Of", "2", "0", "é",
+                    "$", "\t", "x y",
+                ][..]),
+                0..40,
+            )
+        ) {
+            let text: String = tokens.concat();
+            match Policy::parse(&text) {
+                Ok(p) => {
+                    let printed = p.to_string();
+                    let q = Policy::parse(&printed).unwrap();
+                    prop_assert_eq!(&q, &p);
+                    prop_assert_eq!(q.to_string(), printed);
+                }
+                Err(e) => prop_assert!(e.offset <= text.len()),
+            }
+        }
+    }
+}
