@@ -37,7 +37,11 @@ fn main() -> Result<ExitCode, Error> {
     let t = Instant::now();
     let mut authority = Authority::setup(&mut rng, SetupParams::default())?;
     let pp = authority.public_params().clone();
-    println!("   public parameters: {} bytes ({:.1} ms)", pp.to_bytes().len(), t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "   public parameters: {} bytes ({:.1} ms)",
+        pp.to_bytes().len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
 
     println!("2. It enrols staff by attributes, not by name.");
     let adams = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -53,36 +57,74 @@ fn main() -> Result<ExitCode, Error> {
     );
     let policy = Policy::parse("(doctor and cardiology) or (nurse and ward:3)")?;
     let aad = b"record P-0042/ecg";
-    let envelope = Envelope::seal(&mut rng, &pp, &[Recipient::Policy { policy: &policy, period: 1 }], aad, record.as_bytes())?;
+    let envelope = Envelope::seal(
+        &mut rng,
+        &pp,
+        &[Recipient::Policy {
+            policy: &policy,
+            period: 1,
+        }],
+        aad,
+        record.as_bytes(),
+    )?;
     let mut cloud = envelope.to_bytes();
     println!("   policy: {policy}");
-    println!("   record: {} bytes, stored envelope: {} bytes", record.len(), cloud.len());
+    println!(
+        "   record: {} bytes, stored envelope: {} bytes",
+        record.len(),
+        cloud.len()
+    );
 
     println!("4. Dr. Adams reads it with her key for period 1.");
     let update1 = authority.key_update(&mut rng, 1)?;
     let adams_dk1 = adams.decryption_key(&update1)?;
     let opened = Envelope::from_bytes(&cloud)?.open(&adams_dk1, aad)?;
-    check(opened.as_slice() == record.as_bytes(), "Dr. Adams reads the record in period 1", &mut failures);
+    check(
+        opened.as_slice() == record.as_bytes(),
+        "Dr. Adams reads the record in period 1",
+        &mut failures,
+    );
     let baker_dk1 = baker.decryption_key(&update1)?;
 
     println!("5. Period 3: Dr. Baker leaves cardiology and is revoked; the authority publishes the update.");
     authority.revoke(&baker.user_id(), 3)?;
     let update3 = authority.key_update(&mut rng, 3)?;
-    println!("   key update for period 3: {} entries, {} bytes", update3.entry_count(), update3.to_bytes().len());
+    println!(
+        "   key update for period 3: {} entries, {} bytes",
+        update3.entry_count(),
+        update3.to_bytes().len()
+    );
     let baker3 = baker.decryption_key(&update3);
-    check(matches!(baker3, Err(Error::Revoked)), "Dr. Baker gets no key for period 3 (Revoked)", &mut failures);
+    check(
+        matches!(baker3, Err(Error::Revoked)),
+        "Dr. Baker gets no key for period 3 (Revoked)",
+        &mut failures,
+    );
 
     println!("6. The cloud moves the stored record to period 3 and deletes the old copy.");
     let old_len = cloud.len();
     let updated = Envelope::from_bytes(&cloud)?.update(&mut rng, &pp, 3)?;
-    check(updated.payload() == envelope.payload(), "the payload bytes are untouched", &mut failures);
+    check(
+        updated.payload() == envelope.payload(),
+        "the payload bytes are untouched",
+        &mut failures,
+    );
     cloud = updated.to_bytes();
     println!("   envelope {old_len} -> {} bytes", cloud.len());
 
     println!("7. Who can read what now?");
     let stored = Envelope::from_bytes(&cloud)?;
     let new_record = b"{\"patient\":\"P-0042\",\"note\":\"new ECG after revocation\"}";
-    let fresh = Envelope::seal(&mut rng, &pp, &[Recipient::Policy { policy: &policy, period: 3 }], aad, new_record)?;
+    let fresh = Envelope::seal(
+        &mut rng,
+        &pp,
+        &[Recipient::Policy {
+            policy: &policy,
+            period: 3,
+        }],
+        aad,
+        new_record,
+    )?;
     check(
         matches!(stored.open(&baker_dk1, aad), Err(Error::PeriodNotCovered)),
         "Dr. Baker's old key (period 1) fails on the updated record",
@@ -94,15 +136,36 @@ fn main() -> Result<ExitCode, Error> {
         &mut failures,
     );
     let adams_dk3 = adams.decryption_key(&update3)?;
-    check(stored.open(&adams_dk3, aad).map(|p| p.as_slice() == record.as_bytes()).unwrap_or(false),
-        "Dr. Adams reads the updated record in period 3", &mut failures);
-    check(fresh.open(&adams_dk3, aad).map(|p| p.as_slice() == new_record).unwrap_or(false),
-        "Dr. Adams reads the new record", &mut failures);
-    let nurse_dk3 = nurse.decryption_key(&update3)?;
-    check(stored.open(&nurse_dk3, aad).map(|p| p.as_slice() == record.as_bytes()).unwrap_or(false),
-        "the ward-3 nurse reads the updated record", &mut failures);
     check(
-        matches!(stored.open(&adams_dk3, b"another record"), Err(Error::Decryption)),
+        stored
+            .open(&adams_dk3, aad)
+            .map(|p| p.as_slice() == record.as_bytes())
+            .unwrap_or(false),
+        "Dr. Adams reads the updated record in period 3",
+        &mut failures,
+    );
+    check(
+        fresh
+            .open(&adams_dk3, aad)
+            .map(|p| p.as_slice() == new_record)
+            .unwrap_or(false),
+        "Dr. Adams reads the new record",
+        &mut failures,
+    );
+    let nurse_dk3 = nurse.decryption_key(&update3)?;
+    check(
+        stored
+            .open(&nurse_dk3, aad)
+            .map(|p| p.as_slice() == record.as_bytes())
+            .unwrap_or(false),
+        "the ward-3 nurse reads the updated record",
+        &mut failures,
+    );
+    check(
+        matches!(
+            stored.open(&adams_dk3, b"another record"),
+            Err(Error::Decryption)
+        ),
         "the record does not open under another record's associated data",
         &mut failures,
     );

@@ -88,7 +88,9 @@ impl fmt::Display for Error {
             Error::Decode(e) => write!(f, "decoding failed: {e}"),
             Error::Policy(e) => write!(f, "invalid policy: {e}"),
             Error::InvalidParameter(p) => write!(f, "parameter out of range: {p:?}"),
-            Error::PolicyNotSatisfied => f.write_str("the key's attributes do not satisfy the policy"),
+            Error::PolicyNotSatisfied => {
+                f.write_str("the key's attributes do not satisfy the policy")
+            }
             Error::Revoked => f.write_str("the user is revoked at this period"),
             Error::PeriodNotCovered => {
                 f.write_str("the key's period is earlier than the header's period")
@@ -113,7 +115,9 @@ impl fmt::Display for Error {
             }
             Error::NotEnoughFragments => f.write_str("fewer fragments than the threshold"),
             Error::DuplicateFragment => f.write_str("duplicate fragment index"),
-            Error::FragmentMismatch => f.write_str("fragment belongs to another capsule or delegation"),
+            Error::FragmentMismatch => {
+                f.write_str("fragment belongs to another capsule or delegation")
+            }
             Error::InvalidProof => f.write_str("fragment proof does not verify"),
             Error::NoMatchingRecipient => f.write_str("no recipient of the envelope matches"),
             Error::Decryption => f.write_str("decryption failed"),
@@ -123,8 +127,7 @@ impl fmt::Display for Error {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 impl From<DecodeError> for Error {
     fn from(e: DecodeError) -> Self {
@@ -192,8 +195,7 @@ impl fmt::Display for DecodeError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for DecodeError {}
+impl core::error::Error for DecodeError {}
 
 /// A policy text is invalid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -242,8 +244,7 @@ impl fmt::Display for PolicyError {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for PolicyError {}
+impl core::error::Error for PolicyError {}
 
 /// Shorthand for results of this crate.
 pub type Result<T> = core::result::Result<T, Error>;

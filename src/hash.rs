@@ -41,9 +41,9 @@ pub(crate) fn expand_message_xmd<const N: usize>(parts: &[&[u8]], dst: &[u8]) ->
     for i in 1..=ell {
         let mut h = Sha256::new();
         let mut x = [0u8; 32];
-        for (j, byte) in x.iter_mut().enumerate() {
-            // b_1 hashes b_0 itself; b_i hashes b_0 XOR b_(i-1).
-            *byte = b0.get(j).copied().unwrap_or(0) ^ if i == 1 { 0 } else { prev[j] };
+        // b_1 hashes b_0 itself; b_i hashes b_0 XOR b_(i-1) (prev is all-zero for i = 1).
+        for ((byte, a), b) in x.iter_mut().zip(b0.iter()).zip(prev.iter()) {
+            *byte = a ^ b;
         }
         h.update(x);
         h.update([i as u8]);
@@ -100,7 +100,10 @@ pub(crate) fn node_secret(seed: &[u8; 32], depth: u8, index: u64) -> Scalar {
     let info_tail = [&[depth][..], &index.to_be_bytes()[..]];
     // 64 bytes is far below HKDF's 255 × 32 limit: expansion cannot fail.
     let ok = hk
-        .expand_multi_info(&[domain::LABEL_NODE, info_tail[0], info_tail[1]], &mut okm[..])
+        .expand_multi_info(
+            &[domain::LABEL_NODE, info_tail[0], info_tail[1]],
+            &mut okm[..],
+        )
         .is_ok();
     debug_assert!(ok);
     scalar_from_wide_be(&okm)
@@ -126,7 +129,8 @@ pub(crate) fn kdf(z: &Gt, label: &[u8], context: &[&[u8]]) -> Result<Zeroizing<[
     let mut info: alloc::vec::Vec<&[u8]> = alloc::vec![domain::SUITE_ID, label];
     info.extend_from_slice(context);
     let mut okm = Zeroizing::new([0u8; 32]);
-    hk.expand_multi_info(&info, &mut okm[..]).map_err(|_| Error::Decryption)?;
+    hk.expand_multi_info(&info, &mut okm[..])
+        .map_err(|_| Error::Decryption)?;
     Ok(okm)
 }
 
@@ -158,9 +162,7 @@ mod tests {
         let out: [u8; 128] = expand_message_xmd(&[b""], dst);
         assert_eq!(
             out.to_vec(),
-            unhex(concat!(
-                "af84c27ccfd45d41914fdff5df25293e221afc53d8ad2ac06d5e3e29485dadbee0d121587713a3e0dd4d5e69e93eb7cd4f5df4cd103e188cf60cb02edc3edf18eda8576c412b18ffb658e3dd6ec849469b979d444cf7b26911a08e63cf31f9dcc541708d3491184472c2c29bb749d4286b004ceb5ee6b9a7fa5b646c993f0ced"
-            ))
+            unhex("af84c27ccfd45d41914fdff5df25293e221afc53d8ad2ac06d5e3e29485dadbee0d121587713a3e0dd4d5e69e93eb7cd4f5df4cd103e188cf60cb02edc3edf18eda8576c412b18ffb658e3dd6ec849469b979d444cf7b26911a08e63cf31f9dcc541708d3491184472c2c29bb749d4286b004ceb5ee6b9a7fa5b646c993f0ced")
         );
     }
 
@@ -182,6 +184,9 @@ mod tests {
 
     #[test]
     fn kdf_rejects_identity() {
-        assert_eq!(kdf(&Gt::identity(), b"x", &[]).err(), Some(Error::Decryption));
+        assert_eq!(
+            kdf(&Gt::identity(), b"x", &[]).err(),
+            Some(Error::Decryption)
+        );
     }
 }

@@ -4,7 +4,12 @@
 #![deny(missing_docs)]
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
 )]
 #![warn(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -22,10 +27,12 @@ pub mod policy;
 pub mod scheme;
 mod secret;
 
-pub use error::{DecodeError, DecodeErrorKind, Error, Parameter, PolicyError, PolicyErrorKind, Result};
 pub use envelope::{Envelope, EnvelopeHeader, Recipient};
+pub use error::{
+    DecodeError, DecodeErrorKind, Error, Parameter, PolicyError, PolicyErrorKind, Result,
+};
 pub use policy::{Attribute, AttributeSet, Policy};
 pub use scheme::{
-    Authority, DecryptionKey, Delegator, Header, IssuerId, KeyUpdate, PublicParams, SecretKey, SetupParams,
-    SharedKey, UserId,
+    Authority, DecryptionKey, Delegator, Header, IssuerId, KeyUpdate, PublicParams, SecretKey,
+    SetupParams, SharedKey, UserId,
 };

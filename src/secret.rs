@@ -1,7 +1,7 @@
 //! Private wrappers for secret group elements.
 //!
-//! `blstrs` zeroizes `Scalar` but not its group elements, and its `Gt::default()` is not the
-//! identity. These newtypes give secret G2 and GT values a `Default` that *is* the identity, so
+//! `blstrs` 0.7.1 implements `Zeroize` for none of its types (not even `Scalar`), and its
+//! `Gt::default()` is not the identity. These newtypes give secret G2 and GT values a `Default` that *is* the identity, so
 //! that `zeroize::DefaultIsZeroes` overwrites them with a harmless value on drop.
 //!
 //! Caveat (README, Security): `blstrs` types are `Copy`, so temporaries made during arithmetic can

@@ -9,12 +9,20 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use rs_habe::{
-    Authority, DecryptionKey, Envelope, Error, Header, PublicParams, Recipient, SecretKey, SetupParams,
+    Authority, DecryptionKey, Envelope, Error, Header, PublicParams, Recipient, SecretKey,
+    SetupParams,
 };
 
 fn authority(seed: u64) -> (Authority, PublicParams) {
     let mut rng = rng(seed);
-    let a = Authority::setup(&mut rng, SetupParams { time_depth: 5, tree_depth: 3 }).unwrap();
+    let a = Authority::setup(
+        &mut rng,
+        SetupParams {
+            time_depth: 5,
+            tree_depth: 3,
+        },
+    )
+    .unwrap();
     let pp = a.public_params().clone();
     (a, pp)
 }
@@ -61,7 +69,9 @@ fn keys_do_not_open_later_periods_even_with_a_forged_period() {
     let (mut a, pp) = authority(1);
     let mut rng = rng(1);
     let sk = a.enrol(&mut rng, &set(&["doctor"])).unwrap();
-    let dk = sk.decryption_key(&a.key_update(&mut rng, 4).unwrap()).unwrap();
+    let dk = sk
+        .decryption_key(&a.key_update(&mut rng, 4).unwrap())
+        .unwrap();
     let policy = parse("doctor");
     for t in [5u64, 6, 8, 31] {
         let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, t).unwrap();
@@ -69,7 +79,10 @@ fn keys_do_not_open_later_periods_even_with_a_forged_period() {
         let mut parts = split_dk(&dk.to_bytes());
         for forged in [t, 31] {
             parts.period = forged;
-            assert!(!opens(&join_dk(&parts), &header, &key), "forged period {forged} opened T={t}");
+            assert!(
+                !opens(&join_dk(&parts), &header, &key),
+                "forged period {forged} opened T={t}"
+            );
         }
         // Updated headers too.
         let (old, key) = Header::encapsulate(&mut rng, &pp, &policy, 2).unwrap();
@@ -85,8 +98,14 @@ fn headers_only_move_forward() {
     let (_, pp) = authority(2);
     let mut rng = rng(2);
     let (header, _) = Header::encapsulate(&mut rng, &pp, &parse("a"), 7).unwrap();
-    assert_eq!(header.update(&mut rng, &pp, 6).err(), Some(Error::PeriodInPast));
-    assert_eq!(header.update(&mut rng, &pp, 32).err(), Some(Error::PeriodOutOfRange));
+    assert_eq!(
+        header.update(&mut rng, &pp, 6).err(),
+        Some(Error::PeriodInPast)
+    );
+    assert_eq!(
+        header.update(&mut rng, &pp, 32).err(),
+        Some(Error::PeriodOutOfRange)
+    );
     assert_eq!(header.update(&mut rng, &pp, 7).unwrap(), header);
 }
 
@@ -101,8 +120,20 @@ fn revoked_users_lose_fresh_and_updated_records() {
     let other = a.enrol(&mut rng, &set(&["doctor", "cardiology"])).unwrap();
     let t_r = 9;
     let policy = parse("doctor and cardiology");
-    let stored = Envelope::seal(&mut rng, &pp, &[Recipient::Policy { policy: &policy, period: 4 }], b"", b"old record").unwrap();
-    let old_dk = doctor.decryption_key(&a.key_update(&mut rng, t_r - 1).unwrap()).unwrap();
+    let stored = Envelope::seal(
+        &mut rng,
+        &pp,
+        &[Recipient::Policy {
+            policy: &policy,
+            period: 4,
+        }],
+        b"",
+        b"old record",
+    )
+    .unwrap();
+    let old_dk = doctor
+        .decryption_key(&a.key_update(&mut rng, t_r - 1).unwrap())
+        .unwrap();
     assert_eq!(&stored.open(&old_dk, b"").unwrap()[..], b"old record");
 
     a.revoke(&doctor.user_id(), t_r).unwrap();
@@ -112,10 +143,22 @@ fn revoked_users_lose_fresh_and_updated_records() {
         assert!(other.decryption_key(&update).is_ok());
     }
     // Before t_r the revoked user still has keys (revocation is not retroactive).
-    assert!(doctor.decryption_key(&a.key_update(&mut rng, t_r - 1).unwrap()).is_ok());
+    assert!(doctor
+        .decryption_key(&a.key_update(&mut rng, t_r - 1).unwrap())
+        .is_ok());
 
     let updated = stored.update(&mut rng, &pp, t_r).unwrap();
-    let fresh = Envelope::seal(&mut rng, &pp, &[Recipient::Policy { policy: &policy, period: t_r }], b"", b"new").unwrap();
+    let fresh = Envelope::seal(
+        &mut rng,
+        &pp,
+        &[Recipient::Policy {
+            policy: &policy,
+            period: t_r,
+        }],
+        b"",
+        b"new",
+    )
+    .unwrap();
     for env in [&updated, &fresh] {
         assert_eq!(env.open(&old_dk, b"").err(), Some(Error::PeriodNotCovered));
         let mut parts = split_dk(&old_dk.to_bytes());
@@ -123,7 +166,9 @@ fn revoked_users_lose_fresh_and_updated_records() {
         let forged = DecryptionKey::from_bytes(&join_dk(&parts)).unwrap();
         assert_eq!(env.open(&forged, b"").err(), Some(Error::Decryption));
     }
-    let other_dk = other.decryption_key(&a.key_update(&mut rng, t_r).unwrap()).unwrap();
+    let other_dk = other
+        .decryption_key(&a.key_update(&mut rng, t_r).unwrap())
+        .unwrap();
     assert_eq!(&updated.open(&other_dk, b"").unwrap()[..], b"old record");
     assert_eq!(&fresh.open(&other_dk, b"").unwrap()[..], b"new");
 }
@@ -137,11 +182,14 @@ fn revoked_holder_and_unrevoked_non_holder_cannot_collude() {
     let holder = a.enrol(&mut rng, &set(&["cardiology", "doctor"])).unwrap();
     let lacker = a.enrol(&mut rng, &set(&["nurse", "on-call"])).unwrap();
     let t_r = 6;
-    let holder_old = holder.decryption_key(&a.key_update(&mut rng, t_r - 1).unwrap()).unwrap();
+    let holder_old = holder
+        .decryption_key(&a.key_update(&mut rng, t_r - 1).unwrap())
+        .unwrap();
     a.revoke(&holder.user_id(), t_r).unwrap();
     let update = a.key_update(&mut rng, t_r).unwrap();
     let lacker_now = lacker.decryption_key(&update).unwrap();
-    let (header, key) = Header::encapsulate(&mut rng, &pp, &parse("doctor and cardiology"), t_r).unwrap();
+    let (header, key) =
+        Header::encapsulate(&mut rng, &pp, &parse("doctor and cardiology"), t_r).unwrap();
 
     let h = split_dk(&holder_old.to_bytes());
     let l = split_dk(&lacker_now.to_bytes());
@@ -171,7 +219,10 @@ fn revoked_holder_and_unrevoked_non_holder_cannot_collude() {
         }),
     ];
     for (i, forged) in attempts.iter().enumerate() {
-        assert!(!opens(forged, &header, &key), "splice {i} opened the header");
+        assert!(
+            !opens(forged, &header, &key),
+            "splice {i} opened the header"
+        );
     }
 
     // At the secret-key level: the holder claims the lacker's leaf to pick the lacker's update
@@ -188,20 +239,44 @@ fn mismatched_objects_give_typed_errors() {
     let (mut a, pp) = authority(5);
     let (mut b, pp_b) = {
         let mut rng = rng(55);
-        let b = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 3 }).unwrap();
+        let b = Authority::setup(
+            &mut rng,
+            SetupParams {
+                time_depth: 6,
+                tree_depth: 3,
+            },
+        )
+        .unwrap();
         let pp = b.public_params().clone();
         (b, pp)
     };
     let mut rng = rng(5);
     let sk = a.enrol(&mut rng, &set(&["doctor"])).unwrap();
     let other_update = b.key_update(&mut rng, 1).unwrap();
-    assert_eq!(sk.decryption_key(&other_update).err(), Some(Error::IssuerMismatch));
-    let dk = sk.decryption_key(&a.key_update(&mut rng, 1).unwrap()).unwrap();
+    assert_eq!(
+        sk.decryption_key(&other_update).err(),
+        Some(Error::IssuerMismatch)
+    );
+    let dk = sk
+        .decryption_key(&a.key_update(&mut rng, 1).unwrap())
+        .unwrap();
     let (h, _) = Header::encapsulate(&mut rng, &pp_b, &parse("doctor"), 1).unwrap();
     assert_eq!(dk.decapsulate(&h).err(), Some(Error::ParamsMismatch));
-    assert_eq!(h.update(&mut rng, &pp, 2).err(), Some(Error::ParamsMismatch));
+    assert_eq!(
+        h.update(&mut rng, &pp, 2).err(),
+        Some(Error::ParamsMismatch)
+    );
     let other = b.enrol(&mut rng, &set(&["doctor"])).unwrap();
-    assert_eq!(a.revoke(&other.user_id(), 1).err(), Some(Error::IssuerMismatch));
-    assert_eq!(a.key_update(&mut rng, 32).err(), Some(Error::PeriodOutOfRange));
-    assert_eq!(a.enrol(&mut rng, &set(&[])).err(), Some(Error::InvalidAttributeSet));
+    assert_eq!(
+        a.revoke(&other.user_id(), 1).err(),
+        Some(Error::IssuerMismatch)
+    );
+    assert_eq!(
+        a.key_update(&mut rng, 32).err(),
+        Some(Error::PeriodOutOfRange)
+    );
+    assert_eq!(
+        a.enrol(&mut rng, &set(&[])).err(),
+        Some(Error::InvalidAttributeSet)
+    );
 }

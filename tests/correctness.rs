@@ -11,13 +11,21 @@ use rs_habe::{AttributeSet, Authority, DecryptionKey, Delegator, Error, Header, 
 
 /// A key for `attrs` at `period`, issued `level` levels below the authority (1 = by the
 /// authority itself). Every intermediate delegator holds the whole universe.
-fn key_at_level(authority: &mut Authority, attrs: &AttributeSet, period: u64, level: usize, seed: u64) -> DecryptionKey {
+fn key_at_level(
+    authority: &mut Authority,
+    attrs: &AttributeSet,
+    period: u64,
+    level: usize,
+    seed: u64,
+) -> DecryptionKey {
     let mut rng = rng(seed);
     let pp = authority.public_params().clone();
     let universe = AttributeSet::new(UNIVERSE).unwrap();
     let first = if level == 1 { attrs } else { &universe };
     let sk = authority.enrol(&mut rng, first).unwrap();
-    let mut dk = sk.decryption_key(&authority.key_update(&mut rng, period).unwrap()).unwrap();
+    let mut dk = sk
+        .decryption_key(&authority.key_update(&mut rng, period).unwrap())
+        .unwrap();
     for l in 2..=level {
         let mut delegator = Delegator::new(&mut rng, &dk, 3).unwrap();
         let child_set = if l == level { attrs } else { &universe };
@@ -29,9 +37,23 @@ fn key_at_level(authority: &mut Authority, attrs: &AttributeSet, period: u64, le
     dk
 }
 
-fn check(time_depth: u8, text: &str, attrs: &AttributeSet, periods: (u64, u64, u64), level: usize, seed: u64) {
+fn check(
+    time_depth: u8,
+    text: &str,
+    attrs: &AttributeSet,
+    periods: (u64, u64, u64),
+    level: usize,
+    seed: u64,
+) {
     let mut rng = rng(seed);
-    let mut authority = Authority::setup(&mut rng, SetupParams { time_depth, tree_depth: 3 }).unwrap();
+    let mut authority = Authority::setup(
+        &mut rng,
+        SetupParams {
+            time_depth,
+            tree_depth: 3,
+        },
+    )
+    .unwrap();
     let pp = authority.public_params().clone();
     let policy = parse(text);
     let (t, mid, key_period) = periods;
@@ -44,8 +66,14 @@ fn check(time_depth: u8, text: &str, attrs: &AttributeSet, periods: (u64, u64, u
         let h = Header::from_bytes(&h.to_bytes()).unwrap();
         match dk.decapsulate(&h) {
             Ok(k) => {
-                assert!(policy.is_satisfied_by(attrs), "opened without satisfying: {text} / {attrs:?}");
-                assert_eq!(*k, *key, "wrong key for a satisfying set: {text} / {attrs:?}");
+                assert!(
+                    policy.is_satisfied_by(attrs),
+                    "opened without satisfying: {text} / {attrs:?}"
+                );
+                assert_eq!(
+                    *k, *key,
+                    "wrong key for a satisfying set: {text} / {attrs:?}"
+                );
             }
             Err(Error::PolicyNotSatisfied) => assert!(!policy.is_satisfied_by(attrs)),
             Err(e) => panic!("unexpected error {e:?} for {text} / {attrs:?}"),
@@ -84,12 +112,21 @@ proptest! {
 fn every_period_pair_of_a_small_tree_decrypts() {
     // Exhaustive over T <= T' at D_t = 3, single update step.
     let mut rng = rng(7);
-    let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 3, tree_depth: 2 }).unwrap();
+    let mut authority = Authority::setup(
+        &mut rng,
+        SetupParams {
+            time_depth: 3,
+            tree_depth: 2,
+        },
+    )
+    .unwrap();
     let pp = authority.public_params().clone();
     let sk = authority.enrol(&mut rng, &set(&["doctor"])).unwrap();
     let policy = parse("doctor");
     for key_period in 0..8u64 {
-        let dk = sk.decryption_key(&authority.key_update(&mut rng, key_period).unwrap()).unwrap();
+        let dk = sk
+            .decryption_key(&authority.key_update(&mut rng, key_period).unwrap())
+            .unwrap();
         for t in 0..8u64 {
             let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, t).unwrap();
             if t > key_period {
@@ -98,7 +135,11 @@ fn every_period_pair_of_a_small_tree_decrypts() {
             }
             for later in t..=key_period {
                 let h = header.update(&mut rng, &pp, later).unwrap();
-                assert_eq!(*dk.decapsulate(&h).unwrap(), *key, "T={t} -> {later}, key {key_period}");
+                assert_eq!(
+                    *dk.decapsulate(&h).unwrap(),
+                    *key,
+                    "T={t} -> {later}, key {key_period}"
+                );
             }
         }
     }
@@ -108,24 +149,48 @@ fn every_period_pair_of_a_small_tree_decrypts() {
 fn delegation_works_to_depth_four() {
     for level in 1..=4 {
         let mut rng = rng(level as u64);
-        let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 3 }).unwrap();
+        let mut authority = Authority::setup(
+            &mut rng,
+            SetupParams {
+                time_depth: 6,
+                tree_depth: 3,
+            },
+        )
+        .unwrap();
         let pp = authority.public_params().clone();
         let dk = key_at_level(&mut authority, &set(&["nurse", "ward:3"]), 40, level, 99);
-        let (header, key) = Header::encapsulate(&mut rng, &pp, &parse("nurse and ward:3"), 33).unwrap();
+        let (header, key) =
+            Header::encapsulate(&mut rng, &pp, &parse("nurse and ward:3"), 33).unwrap();
         assert_eq!(*dk.decapsulate(&header).unwrap(), *key, "level {level}");
         let (header, _) = Header::encapsulate(&mut rng, &pp, &parse("doctor"), 33).unwrap();
-        assert_eq!(dk.decapsulate(&header).err(), Some(Error::PolicyNotSatisfied));
+        assert_eq!(
+            dk.decapsulate(&header).err(),
+            Some(Error::PolicyNotSatisfied)
+        );
     }
 }
 
 #[test]
 fn restricted_keys_open_exactly_what_their_set_satisfies() {
     let mut rng = rng(3);
-    let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 5, tree_depth: 2 }).unwrap();
+    let mut authority = Authority::setup(
+        &mut rng,
+        SetupParams {
+            time_depth: 5,
+            tree_depth: 2,
+        },
+    )
+    .unwrap();
     let pp = authority.public_params().clone();
-    let sk = authority.enrol(&mut rng, &set(&["doctor", "cardiology", "on-call"])).unwrap();
-    let dk = sk.decryption_key(&authority.key_update(&mut rng, 9).unwrap()).unwrap();
-    let small = dk.restrict(&pp, &set(&["doctor", "on-call"]), &mut rng).unwrap();
+    let sk = authority
+        .enrol(&mut rng, &set(&["doctor", "cardiology", "on-call"]))
+        .unwrap();
+    let dk = sk
+        .decryption_key(&authority.key_update(&mut rng, 9).unwrap())
+        .unwrap();
+    let small = dk
+        .restrict(&pp, &set(&["doctor", "on-call"]), &mut rng)
+        .unwrap();
     assert_eq!(small.period(), 9);
     for (text, ok) in [
         ("doctor and on-call", true),
@@ -141,5 +206,8 @@ fn restricted_keys_open_exactly_what_their_set_satisfies() {
             Err(e) => assert!(!ok && e == Error::PolicyNotSatisfied, "{text}: {e:?}"),
         }
     }
-    assert!(matches!(dk.restrict(&pp, &set(&["nurse"]), &mut rng), Err(Error::NotASubset(_))));
+    assert!(matches!(
+        dk.restrict(&pp, &set(&["nurse"]), &mut rng),
+        Err(Error::NotASubset(_))
+    ));
 }

@@ -249,8 +249,8 @@ impl Writer for Vec<u8> {
         let ok = if bool::from(z.is_identity()) {
             false
         } else {
-            let mut w: &mut [u8] = self.get_mut(start..).unwrap_or(&mut []);
-            z.write_compressed(&mut w).is_ok()
+            let w: &mut [u8] = self.get_mut(start..).unwrap_or(&mut []);
+            z.write_compressed(w).is_ok()
         };
         debug_assert!(ok, "GT identity has no encoding");
     }

@@ -5,7 +5,9 @@ use std::io::{Read, Write};
 
 use rand_core::{CryptoRng, RngCore};
 
-use super::{payload, Envelope, EnvelopeHeader, Recipient, MAX_RECIPIENTS, MAX_RECIPIENT_LEN, WRAPPED_LEN};
+use super::{
+    payload, Envelope, EnvelopeHeader, Recipient, MAX_RECIPIENTS, MAX_RECIPIENT_LEN, WRAPPED_LEN,
+};
 use crate::encoding::{Reader, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
 use crate::scheme::{DecryptionKey, PublicParams};
@@ -20,7 +22,9 @@ fn read_more<R: Read>(reader: &mut R, buf: &mut Vec<u8>, n: usize) -> Result<()>
     buf.resize(start + n, 0);
     let dst = buf.get_mut(start..).unwrap_or(&mut []);
     reader.read_exact(dst).map_err(|e| match e.kind() {
-        std::io::ErrorKind::UnexpectedEof => Error::Decode(DecodeError::new(DecodeErrorKind::Truncated, start)),
+        std::io::ErrorKind::UnexpectedEof => {
+            Error::Decode(DecodeError::new(DecodeErrorKind::Truncated, start))
+        }
         _ => io_err(e),
     })
 }
@@ -29,7 +33,11 @@ fn read_more<R: Read>(reader: &mut R, buf: &mut Vec<u8>, n: usize) -> Result<()>
 /// Lengths are checked against their limits before anything is read into memory.
 fn read_header<R: Read>(reader: &mut R) -> Result<EnvelopeHeader> {
     let mut buf = Vec::new();
-    read_more(reader, &mut buf, PREFIX_LEN + 16 + payload::NONCE_PREFIX_SIZE + 4)?;
+    read_more(
+        reader,
+        &mut buf,
+        PREFIX_LEN + 16 + payload::NONCE_PREFIX_SIZE + 4,
+    )?;
     let count_at = buf.len() - 4;
     let n = buf
         .get(count_at..)
@@ -98,7 +106,12 @@ impl Envelope {
     ///
     /// # Errors
     /// As [`Envelope::open`], and [`Error::Io`] for I/O failures.
-    pub fn open_stream<R: Read, W: Write>(dk: &DecryptionKey, aad: &[u8], mut reader: R, writer: W) -> Result<u64> {
+    pub fn open_stream<R: Read, W: Write>(
+        dk: &DecryptionKey,
+        aad: &[u8],
+        mut reader: R,
+        writer: W,
+    ) -> Result<u64> {
         let header = read_header(&mut reader)?;
         let ck = header.content_key(dk, aad)?;
         payload::open_stream(&ck, &header.nonce_prefix, &header.ad(aad), reader, writer)

@@ -66,7 +66,10 @@ pub enum Recipient<'a> {
 /// One recipient slot of an envelope header.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) enum Slot {
-    Policy { header: Header, wrapped: [u8; WRAPPED_LEN] },
+    Policy {
+        header: Header,
+        wrapped: [u8; WRAPPED_LEN],
+    },
 }
 
 /// An envelope without its payload: id, nonce prefix and recipients. This is all the cloud
@@ -80,7 +83,9 @@ pub struct EnvelopeHeader {
 
 impl core::fmt::Debug for EnvelopeHeader {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("EnvelopeHeader").field("recipients", &self.slots.len()).finish_non_exhaustive()
+        f.debug_struct("EnvelopeHeader")
+            .field("recipients", &self.slots.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -122,17 +127,33 @@ impl core::fmt::Debug for Envelope {
 fn wrap(kem_key: &[u8; 32], ad: &[u8; 32], ck: &PayloadKey) -> Result<[u8; WRAPPED_LEN]> {
     let aead = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(kem_key));
     let ct = aead
-        .encrypt(Nonce::from_slice(&[0u8; 12]), Payload { msg: ck.as_bytes(), aad: ad })
+        .encrypt(
+            Nonce::from_slice(&[0u8; 12]),
+            Payload {
+                msg: ck.as_bytes(),
+                aad: ad,
+            },
+        )
         .map_err(|_| Error::Decryption)?;
     ct.as_slice().try_into().map_err(|_| Error::Decryption)
 }
 
 /// The inverse of [`wrap`]; any failure is the opaque [`Error::Decryption`].
-fn unwrap_key(kem_key: &[u8; 32], ad: &[u8; 32], wrapped: &[u8; WRAPPED_LEN]) -> Result<PayloadKey> {
+fn unwrap_key(
+    kem_key: &[u8; 32],
+    ad: &[u8; 32],
+    wrapped: &[u8; WRAPPED_LEN],
+) -> Result<PayloadKey> {
     let aead = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(kem_key));
     let pt = Zeroizing::new(
-        aead.decrypt(Nonce::from_slice(&[0u8; 12]), Payload { msg: wrapped, aad: ad })
-            .map_err(|_| Error::Decryption)?,
+        aead.decrypt(
+            Nonce::from_slice(&[0u8; 12]),
+            Payload {
+                msg: wrapped,
+                aad: ad,
+            },
+        )
+        .map_err(|_| Error::Decryption)?,
     );
     let mut ck = [0u8; 32];
     if pt.len() != 32 {
@@ -165,11 +186,18 @@ impl EnvelopeHeader {
                 Recipient::Policy { policy, period } => {
                     let (header, key) = Header::encapsulate(rng, pp, policy, *period)?;
                     keys.push(key);
-                    slots.push(Slot::Policy { header, wrapped: [0u8; WRAPPED_LEN] });
+                    slots.push(Slot::Policy {
+                        header,
+                        wrapped: [0u8; WRAPPED_LEN],
+                    });
                 }
             }
         }
-        let mut header = EnvelopeHeader { id, nonce_prefix, slots };
+        let mut header = EnvelopeHeader {
+            id,
+            nonce_prefix,
+            slots,
+        };
         let ad = header.ad(aad);
         for (slot, key) in header.slots.iter_mut().zip(keys.iter()) {
             match slot {
@@ -226,7 +254,12 @@ impl EnvelopeHeader {
     ///
     /// # Errors
     /// As [`Header::update`].
-    pub fn update<R: RngCore + CryptoRng>(&self, rng: &mut R, pp: &PublicParams, period: u64) -> Result<Self> {
+    pub fn update<R: RngCore + CryptoRng>(
+        &self,
+        rng: &mut R,
+        pp: &PublicParams,
+        period: u64,
+    ) -> Result<Self> {
         let mut out = self.clone();
         for slot in &mut out.slots {
             match slot {
@@ -307,12 +340,19 @@ impl EnvelopeHeader {
                     let header = Header::read(&mut inner)
                         .and_then(|h| inner.finish().map(|()| h))
                         .map_err(|e| DecodeError::new(e.kind, base + e.offset))?;
-                    slots.push(Slot::Policy { header, wrapped: r.array()? });
+                    slots.push(Slot::Policy {
+                        header,
+                        wrapped: r.array()?,
+                    });
                 }
                 _ => return Err(r.err_at(DecodeErrorKind::InvalidValue, at)),
             }
         }
-        Ok(EnvelopeHeader { id, nonce_prefix, slots })
+        Ok(EnvelopeHeader {
+            id,
+            nonce_prefix,
+            slots,
+        })
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -355,7 +395,12 @@ impl Envelope {
     /// any tampering.
     pub fn open(&self, dk: &DecryptionKey, aad: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let ck = self.header.content_key(dk, aad)?;
-        payload::open(&ck, &self.header.nonce_prefix, &self.header.ad(aad), &self.payload)
+        payload::open(
+            &ck,
+            &self.header.nonce_prefix,
+            &self.header.ad(aad),
+            &self.payload,
+        )
     }
 
     /// The header part (recipients).
@@ -372,8 +417,16 @@ impl Envelope {
     ///
     /// # Errors
     /// As [`Header::update`].
-    pub fn update<R: RngCore + CryptoRng>(&self, rng: &mut R, pp: &PublicParams, period: u64) -> Result<Envelope> {
-        Ok(Envelope { header: self.header.update(rng, pp, period)?, payload: self.payload.clone() })
+    pub fn update<R: RngCore + CryptoRng>(
+        &self,
+        rng: &mut R,
+        pp: &PublicParams,
+        period: u64,
+    ) -> Result<Envelope> {
+        Ok(Envelope {
+            header: self.header.update(rng, pp, period)?,
+            payload: self.payload.clone(),
+        })
     }
 
     /// The canonical encoding: header part, then the payload to the end.
@@ -395,6 +448,9 @@ impl Envelope {
         if rest.len() < payload::TAG_SIZE {
             return Err(r.err(DecodeErrorKind::Truncated).into());
         }
-        Ok(Envelope { header, payload: rest.to_vec() })
+        Ok(Envelope {
+            header,
+            payload: rest.to_vec(),
+        })
     }
 }

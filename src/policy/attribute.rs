@@ -28,10 +28,16 @@ impl Attribute {
     /// [`PolicyErrorKind::EmptyAttribute`] or [`PolicyErrorKind::AttributeTooLong`], at offset 0.
     pub fn new(s: &str) -> Result<Self, PolicyError> {
         if s.is_empty() {
-            return Err(PolicyError { kind: PolicyErrorKind::EmptyAttribute, offset: 0 });
+            return Err(PolicyError {
+                kind: PolicyErrorKind::EmptyAttribute,
+                offset: 0,
+            });
         }
         if s.len() > MAX_ATTRIBUTE_LEN {
-            return Err(PolicyError { kind: PolicyErrorKind::AttributeTooLong, offset: 0 });
+            return Err(PolicyError {
+                kind: PolicyErrorKind::AttributeTooLong,
+                offset: 0,
+            });
         }
         Ok(Attribute(String::from(s)))
     }

@@ -8,23 +8,12 @@
 
 mod attribute;
 mod parser;
+mod share;
 #[cfg(test)]
 mod strategies;
-// `share`/`reconstruct` are used by the KEM (scheme.md §7–8), which lands in another branch:
-// until then only the tests call them. Remove this once the KEM is merged (the `expect` will warn).
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "used by the KEM, merged separately")
-)]
-mod share;
 mod tree;
 
 pub use attribute::{Attribute, AttributeSet, MAX_ATTRIBUTES, MAX_ATTRIBUTE_LEN};
-#[cfg_attr(
-    not(test),
-    expect(unused_imports, reason = "used by the KEM, merged separately")
-)]
-pub(crate) use share::Reconstruction;
 pub use tree::Policy;
 
 /// The most leaves in one policy (so the most attribute rows in one ciphertext).

@@ -200,7 +200,8 @@ mod tests {
 
     use super::super::strategies;
     use super::share_node;
-    use crate::policy::{Attribute, AttributeSet, Policy, Reconstruction};
+    use super::Reconstruction;
+    use crate::policy::{Attribute, AttributeSet, Policy};
 
     fn rng(seed: u64) -> ChaCha20Rng {
         ChaCha20Rng::seed_from_u64(seed)

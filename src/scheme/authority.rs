@@ -30,7 +30,10 @@ pub struct SetupParams {
 
 impl Default for SetupParams {
     fn default() -> Self {
-        SetupParams { time_depth: 20, tree_depth: 20 }
+        SetupParams {
+            time_depth: 20,
+            tree_depth: 20,
+        }
     }
 }
 
@@ -89,7 +92,11 @@ impl Authority {
     pub fn setup<R: RngCore + CryptoRng>(rng: &mut R, params: SetupParams) -> Result<Self> {
         let tree = IssuerTree::new(params.tree_depth, rng)?;
         let (pp, msk) = PublicParams::generate(params.time_depth, rng)?;
-        Ok(Authority { pp, msk: SecretG2::from(msk), tree })
+        Ok(Authority {
+            pp,
+            msk: SecretG2::from(msk),
+            tree,
+        })
     }
 
     /// The public parameters, to publish.
@@ -118,16 +125,30 @@ impl Authority {
     /// # Errors
     /// [`Error::InvalidAttributeSet`] for an empty set, [`Error::TreeFull`] when every leaf is
     /// used.
-    pub fn enrol<R: RngCore + CryptoRng>(&mut self, rng: &mut R, attributes: &AttributeSet) -> Result<SecretKey> {
+    pub fn enrol<R: RngCore + CryptoRng>(
+        &mut self,
+        rng: &mut R,
+        attributes: &AttributeSet,
+    ) -> Result<SecretKey> {
         if attributes.is_empty() {
             return Err(Error::InvalidAttributeSet);
         }
         let leaf = self.tree.allocate_leaf()?;
-        let user = UserId { issuer: self.tree.id, leaf };
+        let user = UserId {
+            issuer: self.tree.id,
+            leaf,
+        };
         let msk = self.msk.proj();
         let tree = &self.tree;
         // SK_θ.K0 = ĝ^α · G_θ^{−1} · ŵ_A^{r_θ}, r_θ fresh per θ.
-        Ok(enrol_path(&self.pp, user, tree.depth, attributes, |theta| msk - tree.node_secret(theta).0, rng))
+        Ok(enrol_path(
+            &self.pp,
+            user,
+            tree.depth,
+            attributes,
+            |theta| msk - tree.node_secret(theta).0,
+            rng,
+        ))
     }
 
     /// Revokes a user from `period` on: its keys stop working on headers of that period and later
@@ -155,7 +176,11 @@ impl Authority {
     ///
     /// # Errors
     /// [`Error::PeriodOutOfRange`].
-    pub fn key_update<R: RngCore + CryptoRng>(&self, rng: &mut R, period: u64) -> Result<KeyUpdate> {
+    pub fn key_update<R: RngCore + CryptoRng>(
+        &self,
+        rng: &mut R,
+        period: u64,
+    ) -> Result<KeyUpdate> {
         time::check_period(self.pp.time_depth, period)?;
         let entries = self
             .tree
@@ -163,7 +188,8 @@ impl Authority {
             .into_iter()
             .map(|theta| {
                 let big_r = SecretScalar::random(&mut *rng);
-                let k0 = self.tree.node_secret(theta).proj() + G2Projective::from(self.pp.w_t.g2) * *big_r;
+                let k0 = self.tree.node_secret(theta).proj()
+                    + G2Projective::from(self.pp.w_t.g2) * *big_r;
                 let k1t = G2Projective::generator() * *big_r;
                 let time = time_comps(&self.pp, period, &big_r, rng);
                 let head = normalize(&[k0, k1t]);
@@ -210,7 +236,9 @@ impl Authority {
         let pp_start = r.offset();
         let pp = PublicParams::read(&mut r, false)?;
         if r.offset() - pp_start != pp_len {
-            return Err(r.err_at(crate::error::DecodeErrorKind::InvalidValue, pp_start).into());
+            return Err(r
+                .err_at(crate::error::DecodeErrorKind::InvalidValue, pp_start)
+                .into());
         }
         let msk = SecretG2(r.g2()?);
         let tree = IssuerTree::read(&mut r)?;

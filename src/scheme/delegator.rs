@@ -82,9 +82,18 @@ impl Delegator {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for a depth outside 1..=32.
-    pub fn new<R: RngCore + CryptoRng>(rng: &mut R, dk: &DecryptionKey, tree_depth: u8) -> Result<Self> {
+    pub fn new<R: RngCore + CryptoRng>(
+        rng: &mut R,
+        dk: &DecryptionKey,
+        tree_depth: u8,
+    ) -> Result<Self> {
         let tree = IssuerTree::new(tree_depth, rng)?;
-        Ok(Delegator { holder: dk.holder, time_depth: dk.time_depth, attributes: dk.attributes.clone(), tree })
+        Ok(Delegator {
+            holder: dk.holder,
+            time_depth: dk.time_depth,
+            attributes: dk.attributes.clone(),
+            tree,
+        })
     }
 
     /// This delegator's issuer id (carried by its children's keys and its updates).
@@ -129,10 +138,20 @@ impl Delegator {
             return Err(Error::NotASubset(attributes.difference(&self.attributes)));
         }
         let leaf = self.tree.allocate_leaf()?;
-        let user = UserId { issuer: self.tree.id, leaf };
+        let user = UserId {
+            issuer: self.tree.id,
+            leaf,
+        };
         let tree = &self.tree;
         // SK_φ.K0 = H_φ^{−1} · ŵ_A^{r_φ}, r_φ fresh per φ.
-        Ok(enrol_path(pp, user, tree.depth, attributes, |phi| -tree.node_secret(phi).proj(), rng))
+        Ok(enrol_path(
+            pp,
+            user,
+            tree.depth,
+            attributes,
+            |phi| -tree.node_secret(phi).proj(),
+            rng,
+        ))
     }
 
     /// Revokes a child from `period` on (and with it the child's own subtree).
@@ -173,7 +192,9 @@ impl Delegator {
             return Err(Error::ParamsMismatch);
         }
         if !self.attributes.is_subset(&dk.attributes) {
-            return Err(Error::NotASubset(self.attributes.difference(&dk.attributes)));
+            return Err(Error::NotASubset(
+                self.attributes.difference(&dk.attributes),
+            ));
         }
         // DK restricted to S_KU = the delegator's set (scheme.md §6).
         let mut base = dk.body.clone();
@@ -235,6 +256,11 @@ impl Delegator {
         let attributes = read_attributes(&mut r)?;
         let tree = IssuerTree::read(&mut r)?;
         r.finish()?;
-        Ok(Delegator { holder, time_depth, attributes, tree })
+        Ok(Delegator {
+            holder,
+            time_depth,
+            attributes,
+            tree,
+        })
     }
 }

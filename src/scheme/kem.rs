@@ -27,10 +27,10 @@ use super::params::PublicParams;
 use super::time::{self, TimeNode};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
-use crate::secret::SecretScalar;
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::hash;
 use crate::policy::{Policy, MAX_POLICY_TEXT_LEN};
+use crate::secret::SecretScalar;
 
 /// A 32-byte key produced by a key encapsulation; zeroized on drop.
 pub type SharedKey = Zeroizing<[u8; 32]>;
@@ -138,7 +138,9 @@ impl Header {
         let mut it = affine.into_iter();
         let mut next = || it.next().unwrap_or_default();
         let c0 = next();
-        let rows = (0..policy.leaf_count()).map(|_| [next(), next(), next()]).collect();
+        let rows = (0..policy.leaf_count())
+            .map(|_| [next(), next(), next()])
+            .collect();
         let time_rows = cover
             .iter()
             .map(|node| TimeRow {
@@ -147,7 +149,14 @@ impl Header {
                 d: (node.depth + 1..=pp.time_depth).map(|_| next()).collect(),
             })
             .collect();
-        let header = Header { time_depth: pp.time_depth, period, policy: policy.clone(), c0, rows, time_rows };
+        let header = Header {
+            time_depth: pp.time_depth,
+            period,
+            policy: policy.clone(),
+            c0,
+            rows,
+            time_rows,
+        };
         let z = pp.omega * *s;
         let key = kem_key(&z, policy)?;
         Ok((header, key))
@@ -176,7 +185,11 @@ impl Header {
             + 4
             + alloc::string::ToString::to_string(&self.policy).len()
             + 48 * (1 + 3 * self.rows.len())
-            + self.time_rows.iter().map(|r| 48 * (3 + r.d.len())).sum::<usize>()
+            + self
+                .time_rows
+                .iter()
+                .map(|r| 48 * (3 + r.d.len()))
+                .sum::<usize>()
     }
 
     /// The canonical encoding (scheme.md §12).
@@ -217,7 +230,9 @@ impl Header {
         Ok(h)
     }
 
-    pub(crate) fn read(r: &mut Reader<'_>) -> core::result::Result<Self, crate::error::DecodeError> {
+    pub(crate) fn read(
+        r: &mut Reader<'_>,
+    ) -> core::result::Result<Self, crate::error::DecodeError> {
         r.prefix(ObjectType::Header)?;
         let (time_depth, period) = super::keys::read_time_depth_and_period(r)?;
         let at = r.offset();
@@ -247,7 +262,14 @@ impl Header {
             }
             time_rows.push(TimeRow { node, e, d });
         }
-        Ok(Header { time_depth, period, policy, c0, rows, time_rows })
+        Ok(Header {
+            time_depth,
+            period,
+            policy,
+            c0,
+            rows,
+            time_rows,
+        })
     }
 }
 
@@ -282,15 +304,24 @@ impl DecryptionKey {
 
     /// The G1 side (with inverses folded in) and the prepared G2 side of the decryption
     /// multi-pairing, `2|I| + 5` pairs.
-    pub(crate) fn pairing_inputs<'a>(&'a self, header: &Header) -> Result<(Vec<G1Affine>, Vec<&'a G2Prepared>)> {
+    pub(crate) fn pairing_inputs<'a>(
+        &'a self,
+        header: &Header,
+    ) -> Result<(Vec<G1Affine>, Vec<&'a G2Prepared>)> {
         if header.time_depth != self.time_depth {
             return Err(Error::ParamsMismatch);
         }
         if header.period > self.period {
             return Err(Error::PeriodNotCovered);
         }
-        let recon = header.policy.reconstruct(&self.attributes).ok_or(Error::PolicyNotSatisfied)?;
-        let leaf = TimeNode { depth: self.time_depth, index: self.period };
+        let recon = header
+            .policy
+            .reconstruct(&self.attributes)
+            .ok_or(Error::PolicyNotSatisfied)?;
+        let leaf = TimeNode {
+            depth: self.time_depth,
+            index: self.period,
+        };
         let row = header
             .time_rows
             .iter()
@@ -307,7 +338,11 @@ impl DecryptionKey {
         for (i, omega) in &recon.terms {
             let c = header.rows.get(*i).ok_or(Error::Decryption)?;
             let attr = header.policy.leaves().get(*i).ok_or(Error::Decryption)?;
-            let pos = self.attributes.iter().position(|a| a == attr).ok_or(Error::PolicyNotSatisfied)?;
+            let pos = self
+                .attributes
+                .iter()
+                .position(|a| a == attr)
+                .ok_or(Error::PolicyNotSatisfied)?;
             let al = lines.attrs.get(pos).ok_or(Error::Decryption)?;
             let [c1, c2, c3] = c.map(G1Projective::from);
             if recon.all_ones {

@@ -7,7 +7,9 @@
 
 use alloc::vec::Vec;
 
-use super::keys::{read_attributes, read_body, read_time_depth_and_period, write_attributes, KeyBody};
+use super::keys::{
+    read_attributes, read_body, read_time_depth_and_period, write_attributes, KeyBody,
+};
 use super::tree::{IssuerId, TreeNode, MAX_TREE_DEPTH};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Result};
@@ -132,7 +134,11 @@ impl KeyUpdate {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
         }
         let counter = r.u64()?;
-        let delegated = if r.bool()? { Some(read_attributes(&mut r)?) } else { None };
+        let delegated = if r.bool()? {
+            Some(read_attributes(&mut r)?)
+        } else {
+            None
+        };
         let n_attrs = delegated.as_ref().map_or(0, AttributeSet::len);
         let entry_len = 9 + 96 * (2 + 2 * (usize::from(time_depth) + 1));
         let n = r.count(MAX_UPDATE_ENTRIES, entry_len)?;
@@ -149,14 +155,25 @@ impl KeyUpdate {
             entries.push(UpdateEntry { node, body });
         }
         r.finish()?;
-        Ok(KeyUpdate { issuer, time_depth, tree_depth, period, counter, delegated, entries })
+        Ok(KeyUpdate {
+            issuer,
+            time_depth,
+            tree_depth,
+            period,
+            counter,
+            delegated,
+            entries,
+        })
     }
 
     /// The entry for a node of `path`, if any (entries are sorted by node, so each lookup is a
     /// binary search; at most one node of a path is in `KUNodes`).
     pub(crate) fn entry_on_path(&self, path: &[TreeNode]) -> Option<&UpdateEntry> {
         path.iter().find_map(|n| {
-            self.entries.binary_search_by(|e| e.node.cmp(n)).ok().and_then(|i| self.entries.get(i))
+            self.entries
+                .binary_search_by(|e| e.node.cmp(n))
+                .ok()
+                .and_then(|i| self.entries.get(i))
         })
     }
 }

@@ -40,7 +40,10 @@ impl Pair {
     }
 
     pub(crate) fn read(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
-        Ok(Pair { a: SecretG2(r.g2()?), b: SecretG2(r.g2()?) })
+        Ok(Pair {
+            a: SecretG2(r.g2()?),
+            b: SecretG2(r.g2()?),
+        })
     }
 }
 
@@ -55,7 +58,10 @@ pub(crate) fn normalize(points: &[G2Projective]) -> Vec<SecretG2> {
 pub(crate) fn normalize_pairs(points: &[G2Projective]) -> Vec<Pair> {
     let flat = normalize(points);
     flat.chunks_exact(2)
-        .map(|c| Pair { a: c.first().copied().unwrap_or_default(), b: c.get(1).copied().unwrap_or_default() })
+        .map(|c| Pair {
+            a: c.first().copied().unwrap_or_default(),
+            b: c.get(1).copied().unwrap_or_default(),
+        })
         .collect()
 }
 
@@ -68,8 +74,10 @@ pub(crate) fn attr_comp<R: RngCore + CryptoRng>(
 ) -> [G2Projective; 2] {
     let r = SecretScalar::random(&mut *rng);
     let h = hash::attribute_hash(attribute.as_str());
-    let out = [G2Projective::generator() * *r, pp.attr_base_g2(&h) * *r - G2Projective::from(pp.v_a.g2) * big_r];
-    out
+    [
+        G2Projective::generator() * *r,
+        pp.attr_base_g2(&h) * *r - G2Projective::from(pp.v_a.g2) * big_r,
+    ]
 }
 
 /// `TimeComp(X, R)` with fresh `q`, as projective `[B2, B3]`.
@@ -80,8 +88,10 @@ pub(crate) fn time_comp<R: RngCore + CryptoRng>(
     rng: &mut R,
 ) -> [G2Projective; 2] {
     let q = SecretScalar::random(&mut *rng);
-    let out = [G2Projective::generator() * *q, pp.f_node_g2(node) * *q - G2Projective::from(pp.v_t.g2) * big_r];
-    out
+    [
+        G2Projective::generator() * *q,
+        pp.f_node_g2(node) * *q - G2Projective::from(pp.v_t.g2) * big_r,
+    ]
 }
 
 /// The time components `{TimeComp(Prefix(T, k), R)}_{k=0..D_t}`, flat `[B2, B3, …]`.
@@ -122,7 +132,11 @@ impl KeyBody {
         let d_t = SecretScalar::random(&mut *rng);
         let g = G2Projective::generator();
         let mut pts = Vec::with_capacity(3 + 2 * (self.attrs.len() + self.time.len()));
-        pts.push(self.k0.proj() + G2Projective::from(pp.w_a.g2) * *d_a + G2Projective::from(pp.w_t.g2) * *d_t);
+        pts.push(
+            self.k0.proj()
+                + G2Projective::from(pp.w_a.g2) * *d_a
+                + G2Projective::from(pp.w_t.g2) * *d_t,
+        );
         pts.push(self.k1a.proj() + g * *d_a);
         pts.push(self.k1t.proj() + g * *d_t);
         for (pair, attr) in self.attrs.iter().zip(attributes.iter()) {
@@ -213,14 +227,34 @@ impl core::fmt::Debug for DecryptionKey {
 impl Clone for DecryptionKey {
     /// Clones the key material; the prepared lines are rebuilt lazily by the clone.
     fn clone(&self) -> Self {
-        DecryptionKey::new(self.holder, self.time_depth, self.period, self.attributes.clone(), self.body.clone())
+        DecryptionKey::new(
+            self.holder,
+            self.time_depth,
+            self.period,
+            self.attributes.clone(),
+            self.body.clone(),
+        )
     }
 }
 
 impl DecryptionKey {
-    pub(crate) fn new(holder: UserId, time_depth: u8, period: u64, attributes: AttributeSet, body: KeyBody) -> Self {
+    pub(crate) fn new(
+        holder: UserId,
+        time_depth: u8,
+        period: u64,
+        attributes: AttributeSet,
+        body: KeyBody,
+    ) -> Self {
         let time_lines = (0..=time_depth).map(|_| OnceBox::new()).collect();
-        DecryptionKey { holder, time_depth, period, attributes, body, lines: OnceBox::new(), time_lines }
+        DecryptionKey {
+            holder,
+            time_depth,
+            period,
+            attributes,
+            body,
+            lines: OnceBox::new(),
+            time_lines,
+        }
     }
 
     /// The period `T` of this key: it opens headers of periods `≤ T`.
@@ -251,7 +285,12 @@ impl DecryptionKey {
                 k0: prep(&self.body.k0),
                 k1a: prep(&self.body.k1a),
                 k1t: prep(&self.body.k1t),
-                attrs: self.body.attrs.iter().map(|p| [prep(&p.a), prep(&p.b)]).collect(),
+                attrs: self
+                    .body
+                    .attrs
+                    .iter()
+                    .map(|p| [prep(&p.a), prep(&p.b)])
+                    .collect(),
             })
         })
     }
@@ -260,7 +299,9 @@ impl DecryptionKey {
     pub(crate) fn time_lines(&self, k: u8) -> Option<&[G2Prepared; 2]> {
         let cell = self.time_lines.get(usize::from(k))?;
         let pair = self.body.time.get(usize::from(k))?;
-        Some(cell.get_or_init(|| Box::new([G2Prepared::from(pair.a.0), G2Prepared::from(pair.b.0)])))
+        Some(
+            cell.get_or_init(|| Box::new([G2Prepared::from(pair.a.0), G2Prepared::from(pair.b.0)])),
+        )
     }
 
     /// Prepares every Miller-loop line now instead of on first use (useful before timing, or
@@ -303,7 +344,13 @@ impl DecryptionKey {
             .filter(|(a, _)| attrs.contains(a))
             .map(|(_, p)| *p)
             .collect();
-        Ok(DecryptionKey::new(self.holder, self.time_depth, self.period, attrs.clone(), body))
+        Ok(DecryptionKey::new(
+            self.holder,
+            self.time_depth,
+            self.period,
+            attrs.clone(),
+            body,
+        ))
     }
 
     /// The canonical encoding (secret: zeroized when dropped). Scheme.md §12.
@@ -338,12 +385,16 @@ impl DecryptionKey {
         let attributes = read_attributes(&mut r)?;
         let body = read_body(&mut r, attributes.len(), time_depth, true)?;
         r.finish()?;
-        Ok(DecryptionKey::new(holder, time_depth, period, attributes, body))
+        Ok(DecryptionKey::new(
+            holder, time_depth, period, attributes, body,
+        ))
     }
 }
 
 /// Reads `D_t` and a period below `2^D_t`.
-pub(crate) fn read_time_depth_and_period(r: &mut Reader<'_>) -> core::result::Result<(u8, u64), DecodeError> {
+pub(crate) fn read_time_depth_and_period(
+    r: &mut Reader<'_>,
+) -> core::result::Result<(u8, u64), DecodeError> {
     let at = r.offset();
     let time_depth = r.u8()?;
     if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
@@ -380,7 +431,13 @@ pub(crate) fn read_body(
     for _ in 0..=time_depth {
         time.push(Pair::read(r)?);
     }
-    Ok(KeyBody { k0, k1a, attrs, k1t, time })
+    Ok(KeyBody {
+        k0,
+        k1a,
+        attrs,
+        k1t,
+        time,
+    })
 }
 
 /// Writes an attribute set: count, then each as a u8 length and UTF-8, strictly sorted.
@@ -394,7 +451,9 @@ pub(crate) fn write_attributes(out: &mut Vec<u8>, attrs: &AttributeSet) {
 
 /// Reads an attribute set written by [`write_attributes`]: strictly increasing, valid UTF-8,
 /// non-empty attributes, at most [`MAX_ATTRIBUTES`].
-pub(crate) fn read_attributes(r: &mut Reader<'_>) -> core::result::Result<AttributeSet, DecodeError> {
+pub(crate) fn read_attributes(
+    r: &mut Reader<'_>,
+) -> core::result::Result<AttributeSet, DecodeError> {
     let n = r.count(MAX_ATTRIBUTES, 2)?;
     let mut set = AttributeSet::default();
     let mut last: Option<Attribute> = None;

@@ -23,9 +23,9 @@ use sha2::{Digest, Sha256};
 use super::time::{TimeNode, MAX_TIME_DEPTH};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
-use crate::secret::SecretScalar;
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::hash;
+use crate::secret::SecretScalar;
 
 /// A public scalar published in both groups: `X = g^ξ ∈ G1` and `X̂ = ĝ^ξ ∈ G2`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,13 +75,18 @@ pub struct PublicParams {
 
 impl core::fmt::Debug for PublicParams {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("PublicParams").field("time_depth", &self.time_depth).finish_non_exhaustive()
+        f.debug_struct("PublicParams")
+            .field("time_depth", &self.time_depth)
+            .finish_non_exhaustive()
     }
 }
 
 impl PublicParams {
     /// Generates fresh parameters and returns them with `ĝ^α`, the master secret.
-    pub(crate) fn generate<R: RngCore + CryptoRng>(time_depth: u8, rng: &mut R) -> Result<(Self, G2Projective)> {
+    pub(crate) fn generate<R: RngCore + CryptoRng>(
+        time_depth: u8,
+        rng: &mut R,
+    ) -> Result<(Self, G2Projective)> {
         if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
             return Err(Error::InvalidParameter(Parameter::TimeDepth));
         }
@@ -115,7 +120,10 @@ impl PublicParams {
     /// `f_j` as a twin, `0 ≤ j ≤ D_t` (callers only ask within range; out of range gives the
     /// identity, which makes any result fail to decrypt rather than succeed wrongly).
     pub(crate) fn f(&self, j: u8) -> Twin {
-        self.f.get(usize::from(j)).copied().unwrap_or(Twin { g1: G1Affine::identity(), g2: G2Affine::identity() })
+        self.f.get(usize::from(j)).copied().unwrap_or(Twin {
+            g1: G1Affine::identity(),
+            g2: G2Affine::identity(),
+        })
     }
 
     /// `F_N = f_0 · Π_{j=1..k} f_j^{x_j(N)}` in G1 (scheme.md §3).
@@ -149,7 +157,9 @@ impl PublicParams {
     }
 
     fn twins(&self) -> impl Iterator<Item = &Twin> {
-        [&self.w_a, &self.v_a, &self.u, &self.h, &self.w_t, &self.v_t].into_iter().chain(self.f.iter())
+        [&self.w_a, &self.v_a, &self.u, &self.h, &self.w_t, &self.v_t]
+            .into_iter()
+            .chain(self.f.iter())
     }
 
     /// Size of the encoding in bytes.
@@ -190,7 +200,10 @@ impl PublicParams {
         }
         let omega = r.gt()?;
         let read_twin = |r: &mut Reader<'_>| -> core::result::Result<Twin, DecodeError> {
-            Ok(Twin { g1: r.g1()?, g2: r.g2()? })
+            Ok(Twin {
+                g1: r.g1()?,
+                g2: r.g2()?,
+            })
         };
         let w_a = read_twin(r)?;
         let v_a = read_twin(r)?;
@@ -203,7 +216,17 @@ impl PublicParams {
             f.push(read_twin(r)?);
         }
         let end = r.offset();
-        let pp = PublicParams { time_depth, omega, w_a, v_a, u, h, w_t, v_t, f };
+        let pp = PublicParams {
+            time_depth,
+            omega,
+            w_a,
+            v_a,
+            u,
+            h,
+            w_t,
+            v_t,
+            f,
+        };
         // The trailing-bytes check comes first: it is cheap, and the hash must cover exactly
         // the object.
         if whole && r.remaining() != 0 {
@@ -222,7 +245,10 @@ impl PublicParams {
         let digest = Sha256::digest(encoded);
         let (mut a, mut b) = (G1Projective::identity(), G2Projective::identity());
         for (i, t) in self.twins().enumerate() {
-            let rho = hash::hash_to_scalar(&[&digest, &(i as u32).to_be_bytes()], domain::DST_PARAMS_CHECK);
+            let rho = hash::hash_to_scalar(
+                &[&digest, &(i as u32).to_be_bytes()],
+                domain::DST_PARAMS_CHECK,
+            );
             a += G1Projective::from(t.g1) * rho;
             b += G2Projective::from(t.g2) * rho;
         }

@@ -18,7 +18,9 @@ use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::key_update::KeyUpdate;
-use super::keys::{attr_comp, normalize, read_attributes, write_attributes, DecryptionKey, KeyBody, Pair};
+use super::keys::{
+    attr_comp, normalize, read_attributes, write_attributes, DecryptionKey, KeyBody, Pair,
+};
 use super::params::PublicParams;
 use super::time::MAX_TIME_DEPTH;
 use super::tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
@@ -151,7 +153,10 @@ impl SecretKey {
                 // Both lists are sorted; pick the update's pair of each of our attributes.
                 let mut theirs = s_ku.iter().zip(ku.attrs.iter());
                 for (attr, mine) in self.attributes.iter().zip(sk.attrs.iter()) {
-                    let other = theirs.find(|(a, _)| *a == attr).map(|(_, p)| p).ok_or(Error::InvalidAttributeSet)?;
+                    let other = theirs
+                        .find(|(a, _)| *a == attr)
+                        .map(|(_, p)| p)
+                        .ok_or(Error::InvalidAttributeSet)?;
                     pts.extend(mine.add(other));
                 }
             }
@@ -164,8 +169,20 @@ impl SecretKey {
         while let (Some(a), Some(b)) = (it.next(), it.next()) {
             attrs.push(Pair { a, b });
         }
-        let body = KeyBody { k0, k1a, attrs, k1t: ku.k1t, time: ku.time.clone() };
-        Ok(DecryptionKey::new(self.user, self.time_depth, update.period, self.attributes.clone(), body))
+        let body = KeyBody {
+            k0,
+            k1a,
+            attrs,
+            k1t: ku.k1t,
+            time: ku.time.clone(),
+        };
+        Ok(DecryptionKey::new(
+            self.user,
+            self.time_depth,
+            update.period,
+            self.attributes.clone(),
+            body,
+        ))
     }
 
     /// The canonical encoding (secret: zeroized when dropped). Scheme.md §12.
@@ -197,7 +214,11 @@ impl SecretKey {
         let at = r.offset();
         let tree_depth = r.u8()?;
         let time_depth = r.u8()?;
-        if tree_depth == 0 || tree_depth > MAX_TREE_DEPTH || time_depth == 0 || time_depth > MAX_TIME_DEPTH {
+        if tree_depth == 0
+            || tree_depth > MAX_TREE_DEPTH
+            || time_depth == 0
+            || time_depth > MAX_TIME_DEPTH
+        {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
         }
         if user.leaf >> tree_depth != 0 {
@@ -219,7 +240,13 @@ impl SecretKey {
             nodes.push(SkNode { k0, k1a, attrs });
         }
         r.finish()?;
-        Ok(SecretKey { user, tree_depth, time_depth, attributes, nodes })
+        Ok(SecretKey {
+            user,
+            tree_depth,
+            time_depth,
+            attributes,
+            nodes,
+        })
     }
 }
 
@@ -244,5 +271,11 @@ pub(crate) fn enrol_path<R: RngCore + CryptoRng>(
             node
         })
         .collect();
-    SecretKey { user, tree_depth, time_depth: pp.time_depth, attributes: attributes.clone(), nodes }
+    SecretKey {
+        user,
+        tree_depth,
+        time_depth: pp.time_depth,
+        attributes: attributes.clone(),
+        nodes,
+    }
 }

@@ -44,7 +44,10 @@ pub(crate) fn check_period(time_depth: u8, period: u64) -> Result<()> {
 /// `Prefix(T, k) = (k, T >> (D_t − k))`.
 pub(crate) fn prefix(time_depth: u8, period: u64, k: u8) -> TimeNode {
     debug_assert!(k <= time_depth);
-    TimeNode { depth: k, index: period >> (time_depth - k) }
+    TimeNode {
+        depth: k,
+        index: period >> (time_depth - k),
+    }
 }
 
 /// `Cover(T)`: the maximal subtrees inside `[T, 2^D_t − 1]`, deepest (the one holding leaf `T`)
@@ -56,16 +59,13 @@ pub(crate) fn cover(time_depth: u8, period: u64) -> Vec<TimeNode> {
     while x < end {
         let size = if x == 0 { end } else { x & x.wrapping_neg() };
         let log = size.trailing_zeros() as u8;
-        out.push(TimeNode { depth: time_depth - log, index: x / size });
+        out.push(TimeNode {
+            depth: time_depth - log,
+            index: x / size,
+        });
         x += size;
     }
     out
-}
-
-/// The node of `Cover(T)` that is a prefix of `T' ≥ T`, with its position in the cover.
-pub(crate) fn covering_node(cover: &[TimeNode], time_depth: u8, later: u64) -> Option<(usize, TimeNode)> {
-    let leaf = TimeNode { depth: time_depth, index: later };
-    cover.iter().copied().enumerate().find(|(_, n)| n.is_prefix_of(&leaf))
 }
 
 #[cfg(test)]
@@ -85,7 +85,12 @@ mod tests {
                 for later in 0..end {
                     let hits = c
                         .iter()
-                        .filter(|n| n.is_prefix_of(&TimeNode { depth: dt, index: later }))
+                        .filter(|n| {
+                            n.is_prefix_of(&TimeNode {
+                                depth: dt,
+                                index: later,
+                            })
+                        })
                         .count();
                     // T' >= T lies under exactly one node; T'' < T under none.
                     assert_eq!(hits, usize::from(later >= t), "dt={dt} t={t} later={later}");
@@ -102,7 +107,10 @@ mod tests {
 
     #[test]
     fn labels_follow_the_index_bits() {
-        let n = TimeNode { depth: 3, index: 0b101 };
+        let n = TimeNode {
+            depth: 3,
+            index: 0b101,
+        };
         assert_eq!([n.label(1), n.label(2), n.label(3)], [2, 1, 2]);
         assert!(prefix(3, 0b101, 2).is_prefix_of(&n));
         assert_eq!(prefix(3, 0b101, 0), TimeNode { depth: 0, index: 0 });

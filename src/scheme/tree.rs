@@ -37,7 +37,10 @@ impl TreeNode {
     }
 
     /// Reads a node and checks it lies in a tree of depth `tree_depth`.
-    pub(crate) fn read(r: &mut Reader<'_>, tree_depth: u8) -> core::result::Result<Self, DecodeError> {
+    pub(crate) fn read(
+        r: &mut Reader<'_>,
+        tree_depth: u8,
+    ) -> core::result::Result<Self, DecodeError> {
         let at = r.offset();
         let depth = r.u8()?;
         let index = r.u64()?;
@@ -50,7 +53,12 @@ impl TreeNode {
 
 /// `Path(ℓ) = {(k, ℓ >> (D − k)) : k = 0..D}`, root first.
 pub(crate) fn path(tree_depth: u8, leaf: u64) -> Vec<TreeNode> {
-    (0..=tree_depth).map(|k| TreeNode { depth: k, index: leaf >> (tree_depth - k) }).collect()
+    (0..=tree_depth)
+        .map(|k| TreeNode {
+            depth: k,
+            index: leaf >> (tree_depth - k),
+        })
+        .collect()
 }
 
 /// `KUNodes` for a set of revoked leaves (scheme.md §4), sorted by (depth, index).
@@ -68,7 +76,10 @@ pub(crate) fn ku_nodes(tree_depth: u8, revoked: &BTreeSet<u64>) -> Vec<TreeNode>
             continue;
         }
         for c in [n.index * 2, n.index * 2 + 1] {
-            let child = TreeNode { depth: n.depth + 1, index: c };
+            let child = TreeNode {
+                depth: n.depth + 1,
+                index: c,
+            };
             if !x.contains(&child) {
                 out.insert(child);
             }
@@ -116,7 +127,10 @@ impl UserId {
     }
 
     pub(crate) fn read(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
-        Ok(UserId { issuer: IssuerId(r.array()?), leaf: r.u64()? })
+        Ok(UserId {
+            issuer: IssuerId(r.array()?),
+            leaf: r.u64()?,
+        })
     }
 }
 
@@ -149,7 +163,10 @@ impl Drop for IssuerTree {
 impl ZeroizeOnDrop for IssuerTree {}
 
 impl IssuerTree {
-    pub(crate) fn new<R: rand_core::RngCore + rand_core::CryptoRng>(depth: u8, rng: &mut R) -> Result<Self> {
+    pub(crate) fn new<R: rand_core::RngCore + rand_core::CryptoRng>(
+        depth: u8,
+        rng: &mut R,
+    ) -> Result<Self> {
         if depth == 0 || depth > MAX_TREE_DEPTH {
             return Err(Error::InvalidParameter(Parameter::TreeDepth));
         }
@@ -157,7 +174,14 @@ impl IssuerTree {
         rng.fill_bytes(&mut seed);
         let mut id = [0u8; 16];
         rng.fill_bytes(&mut id);
-        Ok(IssuerTree { id: IssuerId(id), seed, depth, next_leaf: 0, revoked: BTreeMap::new(), counter: 0 })
+        Ok(IssuerTree {
+            id: IssuerId(id),
+            seed,
+            depth,
+            next_leaf: 0,
+            revoked: BTreeMap::new(),
+            counter: 0,
+        })
     }
 
     /// γ_θ for a node of this tree (scheme.md §4).
@@ -200,8 +224,12 @@ impl IssuerTree {
 
     /// `KUNodes(T)` for this issuer's revocation list.
     pub(crate) fn ku_nodes(&self, period: u64) -> Vec<TreeNode> {
-        let revoked: BTreeSet<u64> =
-            self.revoked.iter().filter(|(_, &from)| period >= from).map(|(&leaf, _)| leaf).collect();
+        let revoked: BTreeSet<u64> = self
+            .revoked
+            .iter()
+            .filter(|(_, &from)| period >= from)
+            .map(|(&leaf, _)| leaf)
+            .collect();
         ku_nodes(self.depth, &revoked)
     }
 
@@ -246,7 +274,14 @@ impl IssuerTree {
             last = Some(leaf);
             revoked.insert(leaf, from);
         }
-        Ok(IssuerTree { id, seed, depth, next_leaf, revoked, counter })
+        Ok(IssuerTree {
+            id,
+            seed,
+            depth,
+            next_leaf,
+            revoked,
+            counter,
+        })
     }
 }
 
@@ -263,7 +298,11 @@ mod tests {
             let ku = ku_nodes(d, &revoked);
             for leaf in 0..16u64 {
                 let hits = path(d, leaf).iter().filter(|n| ku.contains(n)).count();
-                assert_eq!(hits, usize::from(!revoked.contains(&leaf)), "leaf {leaf} pattern {pattern:x}");
+                assert_eq!(
+                    hits,
+                    usize::from(!revoked.contains(&leaf)),
+                    "leaf {leaf} pattern {pattern:x}"
+                );
             }
         }
     }

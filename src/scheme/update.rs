@@ -22,11 +22,16 @@ use rand_core::{CryptoRng, RngCore};
 use super::kem::{normalize_g1, Header, TimeRow};
 use super::params::PublicParams;
 use super::time::{self, TimeNode};
-use crate::secret::SecretScalar;
 use crate::error::{Error, Result};
+use crate::secret::SecretScalar;
 
 /// Derives the row of `child` (a descendant of, or equal to, `parent.node`) with randomness `t'`.
-pub(crate) fn derive_row(pp: &PublicParams, parent: &TimeRow, child: TimeNode, t: &Scalar) -> Option<TimeRow> {
+pub(crate) fn derive_row(
+    pp: &PublicParams,
+    parent: &TimeRow,
+    child: TimeNode,
+    t: &Scalar,
+) -> Option<TimeRow> {
     let k = parent.node.depth;
     let k2 = child.depth;
     if !parent.node.is_prefix_of(&child) {
@@ -50,7 +55,11 @@ pub(crate) fn derive_row(pp: &PublicParams, parent: &TimeRow, child: TimeNode, t
     let affine = normalize_g1(&pts);
     let mut it = affine.into_iter();
     let e = [it.next()?, it.next()?, it.next()?];
-    Some(TimeRow { node: child, e, d: it.collect() })
+    Some(TimeRow {
+        node: child,
+        e,
+        d: it.collect(),
+    })
 }
 
 impl Header {
@@ -72,7 +81,12 @@ impl Header {
     /// # Errors
     /// [`Error::PeriodInPast`] for an earlier period, [`Error::PeriodOutOfRange`],
     /// [`Error::ParamsMismatch`] if `pp` has another time depth.
-    pub fn update<R: RngCore + CryptoRng>(&self, rng: &mut R, pp: &PublicParams, period: u64) -> Result<Header> {
+    pub fn update<R: RngCore + CryptoRng>(
+        &self,
+        rng: &mut R,
+        pp: &PublicParams,
+        period: u64,
+    ) -> Result<Header> {
         if pp.time_depth != self.time_depth {
             return Err(Error::ParamsMismatch);
         }

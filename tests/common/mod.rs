@@ -13,7 +13,10 @@ pub fn rng(seed: u64) -> ChaCha20Rng {
 
 /// Proptest case count: small by default (pairings are slow), more with `RSHABE_PROPTEST_CASES`.
 pub fn cases(default: u32) -> u32 {
-    std::env::var("RSHABE_PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var("RSHABE_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 pub fn set(attrs: &[&str]) -> AttributeSet {
@@ -28,22 +31,34 @@ pub const UNIVERSE: [&str; 5] = ["doctor", "nurse", "cardiology", "ward:3", "on-
 pub fn policy_text() -> impl Strategy<Value = String> {
     let leaf = (0..UNIVERSE.len()).prop_map(|i| UNIVERSE[i].to_string());
     leaf.prop_recursive(3, 12, 4, |inner| {
-        (prop::collection::vec(inner, 2..4), 0u8..3, any::<prop::sample::Index>()).prop_map(|(kids, kind, k)| {
-            let n = kids.len();
-            let body = kids.iter().map(|c| format!("({c})")).collect::<Vec<_>>();
-            match kind {
-                0 => body.join(" and "),
-                1 => body.join(" or "),
-                _ => format!("{} of ({})", 1 + k.index(n), body.join(", ")),
-            }
-        })
+        (
+            prop::collection::vec(inner, 2..4),
+            0u8..3,
+            any::<prop::sample::Index>(),
+        )
+            .prop_map(|(kids, kind, k)| {
+                let n = kids.len();
+                let body = kids.iter().map(|c| format!("({c})")).collect::<Vec<_>>();
+                match kind {
+                    0 => body.join(" and "),
+                    1 => body.join(" or "),
+                    _ => format!("{} of ({})", 1 + k.index(n), body.join(", ")),
+                }
+            })
     })
 }
 
 /// A random non-empty subset of [`UNIVERSE`].
 pub fn attribute_set() -> impl Strategy<Value = AttributeSet> {
     (1u32..(1 << UNIVERSE.len())).prop_map(|mask| {
-        AttributeSet::new(UNIVERSE.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, a)| *a)).unwrap()
+        AttributeSet::new(
+            UNIVERSE
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask >> i & 1 == 1)
+                .map(|(_, a)| *a),
+        )
+        .unwrap()
     })
 }
 
@@ -75,7 +90,14 @@ pub fn split_dk(bytes: &[u8]) -> DkParts {
     let k0 = bytes[at..at + 96].to_vec();
     let attr_part = bytes[at + 96..at + 96 + 96 + 192 * n].to_vec();
     let time_part = bytes[at + 96 + 96 + 192 * n..].to_vec();
-    DkParts { head, period, attrs, k0, attr_part, time_part }
+    DkParts {
+        head,
+        period,
+        attrs,
+        k0,
+        attr_part,
+        time_part,
+    }
 }
 
 pub fn join_dk(p: &DkParts) -> Vec<u8> {
