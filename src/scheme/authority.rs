@@ -2,14 +2,12 @@
 
 use alloc::vec::Vec;
 
-use blstrs::G2Projective;
-use group::Group;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::key_update::{KeyUpdate, UpdateEntry};
 use super::keys::{normalize, normalize_pairs, time_comps, KeyBody};
-use super::params::PublicParams;
+use super::params::{Base, PublicParams};
 use super::secret_key::{enrol_path, SecretKey};
 use super::time;
 use super::tree::{IssuerId, IssuerTree, UserId};
@@ -188,9 +186,8 @@ impl Authority {
             .into_iter()
             .map(|theta| {
                 let big_r = SecretScalar::random(&mut *rng);
-                let k0 = self.tree.node_secret(theta).proj()
-                    + G2Projective::from(self.pp.w_t.g2) * *big_r;
-                let k1t = G2Projective::generator() * *big_r;
+                let k0 = self.tree.node_secret(theta).proj() + self.pp.mul_g2(Base::WT, &big_r);
+                let k1t = self.pp.mul_g2(Base::G, &big_r);
                 let time = time_comps(&self.pp, period, &big_r, rng);
                 let head = normalize(&[k0, k1t]);
                 let body = KeyBody {

@@ -23,7 +23,7 @@ use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
 use super::keys::DecryptionKey;
-use super::params::PublicParams;
+use super::params::{Base, PublicParams};
 use super::time::{self, TimeNode};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
@@ -106,28 +106,24 @@ impl Header {
         time::check_period(pp.time_depth, period)?;
         let s = SecretScalar::random(&mut *rng);
         let mut shares = policy.share(&s, rng);
-        let g = G1Projective::generator();
-        let (w_a, v_a) = (G1Projective::from(pp.w_a.g1), G1Projective::from(pp.v_a.g1));
         let cover = time::cover(pp.time_depth, period);
 
         let mut pts = Vec::with_capacity(1 + 3 * shares.len());
-        pts.push(g * *s);
+        pts.push(pp.mul_g1(Base::G, &s));
         for (attr, lambda) in policy.leaves().iter().zip(shares.iter()) {
             let t = SecretScalar::random(&mut *rng);
-            let base = pp.attr_base_g1(&hash::attribute_hash(attr.as_str()));
-            pts.push(w_a * lambda + v_a * *t);
-            pts.push(-(base * *t));
-            pts.push(g * *t);
+            pts.push(pp.mul_g1(Base::WA, lambda) + pp.mul_g1(Base::VA, &t));
+            pts.push(-pp.attr_base_g1_pow(&hash::attribute_hash(attr.as_str()), &t));
+            pts.push(pp.mul_g1(Base::G, &t));
         }
-        let w_t_s = G1Projective::from(pp.w_t.g1) * *s;
-        let v_t = G1Projective::from(pp.v_t.g1);
+        let w_t_s = pp.mul_g1(Base::WT, &s);
         for node in &cover {
             let t = SecretScalar::random(&mut *rng);
-            pts.push(w_t_s + v_t * *t);
+            pts.push(w_t_s + pp.mul_g1(Base::VT, &t));
             pts.push(-(pp.f_node_g1(node) * *t));
-            pts.push(g * *t);
+            pts.push(pp.mul_g1(Base::G, &t));
             for j in node.depth + 1..=pp.time_depth {
-                pts.push(-(G1Projective::from(pp.f(j).g1) * *t));
+                pts.push(-pp.mul_g1(Base::F(j), &t));
             }
         }
         for x in shares.iter_mut() {

@@ -14,7 +14,7 @@ use once_cell::race::OnceBox;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::params::PublicParams;
+use super::params::{Base, PublicParams};
 use super::time::{self, TimeNode, MAX_TIME_DEPTH};
 use super::tree::UserId;
 use crate::encoding::{ObjectType, Reader, Writer};
@@ -75,8 +75,8 @@ pub(crate) fn attr_comp<R: RngCore + CryptoRng>(
     let r = SecretScalar::random(&mut *rng);
     let h = hash::attribute_hash(attribute.as_str());
     [
-        G2Projective::generator() * *r,
-        pp.attr_base_g2(&h) * *r - G2Projective::from(pp.v_a.g2) * big_r,
+        pp.mul_g2(Base::G, &r),
+        pp.attr_base_g2_pow(&h, &r) - pp.mul_g2(Base::VA, big_r),
     ]
 }
 
@@ -89,8 +89,8 @@ pub(crate) fn time_comp<R: RngCore + CryptoRng>(
 ) -> [G2Projective; 2] {
     let q = SecretScalar::random(&mut *rng);
     [
-        G2Projective::generator() * *q,
-        pp.f_node_g2(node) * *q - G2Projective::from(pp.v_t.g2) * big_r,
+        pp.mul_g2(Base::G, &q),
+        pp.f_node_g2(node) * *q - pp.mul_g2(Base::VT, big_r),
     ]
 }
 
@@ -130,15 +130,10 @@ impl KeyBody {
     ) {
         let d_a = SecretScalar::random(&mut *rng);
         let d_t = SecretScalar::random(&mut *rng);
-        let g = G2Projective::generator();
         let mut pts = Vec::with_capacity(3 + 2 * (self.attrs.len() + self.time.len()));
-        pts.push(
-            self.k0.proj()
-                + G2Projective::from(pp.w_a.g2) * *d_a
-                + G2Projective::from(pp.w_t.g2) * *d_t,
-        );
-        pts.push(self.k1a.proj() + g * *d_a);
-        pts.push(self.k1t.proj() + g * *d_t);
+        pts.push(self.k0.proj() + pp.mul_g2(Base::WA, &d_a) + pp.mul_g2(Base::WT, &d_t));
+        pts.push(self.k1a.proj() + pp.mul_g2(Base::G, &d_a));
+        pts.push(self.k1t.proj() + pp.mul_g2(Base::G, &d_t));
         for (pair, attr) in self.attrs.iter().zip(attributes.iter()) {
             let [a, b] = attr_comp(pp, attr, &d_a, rng);
             pts.push(pair.a.proj() + a);

@@ -10,7 +10,11 @@
 //! would need the adversary to predict the hash of its own encoding: in the random-oracle model
 //! the two checks are equally sound (error ≤ queries/r).
 
+use alloc::boxed::Box;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
+
+use once_cell::race::OnceBox;
 
 use blstrs::{Bls12, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Gt, Scalar};
 use ff::Field;
@@ -20,6 +24,7 @@ use pairing::{MillerLoopResult, MultiMillerLoop};
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 
+use super::fixed_base::{FixedBaseG1, FixedBaseG2};
 use super::time::{TimeNode, MAX_TIME_DEPTH};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
@@ -59,7 +64,7 @@ impl Twin {
 /// assert_eq!(pp.time_depth(), 8);
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct PublicParams {
     pub(crate) time_depth: u8,
     pub(crate) omega: Gt,
@@ -71,6 +76,52 @@ pub struct PublicParams {
     pub(crate) v_t: Twin,
     /// `f_0, f_1, …, f_{D_t}`.
     pub(crate) f: Vec<Twin>,
+    /// Fixed-base tables, built by [`PublicParams::precompute`] and shared by clones.
+    pub(crate) tables: Arc<OnceBox<Tables>>,
+}
+
+impl PartialEq for PublicParams {
+    fn eq(&self, other: &Self) -> bool {
+        self.time_depth == other.time_depth
+            && self.omega == other.omega
+            && self.twins().eq(other.twins())
+    }
+}
+
+impl Eq for PublicParams {}
+
+/// A public generator with a fixed-base table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Base {
+    /// `g` / `ĝ`.
+    G,
+    WA,
+    VA,
+    U,
+    H,
+    WT,
+    VT,
+    /// `f_j` (G1 only).
+    F(u8),
+}
+
+/// Fixed-base tables of every public generator (see `fixed_base`).
+pub(crate) struct Tables {
+    g1: Vec<FixedBaseG1>,
+    g2: Vec<FixedBaseG2>,
+}
+
+fn table_index(base: Base) -> usize {
+    match base {
+        Base::G => 0,
+        Base::WA => 1,
+        Base::VA => 2,
+        Base::U => 3,
+        Base::H => 4,
+        Base::WT => 5,
+        Base::VT => 6,
+        Base::F(j) => 7 + usize::from(j),
+    }
 }
 
 impl core::fmt::Debug for PublicParams {
@@ -103,6 +154,7 @@ impl PublicParams {
             w_t: Twin::random(rng),
             v_t: Twin::random(rng),
             f: (0..=time_depth).map(|_| Twin::random(rng)).collect(),
+            tables: Arc::new(OnceBox::new()),
         };
         Ok((pp, msk))
     }
@@ -115,6 +167,103 @@ impl PublicParams {
     /// The number of periods, `2^D_t`.
     pub fn periods(&self) -> u64 {
         1u64 << self.time_depth
+    }
+
+    /// Builds the fixed-base tables of the public generators, once (clones share them).
+    ///
+    /// Afterwards encryption, header updates, enrolment and key updates multiply the public
+    /// generators with table lookups instead of variable-base scalar multiplication — several
+    /// times faster (README, Performance) — at the cost of about 3.6 MB of memory at
+    /// `D_t = 20` and a one-off ~60 ms. Results are identical with or without tables.
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// pp.precompute();
+    /// assert!(pp.is_precomputed());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub fn precompute(&self) {
+        let _ = self.tables.get_or_init(|| {
+            let g1 = [
+                &G1Affine::generator(),
+                &self.w_a.g1,
+                &self.v_a.g1,
+                &self.u.g1,
+                &self.h.g1,
+                &self.w_t.g1,
+                &self.v_t.g1,
+            ]
+            .into_iter()
+            .chain(self.f.iter().map(|t| &t.g1))
+            .map(|p| FixedBaseG1::new(&G1Projective::from(*p)))
+            .collect();
+            let g2 = [
+                &G2Affine::generator(),
+                &self.w_a.g2,
+                &self.v_a.g2,
+                &self.u.g2,
+                &self.h.g2,
+                &self.w_t.g2,
+                &self.v_t.g2,
+            ]
+            .into_iter()
+            .map(|p| FixedBaseG2::new(&G2Projective::from(*p)))
+            .collect();
+            Box::new(Tables { g1, g2 })
+        });
+    }
+
+    /// Whether [`precompute`](Self::precompute) has run (on this value or a clone).
+    pub fn is_precomputed(&self) -> bool {
+        self.tables.get().is_some()
+    }
+
+    /// The G1 point of a base.
+    fn base_g1(&self, base: Base) -> G1Affine {
+        match base {
+            Base::G => G1Affine::generator(),
+            Base::WA => self.w_a.g1,
+            Base::VA => self.v_a.g1,
+            Base::U => self.u.g1,
+            Base::H => self.h.g1,
+            Base::WT => self.w_t.g1,
+            Base::VT => self.v_t.g1,
+            Base::F(j) => self.f(j).g1,
+        }
+    }
+
+    /// The G2 point of a base (`F` has no G2 table: `f̂_j` only ever enter through `F̂_X`).
+    fn base_g2(&self, base: Base) -> G2Affine {
+        match base {
+            Base::G => G2Affine::generator(),
+            Base::WA => self.w_a.g2,
+            Base::VA => self.v_a.g2,
+            Base::U => self.u.g2,
+            Base::H => self.h.g2,
+            Base::WT => self.w_t.g2,
+            Base::VT => self.v_t.g2,
+            Base::F(j) => self.f(j).g2,
+        }
+    }
+
+    /// `base^k` in G1: a table lookup after [`precompute`](Self::precompute), else a
+    /// variable-base multiplication.
+    pub(crate) fn mul_g1(&self, base: Base, k: &Scalar) -> G1Projective {
+        match self.tables.get().and_then(|t| t.g1.get(table_index(base))) {
+            Some(table) => table.mul(k),
+            None => G1Projective::from(self.base_g1(base)) * k,
+        }
+    }
+
+    /// `base^k` in G2, as [`mul_g1`](Self::mul_g1).
+    pub(crate) fn mul_g2(&self, base: Base, k: &Scalar) -> G2Projective {
+        match self.tables.get().and_then(|t| t.g2.get(table_index(base))) {
+            Some(table) => table.mul(k),
+            None => G2Projective::from(self.base_g2(base)) * k,
+        }
     }
 
     /// `f_j` as a twin, `0 ≤ j ≤ D_t` (callers only ask within range; out of range gives the
@@ -146,14 +295,14 @@ impl PublicParams {
         acc
     }
 
-    /// `u^{H(τ)} h` in G1 for an attribute hash.
-    pub(crate) fn attr_base_g1(&self, h_tau: &Scalar) -> G1Projective {
-        G1Projective::from(self.u.g1) * h_tau + self.h.g1
+    /// `(u^{H(τ)} h)^t = u^{H(τ)·t} h^t` in G1.
+    pub(crate) fn attr_base_g1_pow(&self, h_tau: &Scalar, t: &Scalar) -> G1Projective {
+        self.mul_g1(Base::U, &(h_tau * t)) + self.mul_g1(Base::H, t)
     }
 
-    /// `û^{H(τ)} ĥ` in G2 for an attribute hash.
-    pub(crate) fn attr_base_g2(&self, h_tau: &Scalar) -> G2Projective {
-        G2Projective::from(self.u.g2) * h_tau + self.h.g2
+    /// `(û^{H(τ)} ĥ)^r = û^{H(τ)·r} ĥ^r` in G2.
+    pub(crate) fn attr_base_g2_pow(&self, h_tau: &Scalar, r: &Scalar) -> G2Projective {
+        self.mul_g2(Base::U, &(h_tau * r)) + self.mul_g2(Base::H, r)
     }
 
     fn twins(&self) -> impl Iterator<Item = &Twin> {
@@ -226,6 +375,7 @@ impl PublicParams {
             w_t,
             v_t,
             f,
+            tables: Arc::new(OnceBox::new()),
         };
         // The trailing-bytes check comes first: it is cheap, and the hash must cover exactly
         // the object.

@@ -21,7 +21,7 @@ use super::key_update::KeyUpdate;
 use super::keys::{
     attr_comp, normalize, read_attributes, write_attributes, DecryptionKey, KeyBody, Pair,
 };
-use super::params::PublicParams;
+use super::params::{Base, PublicParams};
 use super::time::MAX_TIME_DEPTH;
 use super::tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
 use crate::encoding::{ObjectType, Reader, Writer};
@@ -48,8 +48,8 @@ pub(crate) fn sk_node<R: RngCore + CryptoRng>(
     rng: &mut R,
 ) -> SkNode {
     let mut pts = Vec::with_capacity(2 + 2 * attributes.len());
-    pts.push(base + G2Projective::from(pp.w_a.g2) * r);
-    pts.push(G2Projective::generator() * r);
+    pts.push(base + pp.mul_g2(Base::WA, r));
+    pts.push(pp.mul_g2(Base::G, r));
     for a in attributes {
         pts.extend(attr_comp(pp, a, r, rng));
     }

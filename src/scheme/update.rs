@@ -20,7 +20,7 @@ use group::Group;
 use rand_core::{CryptoRng, RngCore};
 
 use super::kem::{normalize_g1, Header, TimeRow};
-use super::params::PublicParams;
+use super::params::{Base, PublicParams};
 use super::time::{self, TimeNode};
 use crate::error::{Error, Result};
 use crate::secret::SecretScalar;
@@ -43,14 +43,13 @@ pub(crate) fn derive_row(
         let d = G1Projective::from(*parent.d.get(usize::from(j - k - 1))?);
         e2 += if child.label(j) == 2 { d.double() } else { d };
     }
-    let g = G1Projective::generator();
     let mut pts = Vec::with_capacity(3 + usize::from(pp.time_depth - k2));
-    pts.push(e1 + G1Projective::from(pp.v_t.g1) * t);
+    pts.push(e1 + pp.mul_g1(Base::VT, t));
     pts.push(e2 - pp.f_node_g1(&child) * t);
-    pts.push(e3 + g * t);
+    pts.push(e3 + pp.mul_g1(Base::G, t));
     for j in k2 + 1..=pp.time_depth {
         let d = G1Projective::from(*parent.d.get(usize::from(j - k - 1))?);
-        pts.push(d - G1Projective::from(pp.f(j).g1) * t);
+        pts.push(d - pp.mul_g1(Base::F(j), t));
     }
     let affine = normalize_g1(&pts);
     let mut it = affine.into_iter();
