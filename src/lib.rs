@@ -18,6 +18,7 @@ mod encoding;
 pub mod error;
 mod hash;
 pub mod policy;
+pub mod pre;
 mod secret;
 
 pub use error::{DecodeError, DecodeErrorKind, Error, Parameter, PolicyError, PolicyErrorKind, Result};
