@@ -11,8 +11,8 @@ use zeroize::Zeroizing;
 
 use super::kfrag::read_index;
 use super::{
-    gt_pow_fixed_window, gt_pow_vartime, lagrange_at_zero, pair_prepared, random_nonzero,
-    Capsule, DelegationId, KeyFrag, KeyPair, SecretScalar, VerificationKeys, DELEGATION_ID_LEN,
+    gt_pow_fixed_window, gt_pow_vartime, lagrange_at_zero, pair_prepared, random_nonzero, Capsule,
+    DelegationId, KeyFrag, KeyPair, SecretScalar, VerificationKeys, DELEGATION_ID_LEN,
 };
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
@@ -33,7 +33,14 @@ fn challenge(index: u8, e: &G1Affine, gts: [&Gt; 4]) -> Result<Scalar> {
     }
     let [cfrag, w, t1, t2] = &enc;
     Ok(hash::hash_to_scalar(
-        &[&u64::from(index).to_be_bytes(), &e.to_compressed(), cfrag, w, t1, t2],
+        &[
+            &u64::from(index).to_be_bytes(),
+            &e.to_compressed(),
+            cfrag,
+            w,
+            t1,
+            t2,
+        ],
         domain::DST_PRE_PROOF,
     ))
 }
@@ -76,7 +83,14 @@ impl KeyFrag {
         let t2 = pair_prepared(&g, &rho_prep);
         let c = challenge(self.index, &e, [&cfrag, &w, &t1, &t2])?;
         let z = (rho.0 + self.kfrag.0 * c).to_affine();
-        Ok(CapsuleFrag { id: self.id, index: self.index, e, cfrag, c, z })
+        Ok(CapsuleFrag {
+            id: self.id,
+            index: self.index,
+            e,
+            cfrag,
+            c,
+            z,
+        })
     }
 }
 
@@ -230,7 +244,14 @@ impl CapsuleFrag {
         let c = r.scalar()?;
         let z = r.g2()?;
         r.finish()?;
-        Ok(CapsuleFrag { id, index, e, cfrag, c, z })
+        Ok(CapsuleFrag {
+            id,
+            index,
+            e,
+            cfrag,
+            c,
+            z,
+        })
     }
 }
 
@@ -253,7 +274,7 @@ impl CapsuleFrag {
 /// # }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VerifiedCapsuleFrag(CapsuleFrag);
+pub struct VerifiedCapsuleFrag(pub(crate) CapsuleFrag);
 
 impl VerifiedCapsuleFrag {
     /// The index `i` of the proxy that made it.
@@ -377,17 +398,25 @@ pub fn open_reencrypted(
         }
     }
     for VerifiedCapsuleFrag(f) in frags {
-        let slot = seen.get_mut(usize::from(f.index)).ok_or(Error::FragmentMismatch)?;
+        let slot = seen
+            .get_mut(usize::from(f.index))
+            .ok_or(Error::FragmentMismatch)?;
         if *slot {
             return Err(Error::DuplicateFragment);
         }
         *slot = true;
     }
-    let chosen = frags.get(..usize::from(vks.threshold)).ok_or(Error::NotEnoughFragments)?;
+    let chosen = frags
+        .get(..usize::from(vks.threshold))
+        .ok_or(Error::NotEnoughFragments)?;
     let indices: Vec<u8> = chosen.iter().map(|f| f.0.index).collect();
     let coeffs = lagrange_at_zero(&indices)?;
     // Public values and public coefficients: variable time is fine here.
-    let y: Gt = chosen.iter().zip(&coeffs).map(|(f, l)| gt_pow_vartime(&f.0.cfrag, l)).sum();
+    let y: Gt = chosen
+        .iter()
+        .zip(&coeffs)
+        .map(|(f, l)| gt_pow_vartime(&f.0.cfrag, l))
+        .sum();
     let b_inv = Zeroizing::new(SecretScalar(
         Option::<Scalar>::from(receiver.secret().invert()).ok_or(Error::Decryption)?,
     ));

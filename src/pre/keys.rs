@@ -141,7 +141,10 @@ impl KeyPair {
             p1: (G1Projective::generator() * a).to_affine(),
             p2: (G2Projective::generator() * a).to_affine(),
         };
-        KeyPair { secret: SecretScalar(a), public }
+        KeyPair {
+            secret: SecretScalar(a),
+            public,
+        }
     }
 
     /// The public key.
@@ -210,7 +213,10 @@ impl KeyPair {
             Option::<Scalar>::from(self.secret.0.invert()).ok_or(Error::Decryption)?,
         ));
         let e_inv = (capsule.e * inv.0).to_affine();
-        let zk = Zeroizing::new(crate::secret::SecretGt(pair(&e_inv, &G2Affine::generator())));
+        let zk = Zeroizing::new(crate::secret::SecretGt(pair(
+            &e_inv,
+            &G2Affine::generator(),
+        )));
         capsule.derive_key(&zk.0)
     }
 }
@@ -291,7 +297,9 @@ pub fn encapsulate(
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<(Capsule, Zeroizing<[u8; 32]>)> {
     let k = Zeroizing::new(SecretScalar(random_nonzero(rng)));
-    let capsule = Capsule { e: (pk.p1 * k.0).to_affine() };
+    let capsule = Capsule {
+        e: (pk.p1 * k.0).to_affine(),
+    };
     let gk = (G1Projective::generator() * k.0).to_affine();
     let zk = Zeroizing::new(crate::secret::SecretGt(pair(&gk, &G2Affine::generator())));
     let key = capsule.derive_key(&zk.0)?;

@@ -9,7 +9,9 @@ use group::{prime::PrimeCurveAffine, Curve};
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{pair, random_nonzero, KeyPair, PublicKey, SecretScalar, DELEGATION_ID_LEN, MAX_SHARES};
+use super::{
+    pair, random_nonzero, KeyPair, PublicKey, SecretScalar, DELEGATION_ID_LEN, MAX_SHARES,
+};
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeErrorKind, Error, Parameter, Result};
 use crate::hash::GT_BYTES;
@@ -43,8 +45,9 @@ impl DelegationId {
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// # let (_, vks) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
-    /// let id: &[u8; 16] = vks.delegation_id().as_bytes();
-    /// # let _ = id;
+    /// let id = vks.delegation_id();
+    /// let bytes: &[u8; 16] = id.as_bytes();
+    /// # let _ = bytes;
     /// ```
     pub fn as_bytes(&self) -> &[u8; DELEGATION_ID_LEN] {
         &self.0
@@ -56,13 +59,17 @@ impl DelegationId {
         DelegationId(id)
     }
 
-    pub(crate) fn read(r: &mut Reader<'_>) -> core::result::Result<Self, crate::error::DecodeError> {
+    pub(crate) fn read(
+        r: &mut Reader<'_>,
+    ) -> core::result::Result<Self, crate::error::DecodeError> {
         Ok(DelegationId(r.array()?))
     }
 }
 
 /// Reads a fragment index: a u32 in `1..=MAX_SHARES`.
-pub(crate) fn read_index(r: &mut Reader<'_>) -> core::result::Result<u8, crate::error::DecodeError> {
+pub(crate) fn read_index(
+    r: &mut Reader<'_>,
+) -> core::result::Result<u8, crate::error::DecodeError> {
     let at = r.offset();
     let i = r.u32()?;
     u8::try_from(i)
@@ -304,7 +311,12 @@ impl VerificationKeys {
             w.push(r.gt()?);
         }
         r.finish()?;
-        Ok(VerificationKeys { id, threshold, receiver, w })
+        Ok(VerificationKeys {
+            id,
+            threshold,
+            receiver,
+            w,
+        })
     }
 }
 
@@ -339,7 +351,8 @@ impl KeyPair {
         shares: usize,
         rng: &mut (impl RngCore + CryptoRng),
     ) -> Result<(Vec<KeyFrag>, VerificationKeys)> {
-        let t = u8::try_from(threshold).map_err(|_| Error::InvalidParameter(Parameter::Threshold))?;
+        let t =
+            u8::try_from(threshold).map_err(|_| Error::InvalidParameter(Parameter::Threshold))?;
         let n = u8::try_from(shares).map_err(|_| Error::InvalidParameter(Parameter::Threshold))?;
         if t == 0 || t > n {
             return Err(Error::InvalidParameter(Parameter::Threshold));
@@ -359,7 +372,12 @@ impl KeyPair {
                 (1..=n)
                     .map(|i| {
                         let x = Scalar::from(u64::from(i));
-                        SecretScalar(coeffs.iter().rev().fold(Scalar::ZERO, |acc, c| acc * x + c.0))
+                        SecretScalar(
+                            coeffs
+                                .iter()
+                                .rev()
+                                .fold(Scalar::ZERO, |acc, c| acc * x + c.0),
+                        )
                     })
                     .collect(),
             );
@@ -376,8 +394,20 @@ impl KeyPair {
             // W_i = e(g, P2_B)^{f(i)} = e(g, kfrag_i): a constant-time pairing instead of a GT
             // exponentiation by the secret f(i).
             w.push(pair(&g, &kfrag.0.to_affine()));
-            kfrags.push(KeyFrag { id, index: i, kfrag });
+            kfrags.push(KeyFrag {
+                id,
+                index: i,
+                kfrag,
+            });
         }
-        Ok((kfrags, VerificationKeys { id, threshold: t, receiver: *receiver, w }))
+        Ok((
+            kfrags,
+            VerificationKeys {
+                id,
+                threshold: t,
+                receiver: *receiver,
+                w,
+            },
+        ))
     }
 }

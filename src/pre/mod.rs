@@ -159,7 +159,11 @@ pub(crate) fn gt_pow_vartime(x: &Gt, e: &Scalar) -> Gt {
             let m = (l0 & ((1 << W) - 1)) as i64;
             let d = if m >= HALF { m - (1 << W) } else { m };
             // k -= d, as a 256-bit integer (k stays below 2^256: it is below 2^255 + 2^4).
-            let (mut borrow_or_carry, sub) = if d > 0 { (d as u64, true) } else { ((-d) as u64, false) };
+            let (mut borrow_or_carry, sub) = if d > 0 {
+                (d as u64, true)
+            } else {
+                ((-d) as u64, false)
+            };
             for limb in k.iter_mut() {
                 if borrow_or_carry == 0 {
                     break;
