@@ -187,6 +187,8 @@ pub enum DecodeErrorKind {
     InvalidAttribute,
     /// The public parameters' twin elements do not match (`e(X, ĝ) != e(g, X̂)`).
     InconsistentParams,
+    /// A proxy re-encryption public key's twins do not match (`e(P1, ĝ) != e(g, P2)`).
+    InconsistentKey,
 }
 
 impl fmt::Display for DecodeError {

@@ -24,6 +24,7 @@ pub mod envelope;
 pub mod error;
 mod hash;
 pub mod policy;
+pub mod pre;
 pub mod scheme;
 mod secret;
 

@@ -1,0 +1,307 @@
+//! Key pairs, public keys, capsules: encapsulation and opening by the owner (scheme.md §10).
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use blstrs::{Bls12, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
+use ff::Field;
+use group::{prime::PrimeCurveAffine, Curve, Group};
+use pairing::{MillerLoopResult, MultiMillerLoop};
+use rand_core::{CryptoRng, RngCore};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::{pair, random_nonzero, SecretScalar};
+use crate::domain;
+use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
+use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
+use crate::hash;
+
+/// Encoded length of a [`PublicKey`].
+const PUBLIC_KEY_LEN: usize = PREFIX_LEN + 48 + 96;
+/// Encoded length of a [`KeyPair`].
+const KEY_PAIR_LEN: usize = PREFIX_LEN + 32;
+/// Encoded length of a [`Capsule`].
+const CAPSULE_LEN: usize = PREFIX_LEN + 48;
+
+/// A public key for proxy re-encryption: the twins `P1 = g^a ∈ G1` and `P2 = ĝ^a ∈ G2`.
+///
+/// Decoding checks that both halves carry the same exponent (`e(P1, ĝ) = e(g, P2)`), so every
+/// `PublicKey` value is well formed.
+///
+/// ```
+/// use rs_habe::pre::{KeyPair, PublicKey};
+/// let pk = KeyPair::random(&mut rand::thread_rng()).public_key();
+/// assert_eq!(PublicKey::from_bytes(&pk.to_bytes()).unwrap(), pk);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PublicKey {
+    pub(crate) p1: G1Affine,
+    pub(crate) p2: G2Affine,
+}
+
+impl PublicKey {
+    /// The wire encoding (scheme.md §12): prefix, `P1` (48 bytes), `P2` (96 bytes).
+    ///
+    /// ```
+    /// use rs_habe::pre::KeyPair;
+    /// let pk = KeyPair::random(&mut rand::thread_rng()).public_key();
+    /// assert_eq!(pk.to_bytes().len(), 6 + 48 + 96);
+    /// ```
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(PUBLIC_KEY_LEN);
+        out.put_prefix(ObjectType::PrePublicKey);
+        self.write_body(&mut out);
+        out
+    }
+
+    /// Strictly decodes [`to_bytes`](Self::to_bytes): canonical subgroup points, neither the
+    /// identity, matching twins, no trailing bytes.
+    ///
+    /// ```
+    /// use rs_habe::pre::{KeyPair, PublicKey};
+    /// let mut bytes = KeyPair::random(&mut rand::thread_rng()).public_key().to_bytes();
+    /// bytes.push(0);
+    /// assert!(PublicKey::from_bytes(&bytes).is_err());
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        r.prefix(ObjectType::PrePublicKey)?;
+        let pk = Self::read_body(&mut r)?;
+        r.finish()?;
+        Ok(pk)
+    }
+
+    pub(crate) fn write_body(&self, out: &mut Vec<u8>) {
+        out.put_g1(&self.p1);
+        out.put_g2(&self.p2);
+    }
+
+    /// Reads `P1 ‖ P2` and checks `e(P1, ĝ) · e(−g, P2) = 1` with one Miller loop.
+    pub(crate) fn read_body(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
+        let at = r.offset();
+        let p1 = r.g1()?;
+        let p2 = r.g2()?;
+        let neg_g = -G1Affine::generator();
+        let check = Bls12::multi_miller_loop(&[
+            (&p1, &G2Prepared::from(G2Affine::generator())),
+            (&neg_g, &G2Prepared::from(p2)),
+        ])
+        .final_exponentiation();
+        if !bool::from(check.is_identity()) {
+            return Err(r.err_at(DecodeErrorKind::InconsistentKey, at));
+        }
+        Ok(PublicKey { p1, p2 })
+    }
+}
+
+/// A key pair for proxy re-encryption: the secret scalar `a` and its [`PublicKey`].
+///
+/// Zeroized on drop; `Debug` prints only the public key. Not `Clone`: keep one copy of the
+/// secret, and move it or re-decode it from [`to_bytes`](Self::to_bytes) if you need another.
+///
+/// ```
+/// use rs_habe::pre::{encapsulate, KeyPair};
+/// # fn main() -> rs_habe::Result<()> {
+/// let mut rng = rand::thread_rng();
+/// let alice = KeyPair::random(&mut rng);
+/// let (capsule, key) = encapsulate(&alice.public_key(), &mut rng)?;
+/// assert_eq!(*alice.open(&capsule)?, *key);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct KeyPair {
+    secret: SecretScalar,
+    #[zeroize(skip)]
+    public: PublicKey,
+}
+
+impl fmt::Debug for KeyPair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyPair")
+            .field("secret", &"[redacted]")
+            .field("public", &self.public)
+            .finish()
+    }
+}
+
+impl KeyPair {
+    /// A fresh key pair with a uniformly random non-zero secret.
+    ///
+    /// ```
+    /// let kp = rs_habe::pre::KeyPair::random(&mut rand::thread_rng());
+    /// assert!(format!("{kp:?}").contains("[redacted]"));
+    /// ```
+    pub fn random(rng: &mut (impl RngCore + CryptoRng)) -> Self {
+        Self::from_secret(random_nonzero(rng))
+    }
+
+    fn from_secret(a: Scalar) -> Self {
+        let public = PublicKey {
+            p1: (G1Projective::generator() * a).to_affine(),
+            p2: (G2Projective::generator() * a).to_affine(),
+        };
+        KeyPair {
+            secret: SecretScalar(a),
+            public,
+        }
+    }
+
+    /// The public key.
+    ///
+    /// ```
+    /// let kp = rs_habe::pre::KeyPair::random(&mut rand::thread_rng());
+    /// let _pk: rs_habe::pre::PublicKey = kp.public_key();
+    /// ```
+    pub fn public_key(&self) -> PublicKey {
+        self.public
+    }
+
+    pub(crate) fn secret(&self) -> &Scalar {
+        &self.secret.0
+    }
+
+    /// The secret encoding (scheme.md §12): prefix and the 32-byte scalar `a`. Zeroized on drop.
+    ///
+    /// ```
+    /// use rs_habe::pre::KeyPair;
+    /// let kp = KeyPair::random(&mut rand::thread_rng());
+    /// let back = KeyPair::from_bytes(&kp.to_bytes()).unwrap();
+    /// assert_eq!(back.public_key(), kp.public_key());
+    /// ```
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        // Exact capacity: the vector never reallocates, so no copy of the secret is left behind.
+        let mut out = Zeroizing::new(Vec::with_capacity(KEY_PAIR_LEN));
+        out.put_prefix(ObjectType::PreSecretKey);
+        out.put_scalar(&self.secret.0);
+        out
+    }
+
+    /// Strictly decodes [`to_bytes`](Self::to_bytes): a canonical non-zero scalar, no trailing
+    /// bytes. The public key is recomputed from the secret.
+    ///
+    /// ```
+    /// use rs_habe::pre::KeyPair;
+    /// assert!(KeyPair::from_bytes(&[0u8; 38]).is_err());
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        r.prefix(ObjectType::PreSecretKey)?;
+        let a = Zeroizing::new(SecretScalar(r.nonzero_scalar()?));
+        r.finish()?;
+        Ok(Self::from_secret(a.0))
+    }
+
+    /// Opens a capsule made for this key pair: `Z^k = e(E^{1/a}, ĝ)` (one G1 exponentiation and
+    /// one pairing, cheaper than exponentiating `e(E, ĝ)` in GT).
+    ///
+    /// A capsule made for another key yields a different, useless key (the KEM has no integrity;
+    /// the envelope's AEAD is what rejects it).
+    ///
+    /// ```
+    /// use rs_habe::pre::{encapsulate, KeyPair};
+    /// # fn main() -> rs_habe::Result<()> {
+    /// let mut rng = rand::thread_rng();
+    /// let kp = KeyPair::random(&mut rng);
+    /// let (capsule, key) = encapsulate(&kp.public_key(), &mut rng)?;
+    /// assert_eq!(*kp.open(&capsule)?, *key);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn open(&self, capsule: &Capsule) -> Result<Zeroizing<[u8; 32]>> {
+        let inv = Zeroizing::new(SecretScalar(
+            Option::<Scalar>::from(self.secret.0.invert()).ok_or(Error::Decryption)?,
+        ));
+        let e_inv = (capsule.e * inv.0).to_affine();
+        let zk = Zeroizing::new(crate::secret::SecretGt(pair(
+            &e_inv,
+            &G2Affine::generator(),
+        )));
+        capsule.derive_key(&zk.0)
+    }
+}
+
+/// A capsule: the encapsulation `E = P1^k ∈ G1` of a key to a [`PublicKey`].
+///
+/// ```
+/// use rs_habe::pre::{encapsulate, Capsule, KeyPair};
+/// # fn main() -> rs_habe::Result<()> {
+/// let mut rng = rand::thread_rng();
+/// let (capsule, _key) = encapsulate(&KeyPair::random(&mut rng).public_key(), &mut rng)?;
+/// assert_eq!(Capsule::from_bytes(&capsule.to_bytes())?, capsule);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capsule {
+    pub(crate) e: G1Affine,
+}
+
+impl Capsule {
+    /// The wire encoding (scheme.md §12): prefix and `E` (48 bytes).
+    ///
+    /// ```
+    /// # use rs_habe::pre::{encapsulate, KeyPair};
+    /// # let mut rng = rand::thread_rng();
+    /// # let (capsule, _) = encapsulate(&KeyPair::random(&mut rng).public_key(), &mut rng).unwrap();
+    /// assert_eq!(capsule.to_bytes().len(), 6 + 48);
+    /// ```
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(CAPSULE_LEN);
+        out.put_prefix(ObjectType::Capsule);
+        out.put_g1(&self.e);
+        out
+    }
+
+    /// Strictly decodes [`to_bytes`](Self::to_bytes): a canonical subgroup point that is not the
+    /// identity, no trailing bytes.
+    ///
+    /// ```
+    /// use rs_habe::pre::Capsule;
+    /// assert!(Capsule::from_bytes(b"RSHB").is_err());
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        r.prefix(ObjectType::Capsule)?;
+        let e = r.g1()?;
+        r.finish()?;
+        Ok(Capsule { e })
+    }
+
+    /// `KDF(Z^k, "RSHABE-V1-PRE" ‖ E)` (scheme.md §1, §10).
+    pub(crate) fn derive_key(&self, zk: &blstrs::Gt) -> Result<Zeroizing<[u8; 32]>> {
+        hash::kdf(zk, domain::LABEL_PRE, &[&self.e.to_compressed()])
+    }
+}
+
+/// Encapsulates a fresh 32-byte key to `pk`: `k` fresh and non-zero, capsule `E = P1^k`,
+/// key `KDF(Z^k, "RSHABE-V1-PRE" ‖ E)`.
+///
+/// `Z^k` is computed as the pairing `e(g^k, ĝ)`: `blst`'s G1 exponentiation and pairing are
+/// constant-time, `blstrs`' GT exponentiation is not. The error is unreachable for a valid
+/// public key (`Z^k` is never the identity for `k ≠ 0`) and kept so that nothing can panic.
+///
+/// ```
+/// use rs_habe::pre::{encapsulate, KeyPair};
+/// # fn main() -> rs_habe::Result<()> {
+/// let mut rng = rand::thread_rng();
+/// let kp = KeyPair::random(&mut rng);
+/// let (capsule, key) = encapsulate(&kp.public_key(), &mut rng)?;
+/// assert_eq!(key.len(), 32);
+/// # let _ = capsule;
+/// # Ok(())
+/// # }
+/// ```
+pub fn encapsulate(
+    pk: &PublicKey,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<(Capsule, Zeroizing<[u8; 32]>)> {
+    let k = Zeroizing::new(SecretScalar(random_nonzero(rng)));
+    let capsule = Capsule {
+        e: (pk.p1 * k.0).to_affine(),
+    };
+    let gk = (G1Projective::generator() * k.0).to_affine();
+    let zk = Zeroizing::new(crate::secret::SecretGt(pair(&gk, &G2Affine::generator())));
+    let key = capsule.derive_key(&zk.0)?;
+    Ok((capsule, key))
+}

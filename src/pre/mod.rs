@@ -1,0 +1,256 @@
+//! Threshold, verifiable proxy re-encryption (scheme.md §10).
+//!
+//! A data owner A encapsulates a 32-byte key to its own public key. Later A *delegates* to a
+//! receiver B, splitting a re-encryption key into `n` key fragments (`KeyFrag`s), one per proxy,
+//! of which any `t` suffice. Each proxy turns a capsule into a capsule fragment (`CapsuleFrag`)
+//! with a proof that it used its key fragment honestly; anyone holding the delegation's public
+//! [`VerificationKeys`] checks the proof, and B combines `t` verified fragments into the key.
+//! The scheme is unidirectional (B cannot re-encrypt back to A), single-hop (a re-encrypted
+//! capsule cannot be re-encrypted again) and non-interactive (A needs only B's public key).
+//!
+//! # The construction
+//! With generators `g ∈ G1`, `ĝ ∈ G2` and `Z = e(g, ĝ)`:
+//! - key pair: secret `a ≠ 0`, public key `(P1, P2) = (g^a, ĝ^a)` — [`KeyPair`], [`PublicKey`];
+//! - encapsulation to A: fresh `k`, capsule `E = P1_A^k`, key `KDF(Z^k, "RSHABE-V1-PRE" ‖ E)` —
+//!   [`encapsulate`]; A opens with `Z^k = e(E^{1/a}, ĝ)` — [`KeyPair::open`];
+//! - delegation A → B, `t` of `n`: a polynomial `f` of degree `t − 1` with `f(0) = 1/a`; proxy `i`
+//!   gets `kfrag_i = P2_B^{f(i)}` and everyone may see `W_i = e(g, P2_B)^{f(i)}` —
+//!   [`KeyPair::delegate`];
+//! - re-encryption by proxy `i`: `cfrag_i = e(E, kfrag_i)` with a Schnorr proof `(c, z)` that the
+//!   same `x = kfrag_i` satisfies `cfrag_i = e(E, x)` and `W_i = e(g, x)` —
+//!   [`KeyFrag::reencrypt`], checked by [`CapsuleFrag::verify`];
+//! - combination by B: `Y = Π cfrag_i^{L_i(0)} = Z^{kb}` over `t` distinct indices, then
+//!   `Z^k = Y^{1/b}` — [`open_reencrypted`]. With `t = n = 1` this is plain AFGH re-encryption.
+//!
+//! # Trust model
+//! - **The proxies** are trusted for availability only: a proxy that lies produces a fragment
+//!   whose proof fails ([`Error::InvalidProof`](crate::Error::InvalidProof)), so B never derives a
+//!   wrong key from it; B needs `t` honest proxies to decrypt.
+//! - **Collusion.** B together with `t` proxies learns `ĝ^{1/a}` and can then open *every*
+//!   capsule made for A. This is inherent to proxy re-encryption; A's secret `a` itself stays
+//!   safe, and fewer than `t` proxies (without B) learn nothing about the delegated key.
+//! - **Verification keys** must reach B and the verifiers authentically (signed by A, or over an
+//!   authenticated channel): they are what a fragment is checked against, and this module does not
+//!   (and cannot, from public data) tie them to A's public key.
+//! - **Delegation ids** are 16 random bytes per delegation; fragments of different delegations or
+//!   of other capsules are refused ([`Error::FragmentMismatch`](crate::Error::FragmentMismatch)).
+//!
+//! # Security notes
+//! - Secrets (`KeyPair`, `KeyFrag`) are zeroized on drop and print `[redacted]`. `blstrs` types
+//!   are `Copy`, so temporaries made during arithmetic can survive on the stack.
+//! - Exponentiations with secret exponents in G1/G2 and all pairings go through `blst`, which is
+//!   constant-time. `blstrs`' own GT exponentiation branches on the exponent's bits, so it is only
+//!   used (through [`gt_pow_vartime`]) with public exponents (proof challenges, Lagrange
+//!   coefficients). `Z^k` is computed as `e(g^k, ĝ)` rather than `Z·k`, and the receiver's `Y^{1/b}`
+//!   uses a fixed-window exponentiation with the same operation sequence for every exponent
+//!   ([`gt_pow_fixed_window`]); its table lookup is still indexed by the secret (`blstrs` offers no
+//!   constant-time selection of GT elements), which a co-located cache attacker could observe.
+//!
+//! # Example
+//! ```
+//! use rs_habe::pre::{encapsulate, open_reencrypted, KeyPair};
+//! # fn main() -> rs_habe::Result<()> {
+//! let mut rng = rand::thread_rng();
+//! let alice = KeyPair::random(&mut rng);
+//! let bob = KeyPair::random(&mut rng);
+//!
+//! let (capsule, key) = encapsulate(&alice.public_key(), &mut rng)?;
+//! let (kfrags, vks) = alice.delegate(&bob.public_key(), 2, 3, &mut rng)?;
+//!
+//! // Two of the three proxies re-encrypt; anyone with `vks` checks their work.
+//! let verified = kfrags[..2]
+//!     .iter()
+//!     .map(|kfrag| kfrag.reencrypt(&capsule, &mut rng)?.verify(&capsule, &vks))
+//!     .collect::<rs_habe::Result<Vec<_>>>()?;
+//! let bobs_key = open_reencrypted(&bob, &capsule, &verified, &vks)?;
+//! assert_eq!(*bobs_key, *key);
+//! # Ok(())
+//! # }
+//! ```
+
+mod cfrag;
+mod keys;
+mod kfrag;
+#[cfg(test)]
+mod tests;
+
+pub use cfrag::{open_reencrypted, CapsuleFrag, VerifiedCapsuleFrag};
+pub use keys::{encapsulate, Capsule, KeyPair, PublicKey};
+pub use kfrag::{DelegationId, KeyFrag, VerificationKeys};
+
+use blstrs::{Bls12, G1Affine, G2Affine, G2Prepared, Gt, Scalar};
+use ff::Field;
+use group::Group;
+use pairing::{MillerLoopResult, MultiMillerLoop};
+use rand_core::{CryptoRng, RngCore};
+use zeroize::DefaultIsZeroes;
+
+use crate::error::{Error, Result};
+
+/// The largest number of key fragments (proxies) of one delegation; also bounds the threshold.
+pub const MAX_SHARES: usize = 255;
+
+/// Length of a [`DelegationId`] in bytes.
+pub const DELEGATION_ID_LEN: usize = 16;
+
+/// A secret scalar that is overwritten with zero on drop.
+///
+/// `blstrs::Scalar` implements no `Zeroize` (blstrs has no zeroize support at all), so secret
+/// scalars live in this wrapper: its `Default` is zero, which `DefaultIsZeroes` writes back.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct SecretScalar(pub(crate) Scalar);
+
+impl DefaultIsZeroes for SecretScalar {}
+
+impl core::fmt::Debug for SecretScalar {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SecretScalar([redacted])")
+    }
+}
+
+/// A uniformly random non-zero scalar.
+pub(crate) fn random_nonzero(rng: &mut (impl RngCore + CryptoRng)) -> Scalar {
+    loop {
+        let s = Scalar::random(&mut *rng);
+        if !bool::from(s.is_zero()) {
+            return s;
+        }
+    }
+}
+
+/// One pairing `e(p, q)` through a Miller loop on a prepared G2 point.
+pub(crate) fn pair_prepared(p: &G1Affine, q: &G2Prepared) -> Gt {
+    Bls12::multi_miller_loop(&[(p, q)]).final_exponentiation()
+}
+
+/// `e(p, q)` for an unprepared G2 point.
+pub(crate) fn pair(p: &G1Affine, q: &G2Affine) -> Gt {
+    pair_prepared(p, &G2Prepared::from(*q))
+}
+
+/// The 256-bit integer of a scalar as little-endian 64-bit limbs.
+fn scalar_limbs(s: &Scalar) -> [u64; 4] {
+    let bytes = s.to_bytes_le();
+    let mut out = [0u64; 4];
+    for (limb, chunk) in out.iter_mut().zip(bytes.chunks_exact(8)) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        *limb = u64::from_le_bytes(w);
+    }
+    out
+}
+
+/// `x^e` for a **public** exponent, variable time: width-5 NAF (signed digits are free in GT,
+/// where inversion is conjugation), about 255 squarings and 50 multiplications against the 127
+/// multiplications of `blstrs`' binary double-and-add.
+pub(crate) fn gt_pow_vartime(x: &Gt, e: &Scalar) -> Gt {
+    const W: u64 = 5;
+    const HALF: i64 = 1 << (W - 1);
+    // The NAF digits, least significant first. e < 2^255, so at most 256 digits.
+    let mut k = scalar_limbs(e);
+    let mut naf = [0i8; 257];
+    let mut len = 0;
+    for slot in naf.iter_mut() {
+        if k == [0; 4] {
+            break;
+        }
+        let [l0, ..] = k;
+        if l0 & 1 == 1 {
+            let m = (l0 & ((1 << W) - 1)) as i64;
+            let d = if m >= HALF { m - (1 << W) } else { m };
+            // k -= d, as a 256-bit integer (k stays below 2^256: it is below 2^255 + 2^4).
+            let (mut borrow_or_carry, sub) = if d > 0 {
+                (d as u64, true)
+            } else {
+                ((-d) as u64, false)
+            };
+            for limb in k.iter_mut() {
+                if borrow_or_carry == 0 {
+                    break;
+                }
+                if sub {
+                    let (v, b) = limb.overflowing_sub(borrow_or_carry);
+                    *limb = v;
+                    borrow_or_carry = u64::from(b);
+                } else {
+                    let (v, c) = limb.overflowing_add(borrow_or_carry);
+                    *limb = v;
+                    borrow_or_carry = u64::from(c);
+                }
+            }
+            *slot = d as i8;
+        }
+        // k >>= 1
+        let mut carry = 0u64;
+        for limb in k.iter_mut().rev() {
+            let next = *limb & 1;
+            *limb = (*limb >> 1) | (carry << 63);
+            carry = next;
+        }
+        len += 1;
+    }
+    // Odd powers x, x^3, …, x^15.
+    let x2 = x.double();
+    let mut table = [*x; 8];
+    let mut prev = *x;
+    for entry in table.iter_mut().skip(1) {
+        prev += x2;
+        *entry = prev;
+    }
+    let mut acc = Gt::identity();
+    for &d in naf.iter().take(len).rev() {
+        acc = acc.double();
+        let idx = (usize::from(d.unsigned_abs()) - usize::from(d != 0)) / 2;
+        if let Some(t) = table.get(idx) {
+            if d > 0 {
+                acc += t;
+            } else if d < 0 {
+                acc -= t;
+            }
+        }
+    }
+    acc
+}
+
+/// `x^e` for a **secret** exponent: fixed 4-bit windows, so every exponent costs exactly 256
+/// squarings and 64 multiplications (a zero window multiplies by the identity). The table index
+/// depends on the exponent; see the module's security notes.
+pub(crate) fn gt_pow_fixed_window(x: &Gt, e: &Scalar) -> Gt {
+    let mut table = [Gt::identity(); 16];
+    let mut prev = Gt::identity();
+    for entry in table.iter_mut().skip(1) {
+        prev += x;
+        *entry = prev;
+    }
+    let bytes = zeroize::Zeroizing::new(e.to_bytes_be());
+    let mut acc = Gt::identity();
+    for byte in bytes.iter() {
+        for nibble in [byte >> 4, byte & 0x0f] {
+            acc = acc.double().double().double().double();
+            if let Some(t) = table.get(usize::from(nibble)) {
+                acc += t;
+            }
+        }
+    }
+    acc
+}
+
+/// Lagrange coefficients at 0 for the distinct, non-zero `indices` (public values; variable time).
+pub(crate) fn lagrange_at_zero(indices: &[u8]) -> Result<alloc::vec::Vec<Scalar>> {
+    indices
+        .iter()
+        .map(|&i| {
+            let xi = Scalar::from(u64::from(i));
+            let (num, den) = indices.iter().filter(|&&j| j != i).fold(
+                (Scalar::ONE, Scalar::ONE),
+                |(num, den), &j| {
+                    let xj = Scalar::from(u64::from(j));
+                    (num * xj, den * (xj - xi))
+                },
+            );
+            Option::<Scalar>::from(den.invert())
+                .map(|inv| num * inv)
+                .ok_or(Error::DuplicateFragment)
+        })
+        .collect()
+}
