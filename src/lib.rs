@@ -28,7 +28,7 @@ pub mod pre;
 pub mod scheme;
 mod secret;
 
-pub use envelope::{Envelope, EnvelopeHeader, Recipient};
+pub use envelope::{Envelope, EnvelopeHeader, Opener, Recipient};
 pub use error::{
     DecodeError, DecodeErrorKind, Error, Parameter, PolicyError, PolicyErrorKind, Result,
 };

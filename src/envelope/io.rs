@@ -6,11 +6,12 @@ use std::io::{Read, Write};
 use rand_core::{CryptoRng, RngCore};
 
 use super::{
-    payload, Envelope, EnvelopeHeader, Recipient, MAX_RECIPIENTS, MAX_RECIPIENT_LEN, WRAPPED_LEN,
+    payload, Envelope, EnvelopeHeader, Opener, Recipient, MAX_RECIPIENTS, MAX_RECIPIENT_LEN,
+    WRAPPED_LEN,
 };
 use crate::encoding::{Reader, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
-use crate::scheme::{DecryptionKey, PublicParams};
+use crate::scheme::PublicParams;
 
 fn io_err(e: std::io::Error) -> Error {
     Error::Io(e.kind())
@@ -97,7 +98,7 @@ impl Envelope {
         payload::seal_stream(&ck, &header.nonce_prefix, &ad, reader, writer)
     }
 
-    /// Opens a streamed envelope with a decryption key, writing the plaintext to `writer` one
+    /// Opens a streamed envelope (with any [`Opener`]), writing the plaintext to `writer` one
     /// authenticated chunk at a time; returns the number of plaintext bytes.
     ///
     /// The STREAM contract: on an error (tampering or truncation detected at some chunk), the
@@ -106,14 +107,14 @@ impl Envelope {
     ///
     /// # Errors
     /// As [`Envelope::open`], and [`Error::Io`] for I/O failures.
-    pub fn open_stream<R: Read, W: Write>(
-        dk: &DecryptionKey,
+    pub fn open_stream<'a, R: Read, W: Write>(
+        opener: impl Into<Opener<'a>>,
         aad: &[u8],
         mut reader: R,
         writer: W,
     ) -> Result<u64> {
         let header = read_header(&mut reader)?;
-        let ck = header.content_key(dk, aad)?;
+        let ck = header.content_key(opener.into(), aad)?;
         payload::open_stream(&ck, &header.nonce_prefix, &header.ad(aad), reader, writer)
     }
 

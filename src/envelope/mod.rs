@@ -9,7 +9,8 @@
 //!
 //! - A **policy recipient** is an ABE [`Header`] (scheme.md §7): whoever holds a
 //!   [`DecryptionKey`] satisfying the policy, for the header's period or later, unwraps the key.
-//! - A **PRE recipient** is a proxy re-encryption capsule (scheme.md §10) for a public key.
+//! - A **PRE recipient** is a proxy re-encryption capsule (scheme.md §10) for a public key; its
+//!   owner opens it directly, a delegatee with `t` verified fragments from proxies.
 //! - The wrapped key is `AES-256-GCM(KEM key, nonce = 0, ad, CK)`; each KEM key is fresh and used
 //!   exactly once, so the fixed nonce is safe.
 //! - The associated data `ad` of the wraps and of every payload chunk is a SHA-256 digest of the
@@ -35,6 +36,7 @@ use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::policy::Policy;
+use crate::pre::{Capsule, KeyPair, PublicKey, VerificationKeys, VerifiedCapsuleFrag};
 use crate::scheme::{DecryptionKey, Header, PublicParams};
 
 use payload::PayloadKey;
@@ -49,6 +51,7 @@ pub(crate) const MAX_RECIPIENT_LEN: usize = 8 << 20;
 const WRAPPED_LEN: usize = 48;
 
 const KIND_POLICY: u8 = 1;
+const KIND_PRE: u8 = 2;
 
 /// A recipient of an envelope.
 #[derive(Clone, Copy, Debug)]
@@ -61,6 +64,41 @@ pub enum Recipient<'a> {
         /// The period the record is encrypted for (usually the current one).
         period: u64,
     },
+    /// The holder of a proxy re-encryption key pair (typically the patient), who can also
+    /// delegate the record to others through proxies (scheme.md §10).
+    Pre(&'a PublicKey),
+}
+
+/// What opens an envelope: a decryption key (policy recipients), a PRE key pair (its own
+/// capsule), or a PRE delegatee with verified fragments from `t` proxies.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Opener<'a> {
+    /// An attribute-based decryption key.
+    Key(&'a DecryptionKey),
+    /// The owner of a PRE key pair, opening the capsule made for its public key.
+    PreOwner(&'a KeyPair),
+    /// A delegatee combining `t` verified fragments of one of the envelope's capsules.
+    PreDelegatee {
+        /// The delegatee's key pair (the receiver named in the delegation).
+        receiver: &'a KeyPair,
+        /// At least `t` fragments, verified against `verification_keys`.
+        fragments: &'a [VerifiedCapsuleFrag],
+        /// The delegation's public verification keys.
+        verification_keys: &'a VerificationKeys,
+    },
+}
+
+impl<'a> From<&'a DecryptionKey> for Opener<'a> {
+    fn from(dk: &'a DecryptionKey) -> Self {
+        Opener::Key(dk)
+    }
+}
+
+impl<'a> From<&'a KeyPair> for Opener<'a> {
+    fn from(kp: &'a KeyPair) -> Self {
+        Opener::PreOwner(kp)
+    }
 }
 
 /// One recipient slot of an envelope header.
@@ -70,6 +108,18 @@ pub(crate) enum Slot {
         header: Header,
         wrapped: [u8; WRAPPED_LEN],
     },
+    Pre {
+        capsule: Capsule,
+        wrapped: [u8; WRAPPED_LEN],
+    },
+}
+
+impl Slot {
+    fn wrapped_mut(&mut self) -> &mut [u8; WRAPPED_LEN] {
+        match self {
+            Slot::Policy { wrapped, .. } | Slot::Pre { wrapped, .. } => wrapped,
+        }
+    }
 }
 
 /// An envelope without its payload: id, nonce prefix and recipients. This is all the cloud
@@ -191,6 +241,14 @@ impl EnvelopeHeader {
                         wrapped: [0u8; WRAPPED_LEN],
                     });
                 }
+                Recipient::Pre(pk) => {
+                    let (capsule, key) = crate::pre::encapsulate(pk, rng)?;
+                    keys.push(key);
+                    slots.push(Slot::Pre {
+                        capsule,
+                        wrapped: [0u8; WRAPPED_LEN],
+                    });
+                }
             }
         }
         let mut header = EnvelopeHeader {
@@ -200,9 +258,7 @@ impl EnvelopeHeader {
         };
         let ad = header.ad(aad);
         for (slot, key) in header.slots.iter_mut().zip(keys.iter()) {
-            match slot {
-                Slot::Policy { wrapped, .. } => *wrapped = wrap(key, &ad, &ck)?,
-            }
+            *slot.wrapped_mut() = wrap(key, &ad, &ck)?;
         }
         Ok((header, ck, ad))
     }
@@ -226,6 +282,10 @@ impl EnvelopeHeader {
                     put(&[KIND_POLICY]);
                     put(alloc::string::ToString::to_string(header.policy()).as_bytes());
                 }
+                Slot::Pre { capsule, .. } => {
+                    put(&[KIND_PRE]);
+                    put(&capsule.to_bytes());
+                }
             }
         }
         put(aad);
@@ -239,8 +299,17 @@ impl EnvelopeHeader {
 
     /// The ABE headers of the policy recipients.
     pub fn policy_headers(&self) -> impl Iterator<Item = &Header> + '_ {
-        self.slots.iter().map(|s| match s {
-            Slot::Policy { header, .. } => header,
+        self.slots.iter().filter_map(|s| match s {
+            Slot::Policy { header, .. } => Some(header),
+            Slot::Pre { .. } => None,
+        })
+    }
+
+    /// The capsules of the PRE recipients (what proxies re-encrypt).
+    pub fn capsules(&self) -> impl Iterator<Item = &Capsule> + '_ {
+        self.slots.iter().filter_map(|s| match s {
+            Slot::Pre { capsule, .. } => Some(capsule),
+            Slot::Policy { .. } => None,
         })
     }
 
@@ -262,32 +331,52 @@ impl EnvelopeHeader {
     ) -> Result<Self> {
         let mut out = self.clone();
         for slot in &mut out.slots {
-            match slot {
-                Slot::Policy { header, .. } => *header = header.update(rng, pp, period)?,
+            if let Slot::Policy { header, .. } = slot {
+                *header = header.update(rng, pp, period)?;
             }
         }
         Ok(out)
     }
 
-    /// Recovers the content key with a decryption key: tries every policy recipient the key can
-    /// open.
-    fn content_key(&self, dk: &DecryptionKey, aad: &[u8]) -> Result<PayloadKey> {
+    /// Recovers the content key: tries every recipient the opener can open.
+    fn content_key(&self, opener: Opener<'_>, aad: &[u8]) -> Result<PayloadKey> {
         let ad = self.ad(aad);
         let mut public_error = None;
         let mut tried = false;
         for slot in &self.slots {
-            match slot {
-                Slot::Policy { header, wrapped } => match dk.decapsulate(header) {
-                    Ok(key) => {
-                        tried = true;
-                        if let Ok(ck) = unwrap_key(&key, &ad, wrapped) {
-                            return Ok(ck);
-                        }
+            let attempt = match (slot, opener) {
+                (Slot::Policy { header, wrapped }, Opener::Key(dk)) => {
+                    dk.decapsulate(header).map(|k| (k, wrapped))
+                }
+                (Slot::Pre { capsule, wrapped }, Opener::PreOwner(kp)) => {
+                    kp.open(capsule).map(|k| (k, wrapped))
+                }
+                (
+                    Slot::Pre { capsule, wrapped },
+                    Opener::PreDelegatee {
+                        receiver,
+                        fragments,
+                        verification_keys,
+                    },
+                ) => {
+                    if fragments.first().map(|f| f.capsule()) != Some(*capsule) {
+                        continue;
                     }
-                    Err(e) => {
-                        public_error.get_or_insert(e);
+                    crate::pre::open_reencrypted(receiver, capsule, fragments, verification_keys)
+                        .map(|k| (k, wrapped))
+                }
+                _ => continue,
+            };
+            match attempt {
+                Ok((key, wrapped)) => {
+                    tried = true;
+                    if let Ok(ck) = unwrap_key(&key, &ad, wrapped) {
+                        return Ok(ck);
                     }
-                },
+                }
+                Err(e) => {
+                    public_error.get_or_insert(e);
+                }
             }
         }
         if tried {
@@ -313,6 +402,11 @@ impl EnvelopeHeader {
                 Slot::Policy { header, wrapped } => {
                     out.put_u8(KIND_POLICY);
                     out.put_var_bytes(&header.to_bytes());
+                    out.extend_from_slice(wrapped);
+                }
+                Slot::Pre { capsule, wrapped } => {
+                    out.put_u8(KIND_PRE);
+                    out.put_var_bytes(&capsule.to_bytes());
                     out.extend_from_slice(wrapped);
                 }
             }
@@ -342,6 +436,18 @@ impl EnvelopeHeader {
                         .map_err(|e| DecodeError::new(e.kind, base + e.offset))?;
                     slots.push(Slot::Policy {
                         header,
+                        wrapped: r.array()?,
+                    });
+                }
+                KIND_PRE => {
+                    let body = r.var_bytes(MAX_RECIPIENT_LEN)?;
+                    let base = r.offset() - body.len();
+                    let capsule = Capsule::from_bytes(body).map_err(|e| match e {
+                        Error::Decode(d) => DecodeError::new(d.kind, base + d.offset),
+                        _ => DecodeError::new(DecodeErrorKind::InvalidValue, base),
+                    })?;
+                    slots.push(Slot::Pre {
+                        capsule,
                         wrapped: r.array()?,
                     });
                 }
@@ -386,15 +492,21 @@ impl Envelope {
         Ok(Envelope { header, payload })
     }
 
-    /// Decrypts with a decryption key. Nothing is released unless the whole payload
-    /// authenticates.
+    /// Decrypts with a decryption key, a PRE key pair, or a PRE delegatee's verified
+    /// fragments (see [`Opener`]). Nothing is released unless the whole payload authenticates.
     ///
     /// # Errors
     /// [`Error::PolicyNotSatisfied`], [`Error::PeriodNotCovered`], [`Error::ParamsMismatch`] when
-    /// no policy recipient can be opened by this key; [`Error::Decryption`] for a wrong key or
-    /// any tampering.
-    pub fn open(&self, dk: &DecryptionKey, aad: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        let ck = self.header.content_key(dk, aad)?;
+    /// no policy recipient can be opened by this key; the PRE errors of
+    /// [`pre::open_reencrypted`](crate::pre::open_reencrypted) for a delegatee;
+    /// [`Error::NoMatchingRecipient`] when the envelope has no recipient of the opener's kind;
+    /// [`Error::Decryption`] for a wrong key or any tampering.
+    pub fn open<'a>(
+        &self,
+        opener: impl Into<Opener<'a>>,
+        aad: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        let ck = self.header.content_key(opener.into(), aad)?;
         payload::open(
             &ck,
             &self.header.nonce_prefix,

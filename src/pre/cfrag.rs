@@ -72,13 +72,13 @@ impl KeyFrag {
     ) -> Result<CapsuleFrag> {
         let e = capsule.e;
         let g = G1Affine::generator();
-        let kfrag = G2Prepared::from(self.kfrag.0.to_affine());
+        let kfrag = G2Prepared::from(self.kfrag.0);
         let cfrag = pair_prepared(&e, &kfrag);
         // The prover's W_i, equal to the published one for an honest fragment.
         let w = pair_prepared(&g, &kfrag);
         let s = Zeroizing::new(SecretScalar(random_nonzero(rng)));
-        let rho = Zeroizing::new(SecretG2(G2Projective::generator() * s.0));
-        let rho_prep = G2Prepared::from(rho.0.to_affine());
+        let rho = Zeroizing::new(SecretG2::from(G2Projective::generator() * s.0));
+        let rho_prep = G2Prepared::from(rho.0);
         let t1 = pair_prepared(&e, &rho_prep);
         let t2 = pair_prepared(&g, &rho_prep);
         let c = challenge(self.index, &e, [&cfrag, &w, &t1, &t2])?;

@@ -5,7 +5,7 @@ use core::fmt;
 
 use blstrs::{G1Affine, G2Projective, Gt, Scalar};
 use ff::Field;
-use group::{prime::PrimeCurveAffine, Curve};
+use group::prime::PrimeCurveAffine;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -158,7 +158,7 @@ impl KeyFrag {
         out.put_prefix(ObjectType::KeyFrag);
         out.extend_from_slice(self.id.as_bytes());
         out.put_u32(u32::from(self.index));
-        out.put_g2(&self.kfrag.0.to_affine());
+        out.put_g2(&self.kfrag.0);
         out
     }
 
@@ -174,7 +174,7 @@ impl KeyFrag {
         r.prefix(ObjectType::KeyFrag)?;
         let id = DelegationId::read(&mut r)?;
         let index = read_index(&mut r)?;
-        let kfrag = SecretG2(r.g2()?.into());
+        let kfrag = SecretG2(r.g2()?);
         r.finish()?;
         Ok(KeyFrag { id, index, kfrag })
     }
@@ -390,10 +390,10 @@ impl KeyPair {
         let mut kfrags = Vec::with_capacity(usize::from(n));
         let mut w = Vec::with_capacity(usize::from(n));
         for (i, f_i) in (1..=n).zip(evals.iter()) {
-            let kfrag = SecretG2(G2Projective::from(receiver.p2) * f_i.0);
+            let kfrag = SecretG2::from(G2Projective::from(receiver.p2) * f_i.0);
             // W_i = e(g, P2_B)^{f(i)} = e(g, kfrag_i): a constant-time pairing instead of a GT
             // exponentiation by the secret f(i).
-            w.push(pair(&g, &kfrag.0.to_affine()));
+            w.push(pair(&g, &kfrag.0));
             kfrags.push(KeyFrag {
                 id,
                 index: i,

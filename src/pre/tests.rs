@@ -180,7 +180,10 @@ fn plain_afgh_kfrag_is_g2_to_b_over_a() {
     let mut r = rng(4);
     let s = setup(1, 1, &mut r);
     let b_over_a = *s.bob.secret() * s.alice.secret().invert().unwrap();
-    assert_eq!(s.kfrags[0].kfrag.0, G2Projective::generator() * b_over_a);
+    assert_eq!(
+        s.kfrags[0].kfrag.0,
+        G2Affine::from(G2Projective::generator() * b_over_a)
+    );
 }
 
 #[test]
@@ -316,7 +319,7 @@ fn forged_fragment_with_valid_proof_for_another_value() {
     let rogue = KeyFrag {
         id: s.kfrags[0].id,
         index: 1,
-        kfrag: SecretG2(G2Projective::random(&mut r)),
+        kfrag: SecretG2::from(G2Projective::random(&mut r)),
     };
     let forged = rogue.reencrypt(&s.capsule, &mut r).unwrap();
     assert_eq!(
