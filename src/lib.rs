@@ -33,7 +33,9 @@ pub use error::{
     DecodeError, DecodeErrorKind, Error, Parameter, PolicyError, PolicyErrorKind, Result,
 };
 pub use policy::{Attribute, AttributeSet, Policy};
+pub use scheme::update_headers;
 pub use scheme::{
     Authority, DecryptionKey, Delegator, Header, IssuerId, KeyUpdate, PublicParams, SecretKey,
     SetupParams, SharedKey, UserId,
 };
+pub use scheme::{PartialDecryption, RetrievalKey, TransformKey};

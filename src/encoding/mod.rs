@@ -29,6 +29,8 @@ pub(crate) enum ObjectType {
     KeyFrag = 0x13,
     VerificationKeys = 0x14,
     CapsuleFrag = 0x15,
+    TransformKey = 0x20,
+    PartialDecryption = 0x21,
 }
 
 /// Length of the common prefix: magic (4), version (1), object type (1).

@@ -37,7 +37,9 @@ use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::policy::Policy;
 use crate::pre::{Capsule, KeyPair, PublicKey, VerificationKeys, VerifiedCapsuleFrag};
-use crate::scheme::{DecryptionKey, Header, PublicParams};
+use crate::scheme::{
+    DecryptionKey, Header, PartialDecryption, PublicParams, RetrievalKey, TransformKey,
+};
 
 use payload::PayloadKey;
 
@@ -86,6 +88,14 @@ pub enum Opener<'a> {
         fragments: &'a [VerifiedCapsuleFrag],
         /// The delegation's public verification keys.
         verification_keys: &'a VerificationKeys,
+    },
+    /// A user finishing an outsourced decryption: the server's partial result (from
+    /// [`EnvelopeHeader::transform`]) and the user's retrieval key.
+    Outsourced {
+        /// The user's secret `z`.
+        retrieval_key: &'a RetrievalKey,
+        /// The server's result for one policy recipient of this envelope.
+        partial: &'a PartialDecryption,
     },
 }
 
@@ -305,6 +315,30 @@ impl EnvelopeHeader {
         })
     }
 
+    /// The server's half of an outsourced decryption: runs the pairing work for the first policy
+    /// recipient the transform key can open, and says which one it was.
+    ///
+    /// # Errors
+    /// The public errors of [`DecryptionKey::decapsulate`] for the first policy recipient, or
+    /// [`Error::NoMatchingRecipient`] when there is none.
+    pub fn transform(&self, key: &TransformKey) -> Result<PartialDecryption> {
+        let mut first_error = None;
+        for (index, slot) in self.slots.iter().enumerate() {
+            if let Slot::Policy { header, .. } = slot {
+                match key.transform(header) {
+                    Ok(mut partial) => {
+                        partial.slot = u32::try_from(index).map_err(|_| Error::Decryption)?;
+                        return Ok(partial);
+                    }
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+        }
+        Err(first_error.unwrap_or(Error::NoMatchingRecipient))
+    }
+
     /// The capsules of the PRE recipients (what proxies re-encrypt).
     pub fn capsules(&self) -> impl Iterator<Item = &Capsule> + '_ {
         self.slots.iter().filter_map(|s| match s {
@@ -343,7 +377,7 @@ impl EnvelopeHeader {
         let ad = self.ad(aad);
         let mut public_error = None;
         let mut tried = false;
-        for slot in &self.slots {
+        for (index, slot) in self.slots.iter().enumerate() {
             let attempt = match (slot, opener) {
                 (Slot::Policy { header, wrapped }, Opener::Key(dk)) => {
                     dk.decapsulate(header).map(|k| (k, wrapped))
@@ -364,6 +398,18 @@ impl EnvelopeHeader {
                     }
                     crate::pre::open_reencrypted(receiver, capsule, fragments, verification_keys)
                         .map(|k| (k, wrapped))
+                }
+                (
+                    Slot::Policy { header, wrapped },
+                    Opener::Outsourced {
+                        retrieval_key,
+                        partial,
+                    },
+                ) => {
+                    if usize::try_from(partial.slot).ok() != Some(index) {
+                        continue;
+                    }
+                    retrieval_key.finish(header, partial).map(|k| (k, wrapped))
                 }
                 _ => continue,
             };

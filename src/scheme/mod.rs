@@ -12,6 +12,7 @@
 //! | §6 key updates | `key_update` |
 //! | §7 encryption, §8 decryption | `kem` |
 //! | §8 ciphertext update | `update` |
+//! | outsourced decryption (beyond the design) | `outsource` |
 
 #[cfg(test)]
 mod attacks;
@@ -21,6 +22,7 @@ pub(crate) mod fixed_base;
 pub(crate) mod kem;
 pub(crate) mod key_update;
 pub(crate) mod keys;
+pub(crate) mod outsource;
 pub mod params;
 pub(crate) mod secret_key;
 pub(crate) mod time;
@@ -32,7 +34,9 @@ pub use delegator::Delegator;
 pub use kem::{Header, SharedKey};
 pub use key_update::KeyUpdate;
 pub use keys::DecryptionKey;
+pub use outsource::{PartialDecryption, RetrievalKey, TransformKey};
 pub use params::PublicParams;
 pub use secret_key::SecretKey;
 pub use time::MAX_TIME_DEPTH;
 pub use tree::{IssuerId, UserId, MAX_TREE_DEPTH};
+pub use update::update_headers;

@@ -118,3 +118,59 @@ impl Header {
         })
     }
 }
+
+/// Moves every header of `headers` to `period` (scheme.md §8): the cloud's nightly job.
+///
+/// With the `parallel` feature the headers are updated on rayon's thread pool; each header gets
+/// its own ChaCha20 generator seeded from `rng` (drawn in order, so a seeded `rng` still gives
+/// reproducible results). Either every header is updated or, on the first error, none is.
+///
+/// ```
+/// use rs_habe::{update_headers, Authority, Header, Policy, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let pp = authority.public_params();
+/// let policy = Policy::parse("nurse")?;
+/// let mut stored: Vec<Header> =
+///     (0..4).map(|t| Header::encapsulate(&mut rng, pp, &policy, t).map(|(h, _)| h)).collect::<Result<_, _>>()?;
+/// update_headers(&mut rng, pp, &mut stored, 10)?;
+/// assert!(stored.iter().all(|h| h.period() == 10));
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`Header::update`], for the first header that fails.
+pub fn update_headers<R: RngCore + CryptoRng>(
+    rng: &mut R,
+    pp: &PublicParams,
+    headers: &mut [Header],
+    period: u64,
+) -> Result<()> {
+    #[cfg(feature = "parallel")]
+    let updated: Vec<Header> = {
+        use rand_chacha::rand_core::SeedableRng;
+        use rayon::prelude::*;
+        let seeds: Vec<[u8; 32]> = headers
+            .iter()
+            .map(|_| {
+                let mut seed = [0u8; 32];
+                rng.fill_bytes(&mut seed);
+                seed
+            })
+            .collect();
+        headers
+            .par_iter()
+            .zip(seeds.into_par_iter())
+            .map(|(h, seed)| h.update(&mut rand_chacha::ChaCha20Rng::from_seed(seed), pp, period))
+            .collect::<Result<_>>()?
+    };
+    #[cfg(not(feature = "parallel"))]
+    let updated: Vec<Header> = headers
+        .iter()
+        .map(|h| h.update(rng, pp, period))
+        .collect::<Result<_>>()?;
+    for (slot, new) in headers.iter_mut().zip(updated) {
+        *slot = new;
+    }
+    Ok(())
+}
