@@ -24,7 +24,7 @@
 //!
 //! # Trust model
 //! - **The proxies** are trusted for availability only: a proxy that lies produces a fragment
-//!   whose proof fails ([`Error::InvalidProof`](crate::Error::InvalidProof)), so B never derives a
+//!   whose proof fails ([`Error::InvalidProof`]), so B never derives a
 //!   wrong key from it; B needs `t` honest proxies to decrypt.
 //! - **Collusion.** B together with `t` proxies learns `ĝ^{1/a}` and can then open *every*
 //!   capsule made for A. This is inherent to proxy re-encryption; A's secret `a` itself stays
@@ -33,17 +33,17 @@
 //!   authenticated channel): they are what a fragment is checked against, and this module does not
 //!   (and cannot, from public data) tie them to A's public key.
 //! - **Delegation ids** are 16 random bytes per delegation; fragments of different delegations or
-//!   of other capsules are refused ([`Error::FragmentMismatch`](crate::Error::FragmentMismatch)).
+//!   of other capsules are refused ([`Error::FragmentMismatch`]).
 //!
 //! # Security notes
 //! - Secrets (`KeyPair`, `KeyFrag`) are zeroized on drop and print `[redacted]`. `blstrs` types
 //!   are `Copy`, so temporaries made during arithmetic can survive on the stack.
 //! - Exponentiations with secret exponents in G1/G2 and all pairings go through `blst`, which is
 //!   constant-time. `blstrs`' own GT exponentiation branches on the exponent's bits, so it is only
-//!   used (through [`gt_pow_vartime`]) with public exponents (proof challenges, Lagrange
+//!   used (through `gt_pow_vartime`) with public exponents (proof challenges, Lagrange
 //!   coefficients). `Z^k` is computed as `e(g^k, ĝ)` rather than `Z·k`, and the receiver's `Y^{1/b}`
 //!   uses a fixed-window exponentiation with the same operation sequence for every exponent
-//!   ([`gt_pow_fixed_window`]); its table lookup is still indexed by the secret (`blstrs` offers no
+//!   (`gt_pow_fixed_window`); its table lookup is still indexed by the secret (`blstrs` offers no
 //!   constant-time selection of GT elements), which a co-located cache attacker could observe.
 //!
 //! # Example
