@@ -34,6 +34,7 @@ pub use error::{
 };
 pub use policy::{Attribute, AttributeSet, Policy};
 pub use scheme::update_headers;
+pub use scheme::FreshnessGuard;
 pub use scheme::{
     Authority, DecryptionKey, Delegator, Header, IssuerId, KeyUpdate, PublicParams, SecretKey,
     SetupParams, SharedKey, UserId,

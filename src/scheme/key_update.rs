@@ -177,3 +177,53 @@ impl KeyUpdate {
         })
     }
 }
+
+/// Remembers the newest issuer-state counter seen from each issuer, so that an update made by an
+/// issuer restarted from a stale copy of its state — which would silently un-revoke users — is
+/// refused. Users and the cloud's tooling keep one and persist it next to their keys.
+///
+/// The counter grows with every enrolment and revocation (never with a mere key update), so two
+/// updates of the same state have equal counters and both pass; an issuer must persist its state
+/// before publishing an update made from it.
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, Error, FreshnessGuard, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 3 })?;
+/// let user = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+/// let stale_copy = authority.to_bytes();
+/// authority.revoke(&user.user_id(), 2)?;
+///
+/// let mut guard = FreshnessGuard::default();
+/// guard.check(&authority.key_update(&mut rng, 2)?)?;
+/// // The authority crashes and restarts from the stale copy: the revocation is lost.
+/// let restarted = Authority::from_bytes(&stale_copy)?;
+/// let stale_update = restarted.key_update(&mut rng, 3)?;
+/// assert_eq!(guard.check(&stale_update), Err(Error::StaleKeyUpdate));
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FreshnessGuard {
+    seen: alloc::collections::BTreeMap<IssuerId, u64>,
+}
+
+impl FreshnessGuard {
+    /// Accepts `update` if its counter is at least the newest seen from its issuer, and records
+    /// it.
+    ///
+    /// # Errors
+    /// [`Error::StaleKeyUpdate`](crate::Error::StaleKeyUpdate).
+    pub fn check(&mut self, update: &KeyUpdate) -> Result<()> {
+        let newest = self.seen.entry(update.issuer).or_insert(update.counter);
+        if update.counter < *newest {
+            return Err(crate::Error::StaleKeyUpdate);
+        }
+        *newest = update.counter;
+        Ok(())
+    }
+
+    /// The newest counter seen from `issuer`.
+    pub fn newest(&self, issuer: &IssuerId) -> Option<u64> {
+        self.seen.get(issuer).copied()
+    }
+}
