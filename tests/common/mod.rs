@@ -119,3 +119,124 @@ pub fn attr_list(attrs: &[&str]) -> Vec<u8> {
     }
     out
 }
+
+/// Splits `DkParts::attr_part` into `K1A` and one 192-byte `(A2, A3)` pair per attribute.
+pub fn k1a_and_pairs(attr_part: &[u8]) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let k1a = attr_part[..96].to_vec();
+    let pairs = attr_part[96..].chunks(192).map(<[u8]>::to_vec).collect();
+    (k1a, pairs)
+}
+
+/// The inverse of [`k1a_and_pairs`].
+pub fn attr_part_of(k1a: &[u8], pairs: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = k1a.to_vec();
+    for p in pairs {
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+/// Every 96-byte G2 element of an encoded `DecryptionKey`, in order.
+pub fn dk_elements(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let p = split_dk(bytes);
+    [&p.k0[..], &p.attr_part[..], &p.time_part[..]]
+        .iter()
+        .flat_map(|part| part.chunks(96).map(<[u8]>::to_vec))
+        .collect()
+}
+
+/// Byte range of the period field of an encoded `KeyUpdate`: `prefix (6) ‖ issuer (16) ‖ D_t (1)
+/// ‖ period (8) ‖ tree depth (1) ‖ counter (8) ‖ delegated flag (1) ‖ [attribute list] ‖ count
+/// (4) ‖ entries`.
+pub const UPDATE_PERIOD: std::ops::Range<usize> = 23..31;
+
+/// One entry of an encoded `KeyUpdate`: its node (depth ‖ index, 9 bytes) and its G2 elements
+/// (`K0`, [`K1A`, attribute pairs], `K1T`, time pairs), 96 bytes each.
+pub struct UpdateEntryBytes {
+    pub node: Vec<u8>,
+    pub elements: Vec<Vec<u8>>,
+}
+
+/// Parses the entries of an encoded `KeyUpdate` (panics if the layout does not add up).
+pub fn update_entries(bytes: &[u8]) -> Vec<UpdateEntryBytes> {
+    let time_depth = bytes[22] as usize;
+    let delegated = bytes[40] == 1;
+    let mut at = 41;
+    let mut n_attrs = 0;
+    if delegated {
+        n_attrs = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        at += 4;
+        for _ in 0..n_attrs {
+            at += 1 + bytes[at] as usize;
+        }
+    }
+    let count = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    at += 4;
+    let per_entry = 1 + usize::from(delegated) * (1 + 2 * n_attrs) + 1 + 2 * (time_depth + 1);
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        let node = bytes[at..at + 9].to_vec();
+        at += 9;
+        let elements = bytes[at..at + 96 * per_entry]
+            .chunks(96)
+            .map(<[u8]>::to_vec)
+            .collect();
+        at += 96 * per_entry;
+        out.push(UpdateEntryBytes { node, elements });
+    }
+    assert_eq!(at, bytes.len(), "key update layout");
+    out
+}
+
+/// Byte layout of an encoded `SecretKey`: `prefix (6) ‖ user (24) ‖ tree depth (1) ‖ D_t (1) ‖
+/// attribute list ‖ per path node (root first): K0 ‖ K1A ‖ attribute pairs`.
+pub struct SkParts {
+    /// Prefix, user id (issuer at 6..22, leaf at 22..30) and the two depths.
+    pub head: Vec<u8>,
+    pub attrs: Vec<u8>,
+    pub nodes: Vec<SkNodeParts>,
+}
+
+pub struct SkNodeParts {
+    pub k0: Vec<u8>,
+    pub k1a: Vec<u8>,
+    pub pairs: Vec<Vec<u8>>,
+}
+
+pub fn split_sk(bytes: &[u8]) -> SkParts {
+    let head = bytes[..32].to_vec();
+    let tree_depth = bytes[30] as usize;
+    let n = u32::from_be_bytes(bytes[32..36].try_into().unwrap()) as usize;
+    let mut at = 36;
+    for _ in 0..n {
+        at += 1 + bytes[at] as usize;
+    }
+    let attrs = bytes[32..at].to_vec();
+    let mut nodes = Vec::with_capacity(tree_depth + 1);
+    for _ in 0..=tree_depth {
+        let k0 = bytes[at..at + 96].to_vec();
+        let k1a = bytes[at + 96..at + 192].to_vec();
+        at += 192;
+        let pairs = bytes[at..at + 192 * n]
+            .chunks(192)
+            .map(<[u8]>::to_vec)
+            .collect();
+        at += 192 * n;
+        nodes.push(SkNodeParts { k0, k1a, pairs });
+    }
+    assert_eq!(at, bytes.len(), "secret key layout");
+    SkParts { head, attrs, nodes }
+}
+
+pub fn join_sk(p: &SkParts) -> Vec<u8> {
+    let mut out = p.head.clone();
+    out.extend_from_slice(&p.attrs);
+    for n in &p.nodes {
+        out.extend_from_slice(&n.k0);
+        out.extend_from_slice(&n.k1a);
+        for pair in &n.pairs {
+            out.extend_from_slice(pair);
+        }
+    }
+    out
+}
