@@ -189,7 +189,8 @@ pub(crate) struct Lines {
 /// prepared Miller-loop lines of its G2 elements (built on first use), so decrypting many
 /// headers costs one multi-pairing each.
 ///
-/// Secret: zeroized on drop, never printed. The prepared lines cannot be wiped (README, Security).
+/// Secret: zeroized on drop, never printed, not `Clone` (re-derive it, or store it with
+/// [`to_bytes`](Self::to_bytes)). The prepared lines cannot be wiped (README, Security).
 pub struct DecryptionKey {
     pub(crate) holder: UserId,
     pub(crate) time_depth: u8,
@@ -216,19 +217,6 @@ impl core::fmt::Debug for DecryptionKey {
             .field("attributes", &self.attributes)
             .field("components", &"[redacted]")
             .finish()
-    }
-}
-
-impl Clone for DecryptionKey {
-    /// Clones the key material; the prepared lines are rebuilt lazily by the clone.
-    fn clone(&self) -> Self {
-        DecryptionKey::new(
-            self.holder,
-            self.time_depth,
-            self.period,
-            self.attributes.clone(),
-            self.body.clone(),
-        )
     }
 }
 
