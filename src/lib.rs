@@ -26,6 +26,8 @@ mod hash;
 pub mod policy;
 pub mod scheme;
 mod secret;
+#[cfg(test)]
+mod vectors_test;
 
 pub use envelope::{Envelope, EnvelopeHeader, Recipient};
 pub use error::{
