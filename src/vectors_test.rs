@@ -90,10 +90,7 @@ fn expand_message_xmd_vectors() {
         );
         // The message may be given in parts: splitting it anywhere changes nothing.
         let (a, b) = msg.split_at(msg.len() / 2);
-        assert_eq!(
-            hash::expand_message_xmd::<64>(&[a, b], dst.as_bytes()),
-            out
-        );
+        assert_eq!(hash::expand_message_xmd::<64>(&[a, b], dst.as_bytes()), out);
     }
 }
 
