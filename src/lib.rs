@@ -27,6 +27,8 @@ pub mod policy;
 pub mod pre;
 pub mod scheme;
 mod secret;
+#[cfg(test)]
+mod vectors_test;
 
 pub use envelope::{Envelope, EnvelopeHeader, Opener, Recipient};
 pub use error::{

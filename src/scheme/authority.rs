@@ -238,7 +238,7 @@ impl Authority {
                 .into());
         }
         let msk = SecretG2(r.g2()?);
-        let tree = IssuerTree::read(&mut r)?;
+        let tree = IssuerTree::read(&mut r, pp.time_depth)?;
         r.finish()?;
         Ok(Authority { pp, msk, tree })
     }

@@ -254,7 +254,7 @@ impl Delegator {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
         }
         let attributes = read_attributes(&mut r)?;
-        let tree = IssuerTree::read(&mut r)?;
+        let tree = IssuerTree::read(&mut r, time_depth)?;
         r.finish()?;
         Ok(Delegator {
             holder,

@@ -246,7 +246,11 @@ impl IssuerTree {
         }
     }
 
-    pub(crate) fn read(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
+    /// Reads an issuer state whose revocation periods must lie below `2^time_depth`.
+    pub(crate) fn read(
+        r: &mut Reader<'_>,
+        time_depth: u8,
+    ) -> core::result::Result<Self, DecodeError> {
         let id = IssuerId(r.array()?);
         let seed = r.array()?;
         let at = r.offset();
@@ -266,10 +270,15 @@ impl IssuerTree {
         for _ in 0..n {
             let at = r.offset();
             let leaf = r.u64()?;
+            let from_at = r.offset();
             let from = r.u64()?;
             // Strictly increasing leaves (canonical), each already allocated.
             if last.is_some_and(|l| leaf <= l) || leaf >= next_leaf {
                 return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
+            }
+            // A period `revoke` would have refused (scheme.md §3: periods are below 2^D_t).
+            if from >> time_depth != 0 {
+                return Err(r.err_at(DecodeErrorKind::InvalidValue, from_at));
             }
             last = Some(leaf);
             revoked.insert(leaf, from);
