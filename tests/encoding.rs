@@ -724,7 +724,7 @@ fn zero_recipients_and_unknown_recipient_kinds_are_refused() {
         K::InvalidValue,
         ENV_COUNT,
     );
-    for k in [0u8, 2, 0xff] {
+    for k in [0u8, 3, 0xff] {
         expect(
             Kind::EnvelopeHeader,
             &patch(&env, ENV_SLOTS, &[k]),

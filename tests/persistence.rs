@@ -10,9 +10,18 @@ use rs_habe::{Authority, Delegator, Error, FreshnessGuard, SetupParams};
 #[test]
 fn restart_keeps_enrolments_and_revocations_and_stale_updates_are_refused() {
     let mut rng = rng(21);
-    let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 4 }).unwrap();
+    let mut authority = Authority::setup(
+        &mut rng,
+        SetupParams {
+            time_depth: 6,
+            tree_depth: 4,
+        },
+    )
+    .unwrap();
     let pp = authority.public_params().clone();
-    let users: Vec<_> = (0..5).map(|_| authority.enrol(&mut rng, &set(&["nurse"])).unwrap()).collect();
+    let users: Vec<_> = (0..5)
+        .map(|_| authority.enrol(&mut rng, &set(&["nurse"])).unwrap())
+        .collect();
     let stale = authority.to_bytes();
     authority.revoke(&users[1].user_id(), 3).unwrap();
     authority.revoke(&users[3].user_id(), 7).unwrap();
@@ -23,7 +32,10 @@ fn restart_keeps_enrolments_and_revocations_and_stale_updates_are_refused() {
     assert_eq!(restarted.public_params(), &pp);
     for period in [2u64, 3, 7, 40] {
         for (i, u) in users.iter().enumerate() {
-            assert_eq!(restarted.is_revoked(&u.user_id(), period), authority.is_revoked(&u.user_id(), period));
+            assert_eq!(
+                restarted.is_revoked(&u.user_id(), period),
+                authority.is_revoked(&u.user_id(), period)
+            );
             let revoked = (i == 1 && period >= 3) || (i == 3 && period >= 7);
             let dk = u.decryption_key(&restarted.key_update(&mut rng, period).unwrap());
             assert_eq!(dk.is_err(), revoked, "user {i} period {period}");
@@ -35,13 +47,20 @@ fn restart_keeps_enrolments_and_revocations_and_stale_updates_are_refused() {
     assert_eq!(late.user_id().leaf, 5);
 
     let mut guard = FreshnessGuard::default();
-    guard.check(&restarted.key_update(&mut rng, 8).unwrap()).unwrap();
+    guard
+        .check(&restarted.key_update(&mut rng, 8).unwrap())
+        .unwrap();
     let old = Authority::from_bytes(&stale).unwrap();
-    assert_eq!(guard.check(&old.key_update(&mut rng, 8).unwrap()), Err(Error::StaleKeyUpdate));
+    assert_eq!(
+        guard.check(&old.key_update(&mut rng, 8).unwrap()),
+        Err(Error::StaleKeyUpdate)
+    );
     assert_eq!(guard.newest(&restarted.id()), Some(restarted.counter()));
 
     // Delegator state too.
-    let dk = users[0].decryption_key(&restarted.key_update(&mut rng, 8).unwrap()).unwrap();
+    let dk = users[0]
+        .decryption_key(&restarted.key_update(&mut rng, 8).unwrap())
+        .unwrap();
     let mut dept = Delegator::new(&mut rng, &dk, 3).unwrap();
     let child = dept.enrol(&mut rng, &pp, &set(&["nurse"])).unwrap();
     dept.revoke(&child.user_id(), 8).unwrap();
