@@ -1185,3 +1185,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn empty_attribute_lists_are_refused() {
+    // Keys always hold at least one attribute: a zero count is invalid where it stands.
+    let dk = enc().get("decryption_key");
+    expect(
+        Kind::DecryptionKey,
+        &patch(&dk, 39, &0u32.to_be_bytes()),
+        K::InvalidAttribute,
+        39,
+    );
+    let sk = enc().get("secret_key");
+    expect(
+        Kind::SecretKey,
+        &patch(&sk, 32, &0u32.to_be_bytes()),
+        K::InvalidAttribute,
+        32,
+    );
+}

@@ -437,7 +437,12 @@ pub(crate) fn write_attributes(out: &mut Vec<u8>, attrs: &AttributeSet) {
 pub(crate) fn read_attributes(
     r: &mut Reader<'_>,
 ) -> core::result::Result<AttributeSet, DecodeError> {
+    let at = r.offset();
     let n = r.count(MAX_ATTRIBUTES, 2)?;
+    // Keys, delegators and delegated updates always hold at least one attribute.
+    if n == 0 {
+        return Err(r.err_at(DecodeErrorKind::InvalidAttribute, at));
+    }
     let mut set = AttributeSet::default();
     let mut last: Option<Attribute> = None;
     for _ in 0..n {
