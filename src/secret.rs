@@ -62,10 +62,18 @@ impl core::fmt::Debug for SecretGt {
     }
 }
 
-#[derive(Clone, Copy, Default)]
-struct ScalarCell(blstrs::Scalar);
+/// A secret scalar as a `Copy` value whose `Zeroize` (through `DefaultIsZeroes`) overwrites it
+/// with zero; wrap it in `Zeroizing` to wipe it on drop.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ScalarCell(pub(crate) blstrs::Scalar);
 
 impl DefaultIsZeroes for ScalarCell {}
+
+impl core::fmt::Debug for ScalarCell {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("ScalarCell([redacted])")
+    }
+}
 
 /// A secret scalar (randomness `r`, `s`, `t`, `δ`, node secrets), wiped when dropped.
 /// `blstrs::Scalar` implements no `Zeroize`, so the value lives in a `DefaultIsZeroes` cell.

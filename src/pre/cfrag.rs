@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use super::kfrag::read_index;
 use super::{
     gt_pow_fixed_window, gt_pow_vartime, lagrange_at_zero, pair_prepared, random_nonzero, Capsule,
-    DelegationId, KeyFrag, KeyPair, SecretScalar, VerificationKeys, DELEGATION_ID_LEN,
+    DelegationId, KeyFrag, KeyPair, ScalarCell, VerificationKeys, DELEGATION_ID_LEN,
 };
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
@@ -76,7 +76,7 @@ impl KeyFrag {
         let cfrag = pair_prepared(&e, &kfrag);
         // The prover's W_i, equal to the published one for an honest fragment.
         let w = pair_prepared(&g, &kfrag);
-        let s = Zeroizing::new(SecretScalar(random_nonzero(rng)));
+        let s = Zeroizing::new(ScalarCell(random_nonzero(rng)));
         let rho = Zeroizing::new(SecretG2::from(G2Projective::generator() * s.0));
         let rho_prep = G2Prepared::from(rho.0);
         let t1 = pair_prepared(&e, &rho_prep);
@@ -417,7 +417,7 @@ pub fn open_reencrypted(
         .zip(&coeffs)
         .map(|(f, l)| gt_pow_vartime(&f.0.cfrag, l))
         .sum();
-    let b_inv = Zeroizing::new(SecretScalar(
+    let b_inv = Zeroizing::new(ScalarCell(
         Option::<Scalar>::from(receiver.secret().invert()).ok_or(Error::Decryption)?,
     ));
     let zk = Zeroizing::new(SecretGt(gt_pow_fixed_window(&y, &b_inv.0)));

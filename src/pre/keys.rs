@@ -10,7 +10,7 @@ use pairing::{MillerLoopResult, MultiMillerLoop};
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{pair, random_nonzero, SecretScalar};
+use super::{pair, random_nonzero, ScalarCell};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
@@ -111,7 +111,7 @@ impl PublicKey {
 /// ```
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub struct KeyPair {
-    secret: SecretScalar,
+    secret: ScalarCell,
     #[zeroize(skip)]
     public: PublicKey,
 }
@@ -142,7 +142,7 @@ impl KeyPair {
             p2: (G2Projective::generator() * a).to_affine(),
         };
         KeyPair {
-            secret: SecretScalar(a),
+            secret: ScalarCell(a),
             public,
         }
     }
@@ -187,7 +187,7 @@ impl KeyPair {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::PreSecretKey)?;
-        let a = Zeroizing::new(SecretScalar(r.nonzero_scalar()?));
+        let a = Zeroizing::new(ScalarCell(r.nonzero_scalar()?));
         r.finish()?;
         Ok(Self::from_secret(a.0))
     }
@@ -209,7 +209,7 @@ impl KeyPair {
     /// # }
     /// ```
     pub fn open(&self, capsule: &Capsule) -> Result<Zeroizing<[u8; 32]>> {
-        let inv = Zeroizing::new(SecretScalar(
+        let inv = Zeroizing::new(ScalarCell(
             Option::<Scalar>::from(self.secret.0.invert()).ok_or(Error::Decryption)?,
         ));
         let e_inv = (capsule.e * inv.0).to_affine();
@@ -296,7 +296,7 @@ pub fn encapsulate(
     pk: &PublicKey,
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<(Capsule, Zeroizing<[u8; 32]>)> {
-    let k = Zeroizing::new(SecretScalar(random_nonzero(rng)));
+    let k = Zeroizing::new(ScalarCell(random_nonzero(rng)));
     let capsule = Capsule {
         e: (pk.p1 * k.0).to_affine(),
     };

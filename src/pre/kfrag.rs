@@ -9,9 +9,7 @@ use group::prime::PrimeCurveAffine;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{
-    pair, random_nonzero, KeyPair, PublicKey, SecretScalar, DELEGATION_ID_LEN, MAX_SHARES,
-};
+use super::{pair, random_nonzero, KeyPair, PublicKey, ScalarCell, DELEGATION_ID_LEN, MAX_SHARES};
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeErrorKind, Error, Parameter, Result};
 use crate::hash::GT_BYTES;
@@ -359,20 +357,20 @@ impl KeyPair {
         }
         let a_inv = Option::<Scalar>::from(self.secret().invert()).ok_or(Error::Decryption)?;
         // f(x) = 1/a + c_1 x + … + c_{t−1} x^{t−1}, coefficients lowest first.
-        let mut coeffs: Zeroizing<Vec<SecretScalar>> =
+        let mut coeffs: Zeroizing<Vec<ScalarCell>> =
             Zeroizing::new(Vec::with_capacity(usize::from(t)));
-        coeffs.push(SecretScalar(a_inv));
+        coeffs.push(ScalarCell(a_inv));
         // f(i) = 0 would give an identity fragment (probability n/r): redraw the polynomial.
         let evals = loop {
             coeffs.truncate(1);
             for _ in 1..t {
-                coeffs.push(SecretScalar(random_nonzero(rng)));
+                coeffs.push(ScalarCell(random_nonzero(rng)));
             }
-            let evals: Zeroizing<Vec<SecretScalar>> = Zeroizing::new(
+            let evals: Zeroizing<Vec<ScalarCell>> = Zeroizing::new(
                 (1..=n)
                     .map(|i| {
                         let x = Scalar::from(u64::from(i));
-                        SecretScalar(
+                        ScalarCell(
                             coeffs
                                 .iter()
                                 .rev()

@@ -83,7 +83,6 @@ use ff::Field;
 use group::Group;
 use pairing::{MillerLoopResult, MultiMillerLoop};
 use rand_core::{CryptoRng, RngCore};
-use zeroize::DefaultIsZeroes;
 
 use crate::error::{Error, Result};
 
@@ -93,20 +92,7 @@ pub const MAX_SHARES: usize = 255;
 /// Length of a [`DelegationId`] in bytes.
 pub const DELEGATION_ID_LEN: usize = 16;
 
-/// A secret scalar that is overwritten with zero on drop.
-///
-/// `blstrs::Scalar` implements no `Zeroize` (blstrs has no zeroize support at all), so secret
-/// scalars live in this wrapper: its `Default` is zero, which `DefaultIsZeroes` writes back.
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct SecretScalar(pub(crate) Scalar);
-
-impl DefaultIsZeroes for SecretScalar {}
-
-impl core::fmt::Debug for SecretScalar {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("SecretScalar([redacted])")
-    }
-}
+pub(crate) use crate::secret::ScalarCell;
 
 /// A uniformly random non-zero scalar.
 pub(crate) fn random_nonzero(rng: &mut (impl RngCore + CryptoRng)) -> Scalar {
