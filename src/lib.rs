@@ -27,6 +27,8 @@ pub mod policy;
 pub mod pre;
 pub mod scheme;
 mod secret;
+#[cfg(feature = "serde")]
+mod serde_impl;
 #[cfg(test)]
 mod vectors_test;
 

@@ -1,0 +1,127 @@
+//! `serde` support (feature `serde`): every object serializes as its canonical wire encoding
+//! (scheme.md §12), as a byte string, and deserializes through the same strict decoder. A
+//! [`Policy`](crate::Policy) serializes as its canonical text.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::de::{Error as _, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+struct BytesVisitor;
+
+impl<'de> Visitor<'de> for BytesVisitor {
+    type Value = Vec<u8>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an rs-habe wire encoding")
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+        Ok(v.to_vec())
+    }
+
+    fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+        Ok(v)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u8>, A::Error> {
+        // Formats without a byte-string type (JSON) send a sequence of numbers. The size hint
+        // is not trusted for the allocation.
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+        while let Some(b) = seq.next_element::<u8>()? {
+            out.push(b);
+        }
+        Ok(out)
+    }
+}
+
+macro_rules! serde_via_bytes {
+    ($($ty:ty),* $(,)?) => {$(
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_bytes(&self.to_bytes())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let bytes = zeroize::Zeroizing::new(d.deserialize_bytes(BytesVisitor)?);
+                <$ty>::from_bytes(&bytes).map_err(D::Error::custom)
+            }
+        }
+    )*};
+}
+
+serde_via_bytes!(
+    crate::PublicParams,
+    crate::Authority,
+    crate::SecretKey,
+    crate::KeyUpdate,
+    crate::DecryptionKey,
+    crate::Header,
+    crate::Delegator,
+    crate::Envelope,
+    crate::EnvelopeHeader,
+    crate::TransformKey,
+    crate::PartialDecryption,
+    crate::pre::PublicKey,
+    crate::pre::KeyPair,
+    crate::pre::Capsule,
+    crate::pre::KeyFrag,
+    crate::pre::VerificationKeys,
+    crate::pre::CapsuleFrag,
+);
+
+impl Serialize for crate::Policy {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for crate::Policy {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <alloc::borrow::Cow<'de, str>>::deserialize(d)?;
+        crate::Policy::parse(&text).map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use crate::{AttributeSet, Authority, Header, Policy, SetupParams};
+
+    #[test]
+    fn objects_round_trip_through_serde_json() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
+        let mut authority = Authority::setup(
+            &mut rng,
+            SetupParams {
+                time_depth: 4,
+                tree_depth: 2,
+            },
+        )
+        .unwrap();
+        let pp = authority.public_params().clone();
+        let policy = Policy::parse("a and \"b c\"").unwrap();
+        let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 3).unwrap();
+        let sk = authority
+            .enrol(&mut rng, &AttributeSet::new(["a", "b c"]).unwrap())
+            .unwrap();
+        let dk = sk
+            .decryption_key(&authority.key_update(&mut rng, 3).unwrap())
+            .unwrap();
+
+        let json = serde_json::to_string(&header).unwrap();
+        let header2: Header = serde_json::from_str(&json).unwrap();
+        assert_eq!(header2, header);
+        let dk2: crate::DecryptionKey =
+            serde_json::from_str(&serde_json::to_string(&dk).unwrap()).unwrap();
+        assert_eq!(*dk2.decapsulate(&header2).unwrap(), *key);
+        let p: Policy = serde_json::from_str(&serde_json::to_string(&policy).unwrap()).unwrap();
+        assert_eq!(p, policy);
+        assert!(serde_json::from_str::<Header>("[1,2,3]").is_err());
+        assert!(serde_json::from_str::<Policy>("\"a and\"").is_err());
+    }
+}
