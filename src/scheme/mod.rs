@@ -2,7 +2,7 @@
 //!
 //! | scheme.md section | module |
 //! |---|---|
-//! | §2 public parameters | [`params`] |
+//! | §2 public parameters | `params` |
 //! | §3 time tree, `Cover(T)` | `time` |
 //! | §4 user trees, `KUNodes` | `tree` |
 //! | §5 key components, `DK`, restriction | `keys` |
@@ -23,7 +23,7 @@ pub(crate) mod kem;
 pub(crate) mod key_update;
 pub(crate) mod keys;
 pub(crate) mod outsource;
-pub mod params;
+pub(crate) mod params;
 pub(crate) mod secret_key;
 pub(crate) mod time;
 pub(crate) mod tree;
