@@ -377,6 +377,8 @@ impl EnvelopeHeader {
         let ad = self.ad(aad);
         let mut public_error = None;
         let mut tried = false;
+        // A delegatee whose fragments belong to none of the envelope's capsules.
+        let mut foreign_fragments = false;
         for (index, slot) in self.slots.iter().enumerate() {
             let attempt = match (slot, opener) {
                 (Slot::Policy { header, wrapped }, Opener::Key(dk)) => {
@@ -392,13 +394,20 @@ impl EnvelopeHeader {
                         fragments,
                         verification_keys,
                     },
-                ) => {
-                    if fragments.first().map(|f| f.capsule()) != Some(*capsule) {
+                ) => match fragments.first() {
+                    None => Err(Error::NotEnoughFragments),
+                    Some(f) if f.capsule() != *capsule => {
+                        foreign_fragments = true;
                         continue;
                     }
-                    crate::pre::open_reencrypted(receiver, capsule, fragments, verification_keys)
-                        .map(|k| (k, wrapped))
-                }
+                    Some(_) => crate::pre::open_reencrypted(
+                        receiver,
+                        capsule,
+                        fragments,
+                        verification_keys,
+                    )
+                    .map(|k| (k, wrapped)),
+                },
                 (
                     Slot::Policy { header, wrapped },
                     Opener::Outsourced {
@@ -428,7 +437,11 @@ impl EnvelopeHeader {
         if tried {
             return Err(Error::Decryption);
         }
-        Err(public_error.unwrap_or(Error::NoMatchingRecipient))
+        Err(public_error.unwrap_or(if foreign_fragments {
+            Error::FragmentMismatch
+        } else {
+            Error::NoMatchingRecipient
+        }))
     }
 
     /// The canonical encoding of the header part.
@@ -544,7 +557,9 @@ impl Envelope {
     /// # Errors
     /// [`Error::PolicyNotSatisfied`], [`Error::PeriodNotCovered`], [`Error::ParamsMismatch`] when
     /// no policy recipient can be opened by this key; the PRE errors of
-    /// [`pre::open_reencrypted`](crate::pre::open_reencrypted) for a delegatee;
+    /// [`pre::open_reencrypted`](crate::pre::open_reencrypted) for a delegatee (also
+    /// [`Error::FragmentMismatch`] when the fragments belong to none of the envelope's capsules,
+    /// [`Error::NotEnoughFragments`] for no fragments at all);
     /// [`Error::NoMatchingRecipient`] when the envelope has no recipient of the opener's kind;
     /// [`Error::Decryption`] for a wrong key or any tampering.
     pub fn open<'a>(
