@@ -3,7 +3,7 @@
 //! Parameters: time-tree depth `D_t = 20`, every user tree of depth 20, mid period `T = 1000`.
 //! Every run uses a seeded ChaCha20 RNG, so two runs time the same inputs.
 //!
-//! Groups: `setup`, `enrol`, `key_update` (per `KUNodes` entry: read the `thrpt` line, or divide
+//! Groups: `primitives` (G1/G2 scalar multiplication, one pairing: the yardstick), `setup`, `enrol`, `key_update` (per `KUNodes` entry: read the `thrpt` line, or divide
 //! the median by the entry count printed beside it), `dk_derivation` (levels 1–3), `encrypt`,
 //! `decrypt` (each policy next to its floor: one multi-Miller loop over the same number of
 //! prepared pairs plus one final exponentiation), `header_update`. Encoding sizes are printed
@@ -22,10 +22,11 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Duration;
 
-use blstrs::{Bls12, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective};
+use blstrs::{Bls12, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
 use criterion::{Criterion, SamplingMode, Throughput};
+use ff::Field;
 use group::{Curve, Group};
-use pairing::{MillerLoopResult, MultiMillerLoop};
+use pairing::{Engine, MillerLoopResult, MultiMillerLoop};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use rs_habe::{
@@ -234,6 +235,23 @@ fn report_sizes(fx: &Fixture) {
     }
 }
 
+/// Reference primitives (costs.md), so each run carries its own yardstick: on these shared
+/// machines only ratios within one run are comparable.
+fn bench_primitives(c: &mut Criterion) {
+    let mut g = c.benchmark_group("primitives");
+    let mut rng = rng(9);
+    let s = Scalar::random(&mut rng);
+    let p1 = G1Projective::random(&mut rng);
+    let p2 = G2Projective::random(&mut rng);
+    let (a1, a2) = (p1.to_affine(), p2.to_affine());
+    g.bench_function("g1-mul", |b| b.iter(|| black_box(p1) * black_box(s)));
+    g.bench_function("g2-mul", |b| b.iter(|| black_box(p2) * black_box(s)));
+    g.bench_function("pairing", |b| {
+        b.iter(|| Bls12::pairing(black_box(&a1), black_box(&a2)))
+    });
+    g.finish();
+}
+
 fn bench_setup(c: &mut Criterion) {
     let mut g = c.benchmark_group("setup");
     let mut rng = rng(10);
@@ -372,6 +390,7 @@ fn main() {
         .measurement_time(Duration::from_secs(2))
         .warm_up_time(Duration::from_millis(500))
         .configure_from_args();
+    bench_primitives(&mut c);
     bench_setup(&mut c);
     bench_enrol(&mut c, &mut fx);
     bench_key_update(&mut c, &fx);
