@@ -3,10 +3,11 @@
 //! Parameters: time-tree depth `D_t = 20`, every user tree of depth 20, mid period `T = 1000`.
 //! Every run uses a seeded ChaCha20 RNG, so two runs time the same inputs.
 //!
-//! Groups: `primitives` (G1/G2 scalar multiplication, one pairing: the yardstick), `setup`, `enrol`, `key_update` (per `KUNodes` entry: read the `thrpt` line, or divide
-//! the median by the entry count printed beside it), `dk_derivation` (levels 1–3), `encrypt`,
-//! `decrypt` (each policy next to its floor: one multi-Miller loop over the same number of
-//! prepared pairs plus one final exponentiation), `header_update`. Encoding sizes are printed
+//! Groups: `primitives` (G1/G2 scalar multiplication and one pairing: the in-run yardstick),
+//! `setup`, `enrol`, `key_update` (per `KUNodes` entry: read the `thrpt` line, or divide the
+//! median by the entry count in the id), `dk_derivation` (levels 1–3), `encrypt`, `decrypt` (each
+//! policy next to its floor: one multi-Miller loop over the same number of prepared pairs plus
+//! one final exponentiation), `header_update`. Encoding sizes are printed
 //! first and written to `target/criterion/sizes.txt`.
 //!
 //! ```text
