@@ -269,6 +269,36 @@ impl Header {
     }
 }
 
+/// `p · ω` for a *public* scalar (a reconstruction coefficient, computed from the policy alone).
+/// Variable-time: coefficients that are small integers or their negatives (2-of-3 over children
+/// 1 and 2 gives 2 and −1) take a short double-and-add; others a full multiplication.
+fn mul_public_vartime(p: G1Projective, omega: &Scalar) -> G1Projective {
+    let small = |w: &Scalar| -> Option<u64> {
+        let b = w.to_bytes_le();
+        let (lo, hi) = b.split_at(8);
+        if hi.iter().all(|&x| x == 0) {
+            lo.try_into().ok().map(u64::from_le_bytes)
+        } else {
+            None
+        }
+    };
+    let double_and_add = |k: u64| {
+        let mut acc = G1Projective::identity();
+        for i in (0..64 - k.leading_zeros()).rev() {
+            acc = acc.double();
+            if (k >> i) & 1 == 1 {
+                acc += p;
+            }
+        }
+        acc
+    };
+    match (small(omega), small(&-omega)) {
+        (Some(k), _) => double_and_add(k),
+        (_, Some(k)) => -double_and_add(k),
+        _ => p * omega,
+    }
+}
+
 /// `KDF(Ω^s, "RSHABE-V1-KEM" ‖ canonical policy bytes)` (scheme.md §7).
 pub(crate) fn kem_key(z: &blstrs::Gt, policy: &Policy) -> Result<SharedKey> {
     let text = alloc::string::ToString::to_string(policy);
@@ -346,9 +376,9 @@ impl DecryptionKey {
                 rest.push(-c2);
                 rest.push(-c3);
             } else {
-                sum_c1 += c1 * omega;
-                rest.push(-(c2 * omega));
-                rest.push(-(c3 * omega));
+                sum_c1 += mul_public_vartime(c1, omega);
+                rest.push(-mul_public_vartime(c2, omega));
+                rest.push(-mul_public_vartime(c3, omega));
             }
             g2.push(&al[0]);
             g2.push(&al[1]);
@@ -366,5 +396,31 @@ impl DecryptionKey {
         all.extend(g2);
         all.extend([&lines.k1t, &time_lines[0], &time_lines[1]]);
         Ok((g1, all))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn public_vartime_multiplication_matches_the_constant_time_one() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+        let p = G1Projective::random(&mut rng);
+        let big = Scalar::random(&mut rng);
+        for w in [
+            Scalar::ZERO,
+            Scalar::ONE,
+            Scalar::from(2u64),
+            -Scalar::ONE,
+            -Scalar::from(3u64),
+            Scalar::from(u64::MAX),
+            -Scalar::from(u64::MAX),
+            big,
+            -big,
+        ] {
+            assert_eq!(mul_public_vartime(p, &w), p * w);
+        }
     }
 }

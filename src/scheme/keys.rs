@@ -15,7 +15,7 @@ use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::params::{Base, PublicParams};
-use super::time::{self, TimeNode, MAX_TIME_DEPTH};
+use super::time::{self, MAX_TIME_DEPTH};
 use super::tree::UserId;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
@@ -65,45 +65,46 @@ pub(crate) fn normalize_pairs(points: &[G2Projective]) -> Vec<Pair> {
         .collect()
 }
 
-/// `AttrComp(τ, R)` with fresh `r_τ`, as projective `[A2, A3]`.
+/// `AttrComp(τ, R)` with fresh `r_τ`, as projective `[A2, A3]`. `v_a_r` is `v̂_A^{R}`, computed
+/// once by the caller for all components sharing `R`.
 pub(crate) fn attr_comp<R: RngCore + CryptoRng>(
     pp: &PublicParams,
     attribute: &Attribute,
-    big_r: &Scalar,
+    v_a_r: &G2Projective,
     rng: &mut R,
 ) -> [G2Projective; 2] {
     let r = SecretScalar::random(&mut *rng);
     let h = hash::attribute_hash(attribute.as_str());
-    [
-        pp.mul_g2(Base::G, &r),
-        pp.attr_base_g2_pow(&h, &r) - pp.mul_g2(Base::VA, big_r),
-    ]
+    [pp.mul_g2(Base::G, &r), pp.attr_base_g2_pow(&h, &r) - v_a_r]
 }
 
-/// `TimeComp(X, R)` with fresh `q`, as projective `[B2, B3]`.
-pub(crate) fn time_comp<R: RngCore + CryptoRng>(
-    pp: &PublicParams,
-    node: &TimeNode,
-    big_r: &Scalar,
-    rng: &mut R,
-) -> [G2Projective; 2] {
-    let q = SecretScalar::random(&mut *rng);
-    [
-        pp.mul_g2(Base::G, &q),
-        pp.f_node_g2(node) * *q - pp.mul_g2(Base::VT, big_r),
-    ]
-}
-
-/// The time components `{TimeComp(Prefix(T, k), R)}_{k=0..D_t}`, flat `[B2, B3, …]`.
+/// The time components `{TimeComp(Prefix(T, k), R)}_{k=0..D_t}`, flat `[B2, B3, …]`:
+/// `B2 = ĝ^q`, `B3 = F̂_X^q · v̂_T^{−R}` with a fresh `q` per component. `v̂_T^{R}` is computed
+/// once, and `F̂` of each prefix from the previous one.
 pub(crate) fn time_comps<R: RngCore + CryptoRng>(
     pp: &PublicParams,
     period: u64,
     big_r: &Scalar,
     rng: &mut R,
 ) -> Vec<G2Projective> {
-    (0..=pp.time_depth)
-        .flat_map(|k| time_comp(pp, &time::prefix(pp.time_depth, period, k), big_r, rng))
-        .collect()
+    let v_t_r = pp.mul_g2(Base::VT, big_r);
+    let leaf = time::prefix(pp.time_depth, period, pp.time_depth);
+    let mut f_x = G2Projective::from(pp.f(0).g2);
+    let mut out = Vec::with_capacity(2 * (usize::from(pp.time_depth) + 1));
+    for k in 0..=pp.time_depth {
+        if k > 0 {
+            let f_k = G2Projective::from(pp.f(k).g2);
+            f_x += if leaf.label(k) == 2 {
+                f_k.double()
+            } else {
+                f_k
+            };
+        }
+        let q = SecretScalar::random(&mut *rng);
+        out.push(pp.mul_g2(Base::G, &q));
+        out.push(f_x * *q - v_t_r);
+    }
+    out
 }
 
 /// The group elements of a `DK_{S,T}` (also the body of a delegated key update, scheme.md §6).
@@ -134,8 +135,9 @@ impl KeyBody {
         pts.push(self.k0.proj() + pp.mul_g2(Base::WA, &d_a) + pp.mul_g2(Base::WT, &d_t));
         pts.push(self.k1a.proj() + pp.mul_g2(Base::G, &d_a));
         pts.push(self.k1t.proj() + pp.mul_g2(Base::G, &d_t));
+        let v_a_d = pp.mul_g2(Base::VA, &d_a);
         for (pair, attr) in self.attrs.iter().zip(attributes.iter()) {
-            let [a, b] = attr_comp(pp, attr, &d_a, rng);
+            let [a, b] = attr_comp(pp, attr, &v_a_d, rng);
             pts.push(pair.a.proj() + a);
             pts.push(pair.b.proj() + b);
         }

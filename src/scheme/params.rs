@@ -285,16 +285,6 @@ impl PublicParams {
         acc
     }
 
-    /// `F̂_N` in G2.
-    pub(crate) fn f_node_g2(&self, node: &TimeNode) -> G2Projective {
-        let mut acc = G2Projective::from(self.f(0).g2);
-        for j in 1..=node.depth {
-            let fj = G2Projective::from(self.f(j).g2);
-            acc += if node.label(j) == 2 { fj.double() } else { fj };
-        }
-        acc
-    }
-
     /// `(u^{H(τ)} h)^t = u^{H(τ)·t} h^t` in G1.
     pub(crate) fn attr_base_g1_pow(&self, h_tau: &Scalar, t: &Scalar) -> G1Projective {
         self.mul_g1(Base::U, &(h_tau * t)) + self.mul_g1(Base::H, t)

@@ -50,8 +50,9 @@ pub(crate) fn sk_node<R: RngCore + CryptoRng>(
     let mut pts = Vec::with_capacity(2 + 2 * attributes.len());
     pts.push(base + pp.mul_g2(Base::WA, r));
     pts.push(pp.mul_g2(Base::G, r));
+    let v_a_r = pp.mul_g2(Base::VA, r);
     for a in attributes {
-        pts.extend(attr_comp(pp, a, r, rng));
+        pts.extend(attr_comp(pp, a, &v_a_r, rng));
     }
     let flat = normalize(&pts);
     let mut it = flat.into_iter();
