@@ -7,7 +7,10 @@
 //! `setup`, `enrol`, `key_update` (per `KUNodes` entry: read the `thrpt` line, or divide the
 //! median by the entry count in the id), `dk_derivation` (levels 1–3), `encrypt`, `decrypt` (each
 //! policy next to its floor: one multi-Miller loop over the same number of prepared pairs plus
-//! one final exponentiation), `header_update`. Encoding sizes are printed
+//! one final exponentiation), `header_update`, `batch_update` (parallel vs one thread with the
+//! `parallel` feature), `outsourced`. Operations on public generators are timed `plain`
+//! (variable-base multiplication) and with `tables` (`PublicParams::precompute`). Encoding sizes
+//! are printed
 //! first and written to `target/criterion/sizes.txt`.
 //!
 //! ```text
@@ -31,8 +34,8 @@ use pairing::{Engine, MillerLoopResult, MultiMillerLoop};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use rs_habe::{
-    AttributeSet, Authority, DecryptionKey, Delegator, Header, KeyUpdate, Policy, PublicParams,
-    SecretKey, SetupParams,
+    update_headers, AttributeSet, Authority, DecryptionKey, Delegator, Header, KeyUpdate, Policy,
+    PublicParams, SecretKey, SetupParams,
 };
 
 /// Depth of the time tree.
@@ -87,6 +90,8 @@ fn policies() -> Vec<(String, Policy, usize)> {
 struct Fixture {
     authority: Authority,
     pp: PublicParams,
+    /// The same parameters, decoded afresh and with fixed-base tables built.
+    pp_tables: PublicParams,
     /// A level-1 secret key with 5 attributes.
     sk5: SecretKey,
     /// The authority's update at `T_MID`, one user revoked: `TREE_DEPTH` entries.
@@ -149,6 +154,11 @@ impl Fixture {
 
         Fixture {
             authority,
+            pp_tables: {
+                let p = PublicParams::from_bytes(&pp.to_bytes()).unwrap();
+                p.precompute();
+                p
+            },
             pp,
             sk5,
             ku_mid,
@@ -262,13 +272,25 @@ fn bench_setup(c: &mut Criterion) {
     g.finish();
 }
 
+/// An authority restored from `fx.authority`'s state, with fixed-base tables built (its
+/// parameters do not share tables with `fx.pp`, which stays plain).
+fn authority_with_tables(fx: &Fixture) -> Authority {
+    let a = Authority::from_bytes(&fx.authority.to_bytes()).unwrap();
+    a.public_params().precompute();
+    a
+}
+
 fn bench_enrol(c: &mut Criterion, fx: &mut Fixture) {
     let mut g = c.benchmark_group("enrol");
     g.sampling_mode(SamplingMode::Flat);
     let mut rng = rng(11);
     let set = attrs(5);
-    g.bench_function("level1-S5", |b| {
+    g.bench_function("level1-S5/plain", |b| {
         b.iter(|| fx.authority.enrol(&mut rng, &set).unwrap())
+    });
+    let mut tabled = authority_with_tables(fx);
+    g.bench_function("level1-S5/tables", |b| {
+        b.iter(|| tabled.enrol(&mut rng, &set).unwrap())
     });
     g.finish();
 }
@@ -279,15 +301,21 @@ fn bench_key_update(c: &mut Criterion, fx: &Fixture) {
     let mut rng = rng(12);
     let n = fx.ku_mid.entry_count();
     g.throughput(Throughput::Elements(n as u64));
-    g.bench_function(format!("level1-{n}-entries"), |b| {
+    g.bench_function(format!("level1-{n}-entries/plain"), |b| {
         b.iter(|| fx.authority.key_update(&mut rng, T_MID).unwrap())
+    });
+    let tabled = authority_with_tables(fx);
+    g.bench_function(format!("level1-{n}-entries/tables"), |b| {
+        b.iter(|| tabled.key_update(&mut rng, T_MID).unwrap())
     });
     for (sp, del, dk) in [(5, &fx.del5, &fx.dk5), (20, &fx.del20, &fx.dk20)] {
         let n = del.key_update(&mut rng, &fx.pp, dk).unwrap().entry_count();
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_function(format!("child-SP{sp}-{n}-entries"), |b| {
-            b.iter(|| del.key_update(&mut rng, &fx.pp, dk).unwrap())
-        });
+        for (mode, pp) in [("plain", &fx.pp), ("tables", &fx.pp_tables)] {
+            g.bench_function(format!("child-SP{sp}-{n}-entries/{mode}"), |b| {
+                b.iter(|| del.key_update(&mut rng, pp, dk).unwrap())
+            });
+        }
     }
     g.finish();
 }
@@ -309,9 +337,11 @@ fn bench_encrypt(c: &mut Criterion, fx: &Fixture) {
     let mut rng = rng(13);
     for (name, policy, _) in policies() {
         for t in [T_MID, T_WORST] {
-            g.bench_function(format!("{name}/T{t}"), |b| {
-                b.iter(|| Header::encapsulate(&mut rng, &fx.pp, &policy, t).unwrap())
-            });
+            for (mode, pp) in [("plain", &fx.pp), ("tables", &fx.pp_tables)] {
+                g.bench_function(format!("{name}/T{t}/{mode}"), |b| {
+                    b.iter(|| Header::encapsulate(&mut rng, pp, &policy, t).unwrap())
+                });
+            }
         }
     }
     g.finish();
@@ -375,10 +405,76 @@ fn bench_header_update(c: &mut Criterion, fx: &Fixture) {
         (T_MID, T_MID + 1000),
     ] {
         let (header, _) = Header::encapsulate(&mut rng, &fx.pp, &policy, from).unwrap();
-        g.bench_function(format!("T{from}-to-T{to}"), |b| {
-            b.iter(|| header.update(&mut rng, &fx.pp, to).unwrap())
+        for (mode, pp) in [("plain", &fx.pp), ("tables", &fx.pp_tables)] {
+            g.bench_function(format!("T{from}-to-T{to}/{mode}"), |b| {
+                b.iter(|| header.update(&mut rng, pp, to).unwrap())
+            });
+        }
+    }
+    g.finish();
+}
+
+/// The cloud's nightly job: `update_headers` over 64 headers, T -> T+1 (one derived row each),
+/// with fixed-base tables. With the `parallel` feature it is timed on rayon's default pool and
+/// on a one-thread pool in the same run; `thrpt` reads as headers per second.
+fn bench_batch_update(c: &mut Criterion, fx: &Fixture) {
+    let mut g = c.benchmark_group("batch_update");
+    let mut rng = rng(16);
+    let policy = Policy::parse("a00 and a01").unwrap();
+    let headers: Vec<Header> = (0..64)
+        .map(|_| {
+            Header::encapsulate(&mut rng, &fx.pp_tables, &policy, T_MID)
+                .unwrap()
+                .0
+        })
+        .collect();
+    g.throughput(Throughput::Elements(headers.len() as u64));
+    let pp = &fx.pp_tables;
+    let update = |rng: &mut ChaCha20Rng| {
+        let mut hs = headers.clone();
+        update_headers(rng, pp, &mut hs, T_MID + 1).unwrap();
+        hs
+    };
+    #[cfg(feature = "parallel")]
+    {
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        g.bench_function("64-headers/1-thread", |b| {
+            b.iter(|| one.install(|| update(&mut rng)))
+        });
+        let n = rayon::current_num_threads();
+        g.bench_function(format!("64-headers/{n}-threads"), |b| {
+            b.iter(|| update(&mut rng))
         });
     }
+    #[cfg(not(feature = "parallel"))]
+    g.bench_function("64-headers/sequential", |b| b.iter(|| update(&mut rng)));
+    g.finish();
+}
+
+/// Outsourced decryption: the server's transform (the pairings) and the user's finish (one GT
+/// exponentiation and the KDF), next to full decryption of the same header.
+fn bench_outsourced(c: &mut Criterion, fx: &Fixture) {
+    let mut g = c.benchmark_group("outsourced");
+    let mut rng = rng(17);
+    let policy = Policy::parse("a00 and a01 and a02 and a03 and a04").unwrap();
+    let (header, key) = Header::encapsulate(&mut rng, &fx.pp, &policy, T_MID).unwrap();
+    let (tk, rk) = fx.dk5.outsource(&mut rng);
+    fx.dk5.prepare();
+    let partial = tk.transform(&header).unwrap();
+    assert_eq!(*rk.finish(&header, &partial).unwrap(), *key);
+    let _ = tk.transform(&header).unwrap(); // prepares the transform key's lines
+    g.bench_function("and-5/full-decrypt", |b| {
+        b.iter(|| fx.dk5.decapsulate(black_box(&header)).unwrap())
+    });
+    g.bench_function("and-5/server-transform", |b| {
+        b.iter(|| tk.transform(black_box(&header)).unwrap())
+    });
+    g.bench_function("and-5/user-finish", |b| {
+        b.iter(|| rk.finish(black_box(&header), &partial).unwrap())
+    });
     g.finish();
 }
 
@@ -399,5 +495,7 @@ fn main() {
     bench_encrypt(&mut c, &fx);
     bench_decrypt(&mut c, &fx);
     bench_header_update(&mut c, &fx);
+    bench_batch_update(&mut c, &fx);
+    bench_outsourced(&mut c, &fx);
     c.final_summary();
 }
