@@ -157,16 +157,12 @@ impl Authority {
     /// [`Error::IssuerMismatch`] for a user of another issuer, [`Error::UnknownUser`] for a leaf
     /// never enrolled, [`Error::PeriodOutOfRange`].
     pub fn revoke(&mut self, user: &UserId, period: u64) -> Result<()> {
-        if user.issuer != self.tree.id {
-            return Err(Error::IssuerMismatch);
-        }
-        time::check_period(self.pp.time_depth, period)?;
-        self.tree.revoke(user.leaf, period)
+        self.tree.revoke_user(user, period, self.pp.time_depth)
     }
 
     /// Whether `user` is revoked at `period`.
     pub fn is_revoked(&self, user: &UserId, period: u64) -> bool {
-        user.issuer == self.tree.id && self.tree.is_revoked(user.leaf, period)
+        self.tree.is_user_revoked(user, period)
     }
 
     /// The public key update for `period` (scheme.md §6): for every `θ ∈ KUNodes(T)`, with fresh

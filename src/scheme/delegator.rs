@@ -27,7 +27,7 @@ use super::key_update::{KeyUpdate, UpdateEntry};
 use super::keys::{read_attributes, write_attributes, DecryptionKey};
 use super::params::PublicParams;
 use super::secret_key::{enrol_path, SecretKey};
-use super::time::{self, MAX_TIME_DEPTH};
+use super::time::MAX_TIME_DEPTH;
 use super::tree::{IssuerId, IssuerTree, UserId};
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
@@ -159,16 +159,12 @@ impl Delegator {
     /// # Errors
     /// [`Error::IssuerMismatch`], [`Error::UnknownUser`], [`Error::PeriodOutOfRange`].
     pub fn revoke(&mut self, user: &UserId, period: u64) -> Result<()> {
-        if user.issuer != self.tree.id {
-            return Err(Error::IssuerMismatch);
-        }
-        time::check_period(self.time_depth, period)?;
-        self.tree.revoke(user.leaf, period)
+        self.tree.revoke_user(user, period, self.time_depth)
     }
 
     /// Whether a child is revoked at `period`.
     pub fn is_revoked(&self, user: &UserId, period: u64) -> bool {
-        user.issuer == self.tree.id && self.tree.is_revoked(user.leaf, period)
+        self.tree.is_user_revoked(user, period)
     }
 
     /// The children's key update for `dk`'s period, derived from the delegator's own decryption

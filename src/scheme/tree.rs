@@ -217,6 +217,21 @@ impl IssuerTree {
         Ok(())
     }
 
+    /// Revokes one of this issuer's users from `period` on (a period of a time tree of depth
+    /// `time_depth`).
+    pub(crate) fn revoke_user(&mut self, user: &UserId, period: u64, time_depth: u8) -> Result<()> {
+        if user.issuer != self.id {
+            return Err(Error::IssuerMismatch);
+        }
+        super::time::check_period(time_depth, period)?;
+        self.revoke(user.leaf, period)
+    }
+
+    /// Whether `user` is one of this issuer's users and revoked at `period`.
+    pub(crate) fn is_user_revoked(&self, user: &UserId, period: u64) -> bool {
+        user.issuer == self.id && self.is_revoked(user.leaf, period)
+    }
+
     /// Whether `leaf` is revoked at `period`.
     pub(crate) fn is_revoked(&self, leaf: u64, period: u64) -> bool {
         self.revoked.get(&leaf).is_some_and(|&from| period >= from)
