@@ -292,6 +292,12 @@ fn bench_enrol(c: &mut Criterion, fx: &mut Fixture) {
     g.bench_function("level1-S5/tables", |b| {
         b.iter(|| tabled.enrol(&mut rng, &set).unwrap())
     });
+    // A child of a level-1 delegator (tree depth 20): no master secret, same shape.
+    for (mode, pp) in [("plain", fx.pp.clone()), ("tables", fx.pp_tables.clone())] {
+        g.bench_function(format!("child-S5/{mode}"), |b| {
+            b.iter(|| fx.del5.enrol(&mut rng, &pp, &set).unwrap())
+        });
+    }
     g.finish();
 }
 
