@@ -60,6 +60,63 @@ fn seeds_pass_every_target() {
     assert!(ran > 100, "only {ran} seeds ran");
 }
 
+/// Whether `data` decodes as the object of decoder target `target` (`None`: not a decoder).
+fn decodes(target: &str, data: &[u8]) -> Option<bool> {
+    use rs_habe::pre::{Capsule, CapsuleFrag, KeyFrag, KeyPair, PublicKey, VerificationKeys};
+    use rs_habe::*;
+    Some(match target {
+        "decode_public_params" => PublicParams::from_bytes(data).is_ok(),
+        "decode_authority" => Authority::from_bytes(data).is_ok(),
+        "decode_secret_key" => SecretKey::from_bytes(data).is_ok(),
+        "decode_key_update" => KeyUpdate::from_bytes(data).is_ok(),
+        "decode_decryption_key" => DecryptionKey::from_bytes(data).is_ok(),
+        "decode_header" | "header_update" => Header::from_bytes(data).is_ok(),
+        "decode_delegator" => Delegator::from_bytes(data).is_ok(),
+        "decode_envelope" => Envelope::from_bytes(data).is_ok(),
+        "decode_envelope_header" => EnvelopeHeader::from_bytes(data).is_ok(),
+        "decode_pre_public_key" => PublicKey::from_bytes(data).is_ok(),
+        "decode_pre_key_pair" => KeyPair::from_bytes(data).is_ok(),
+        "decode_pre_capsule" => Capsule::from_bytes(data).is_ok(),
+        "decode_pre_key_frag" => KeyFrag::from_bytes(data).is_ok(),
+        "decode_pre_verification_keys" => VerificationKeys::from_bytes(data).is_ok(),
+        "decode_pre_capsule_frag" => CapsuleFrag::from_bytes(data).is_ok(),
+        _ => return None,
+    })
+}
+
+#[test]
+fn seeds_are_what_their_names_say() {
+    // `make_corpus` names valid encodings `*.bin` and malformed ones `bad-*` (but a
+    // `*-bitflip` may still be valid): a wire-format
+    // change that silently turns the valid seeds into garbage would gut the fuzzing.
+    let seeds = fuzz_dir().join("seeds");
+    for (name, _) in targets::TARGETS {
+        for entry in fs::read_dir(seeds.join(name)).unwrap() {
+            let path = entry.unwrap().path();
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let data = fs::read(&path).unwrap();
+            // A flipped bit may land in a random seed or scalar and still decode.
+            // An envelope's payload runs to the end: a cut or a trailing byte can still decode.
+            let payload_cut = *name == "decode_envelope"
+                && ["-trailing", "-truncated", "-half"]
+                    .iter()
+                    .any(|s| file.ends_with(s));
+            let expect = if file.ends_with("-bitflip") || payload_cut {
+                continue;
+            } else if file.starts_with("bad-") {
+                false
+            } else if file.ends_with(".bin") || *name == "header_update" {
+                true
+            } else {
+                continue;
+            };
+            if let Some(ok) = decodes(name, &data) {
+                assert_eq!(ok, expect, "{}", path.display());
+            }
+        }
+    }
+}
+
 #[test]
 fn regressions_pass() {
     replay(&fuzz_dir().join("regressions"));
