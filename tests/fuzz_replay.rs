@@ -1,0 +1,136 @@
+//! Replays the fuzz seeds (`fuzz/seeds/<target>/*`) and every minimised crash input
+//! (`fuzz/regressions/<target>/*`) through the fuzz targets, so plain `cargo test` exercises
+//! them without cargo-fuzz. The target functions are the fuzz crate's own source, included here
+//! (the fuzz crate is outside the workspace, so it cannot be a dependency).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../fuzz/src/targets.rs"]
+mod targets;
+
+use std::fs;
+use std::path::Path;
+
+/// Runs every file of `dir/<target>/` through its target; returns how many inputs ran.
+fn replay(dir: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut ran = 0;
+    let mut subdirs: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+    subdirs.sort();
+    for sub in subdirs.into_iter().filter(|p| p.is_dir()) {
+        let name = sub.file_name().unwrap().to_string_lossy().into_owned();
+        let target = targets::TARGETS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("{}: no fuzz target named {name}", sub.display()))
+            .1;
+        let mut files: Vec<_> = fs::read_dir(&sub)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files.into_iter().filter(|p| p.is_file()) {
+            let data = fs::read(&file).unwrap();
+            let outcome = std::panic::catch_unwind(|| target(&data));
+            assert!(outcome.is_ok(), "{name} fails on {}", file.display());
+            ran += 1;
+        }
+    }
+    ran
+}
+
+fn fuzz_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz")
+}
+
+#[test]
+fn seeds_pass_every_target() {
+    let ran = replay(&fuzz_dir().join("seeds"));
+    // Every target has seeds.
+    for (name, _) in targets::TARGETS {
+        let dir = fuzz_dir().join("seeds").join(name);
+        assert!(
+            fs::read_dir(&dir)
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false),
+            "no seeds for {name}"
+        );
+    }
+    assert!(ran > 100, "only {ran} seeds ran");
+}
+
+/// Whether `data` decodes as the object of decoder target `target` (`None`: not a decoder).
+fn decodes(target: &str, data: &[u8]) -> Option<bool> {
+    use rs_habe::pre::{Capsule, CapsuleFrag, KeyFrag, KeyPair, PublicKey, VerificationKeys};
+    use rs_habe::*;
+    Some(match target {
+        "decode_public_params" => PublicParams::from_bytes(data).is_ok(),
+        "decode_authority" => Authority::from_bytes(data).is_ok(),
+        "decode_secret_key" => SecretKey::from_bytes(data).is_ok(),
+        "decode_key_update" => KeyUpdate::from_bytes(data).is_ok(),
+        "decode_decryption_key" => DecryptionKey::from_bytes(data).is_ok(),
+        "decode_header" | "header_update" => Header::from_bytes(data).is_ok(),
+        "decode_delegator" => Delegator::from_bytes(data).is_ok(),
+        "decode_envelope" => Envelope::from_bytes(data).is_ok(),
+        "decode_envelope_header" => EnvelopeHeader::from_bytes(data).is_ok(),
+        "decode_pre_public_key" => PublicKey::from_bytes(data).is_ok(),
+        "decode_pre_key_pair" => KeyPair::from_bytes(data).is_ok(),
+        "decode_pre_capsule" => Capsule::from_bytes(data).is_ok(),
+        "decode_pre_key_frag" => KeyFrag::from_bytes(data).is_ok(),
+        "decode_pre_verification_keys" => VerificationKeys::from_bytes(data).is_ok(),
+        "decode_pre_capsule_frag" => CapsuleFrag::from_bytes(data).is_ok(),
+        _ => return None,
+    })
+}
+
+#[test]
+fn seeds_are_what_their_names_say() {
+    // `make_corpus` names valid encodings `*.bin` and malformed ones `bad-*` (but a
+    // `*-bitflip` may still be valid): a wire-format
+    // change that silently turns the valid seeds into garbage would gut the fuzzing.
+    let seeds = fuzz_dir().join("seeds");
+    for (name, _) in targets::TARGETS {
+        for entry in fs::read_dir(seeds.join(name)).unwrap() {
+            let path = entry.unwrap().path();
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let data = fs::read(&path).unwrap();
+            // A flipped bit may land in a random seed or scalar and still decode.
+            // An envelope's payload runs to the end: a cut or a trailing byte can still decode.
+            let payload_cut = *name == "decode_envelope"
+                && ["-trailing", "-truncated", "-half"]
+                    .iter()
+                    .any(|s| file.ends_with(s));
+            let expect = if file.ends_with("-bitflip") || payload_cut {
+                continue;
+            } else if file.starts_with("bad-") {
+                false
+            } else if file.ends_with(".bin") || *name == "header_update" {
+                true
+            } else {
+                continue;
+            };
+            if let Some(ok) = decodes(name, &data) {
+                assert_eq!(ok, expect, "{}", path.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn regressions_pass() {
+    replay(&fuzz_dir().join("regressions"));
+}
+
+#[test]
+fn unmutated_fixture_envelopes_open() {
+    // The envelope_open invariant is vacuous if the fixture envelopes do not open at all.
+    let fx = targets::fixture();
+    for (bytes, pt) in [
+        (&fx.small, targets::SMALL_PLAINTEXT),
+        (&fx.large, &fx.large_plaintext[..]),
+    ] {
+        let env = rs_habe::Envelope::from_bytes(bytes).unwrap();
+        assert_eq!(&env.open(&fx.dk, targets::FIXTURE_AAD).unwrap()[..], pt);
+    }
+}
