@@ -12,6 +12,24 @@ use core::fmt;
 use crate::policy::Attribute;
 
 /// Everything that can go wrong in this crate.
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let pp = authority.public_params().clone();
+/// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+/// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 3)?)?;
+/// let (header, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("doctor")?, 2)?;
+/// match dk.decapsulate(&header) {
+///     Err(Error::PolicyNotSatisfied) => {} // public fact: ask someone else
+///     Err(Error::Decryption) => unreachable!("only after key derivation"),
+///     other => panic!("{other:?}"),
+/// }
+/// let err = Policy::parse("doctor and").unwrap_err();
+/// assert_eq!(err.offset, 10);
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {

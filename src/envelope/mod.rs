@@ -72,7 +72,35 @@ pub enum Recipient<'a> {
 }
 
 /// What opens an envelope: a decryption key (policy recipients), a PRE key pair (its own
-/// capsule), or a PRE delegatee with verified fragments from `t` proxies.
+/// capsule), a PRE delegatee with verified fragments from `t` proxies, or the user's half of an
+/// outsourced decryption. `&DecryptionKey` and `&pre::KeyPair` convert into it.
+///
+/// ```
+/// use rs_habe::{pre, Authority, Envelope, Opener, Policy, Recipient, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let (patient, specialist) = (pre::KeyPair::random(&mut rng), pre::KeyPair::random(&mut rng));
+/// let policy = Policy::parse("doctor")?;
+/// let envelope = Envelope::seal(
+///     &mut rng,
+///     authority.public_params(),
+///     &[Recipient::Policy { policy: &policy, period: 0 }, Recipient::Pre(&patient.public_key())],
+///     b"",
+///     b"lab report",
+/// )?;
+/// // The patient opens her own capsule…
+/// assert_eq!(&envelope.open(&patient, b"")?[..], b"lab report");
+/// // …and lets 2 of 3 proxies re-encrypt it for a specialist.
+/// let (kfrags, vks) = patient.delegate(&specialist.public_key(), 2, 3, &mut rng)?;
+/// let capsule = *envelope.header().capsules().next().unwrap();
+/// let fragments = kfrags[..2]
+///     .iter()
+///     .map(|k| k.reencrypt(&capsule, &mut rng)?.verify(&capsule, &vks))
+///     .collect::<Result<Vec<_>, _>>()?;
+/// let opener = Opener::PreDelegatee { receiver: &specialist, fragments: &fragments, verification_keys: &vks };
+/// assert_eq!(&envelope.open(opener, b"")?[..], b"lab report");
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub enum Opener<'a> {

@@ -33,6 +33,19 @@ pub(crate) struct UpdateEntry {
 /// [`DecryptionKey`](crate::DecryptionKey) for [`period`](Self::period); a revoked user finds no
 /// entry on its path. Updates made by a [`Delegator`](crate::Delegator) also carry the attribute
 /// set `S_KU` their entries hold.
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, KeyUpdate, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 3 })?;
+/// let a = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+/// authority.revoke(&a.user_id(), 1)?;
+/// // Published (for instance by the cloud) and decoded by every user.
+/// let update = KeyUpdate::from_bytes(&authority.key_update(&mut rng, 1)?.to_bytes())?;
+/// assert_eq!(update.entry_count(), 3); // KUNodes after one revocation in a tree of depth 3
+/// assert!(a.decryption_key(&update).is_err());
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct KeyUpdate {
     pub(crate) issuer: IssuerId,

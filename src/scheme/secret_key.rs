@@ -71,6 +71,18 @@ pub(crate) fn sk_node<R: RngCore + CryptoRng>(
 /// Each period the user combines it with the issuer's public [`KeyUpdate`] into a
 /// [`DecryptionKey`] — or learns that it has been revoked.
 ///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, SecretKey, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
+/// let stored = sk.to_bytes(); // keep it safe: it is the user's long-term secret
+/// let sk = SecretKey::from_bytes(&stored)?;
+/// let dk = sk.decryption_key(&authority.key_update(&mut rng, 0)?)?;
+/// assert_eq!(dk.attributes(), sk.attributes());
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+///
 /// Secret: zeroized on drop, never printed, not `Clone` (store it with
 /// [`to_bytes`](Self::to_bytes)).
 pub struct SecretKey {
