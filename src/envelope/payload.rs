@@ -252,6 +252,42 @@ fn chunk_buffer() -> Zeroizing<Vec<u8>> {
     Zeroizing::new(vec![0u8; SEALED_CHUNK_SIZE])
 }
 
+/// The loop shared by [`seal_stream`] and [`open_stream`]: reads `limit`-byte chunks with one
+/// chunk of look-ahead (a short chunk ends the input; a full one is final only if nothing
+/// follows), transforms each in place with `step(chunk, is_last)`, and writes it only after
+/// `step` succeeded. Returns the bytes read and written.
+#[cfg(feature = "std")]
+fn drive_chunks<R: Read, W: Write>(
+    mut reader: R,
+    mut writer: W,
+    limit: usize,
+    mut step: impl FnMut(&mut Vec<u8>, bool) -> Result<()>,
+) -> Result<(u64, u64)> {
+    let mut cur = chunk_buffer();
+    let mut next = chunk_buffer();
+    let mut cur_len = read_chunk(&mut reader, &mut cur, limit)?;
+    let (mut read, mut written) = (0u64, 0u64);
+    loop {
+        let next_len = if cur_len < limit {
+            0
+        } else {
+            read_chunk(&mut reader, &mut next, limit)?
+        };
+        read = read.saturating_add(cur_len as u64);
+        cur.truncate(cur_len);
+        let last = next_len == 0;
+        step(&mut cur, last)?;
+        write_all(&mut writer, &cur)?;
+        written = written.saturating_add(cur.len() as u64);
+        if last {
+            writer.flush().map_err(|e| Error::Io(e.kind()))?;
+            return Ok((read, written));
+        }
+        core::mem::swap(&mut cur, &mut next);
+        cur_len = next_len;
+    }
+}
+
 /// Streaming [`seal`]: reads the plaintext from `reader` to its end and writes the sealed
 /// payload to `writer`, in memory O([`CHUNK_SIZE`]) whatever the length. The output is
 /// byte-for-byte what [`seal`] returns for the same plaintext. Returns the number of
@@ -268,41 +304,24 @@ pub(crate) fn seal_stream<R: Read, W: Write>(
     key: &PayloadKey,
     nonce_prefix: &[u8; NONCE_PREFIX_SIZE],
     ad: &[u8],
-    mut reader: R,
-    mut writer: W,
+    reader: R,
+    writer: W,
 ) -> Result<u64> {
-    let mut stream = encryptor(key, nonce_prefix);
-    let mut cur = chunk_buffer();
-    let mut next = chunk_buffer();
-    let mut cur_len = read_chunk(&mut reader, &mut cur, CHUNK_SIZE)?;
-    let mut total: u64 = 0;
-    loop {
-        // A short chunk means end of input; a full one is final only if nothing follows.
-        let next_len = if cur_len < CHUNK_SIZE {
-            0
-        } else {
-            read_chunk(&mut reader, &mut next, CHUNK_SIZE)?
+    let mut stream = Some(encryptor(key, nonce_prefix));
+    let (read, _) = drive_chunks(reader, writer, CHUNK_SIZE, |chunk, last| {
+        // Fails only when the counter is exhausted (more than 2^32 chunks); the final chunk may
+        // use position 2^32 - 1, and GCM itself cannot fail on a chunk this small.
+        let sealed = match (last, stream.as_mut()) {
+            (false, Some(s)) => s.encrypt_next_in_place(ad, chunk),
+            (true, _) => match stream.take() {
+                Some(s) => s.encrypt_last_in_place(ad, chunk),
+                None => Err(aes_gcm::aead::Error),
+            },
+            (false, None) => Err(aes_gcm::aead::Error),
         };
-        total = total.saturating_add(cur_len as u64);
-        cur.truncate(cur_len);
-        if next_len == 0 {
-            // The final chunk may use position 2^32 - 1, so this cannot overflow; GCM itself
-            // cannot fail on a chunk this small.
-            stream
-                .encrypt_last_in_place(ad, &mut *cur)
-                .map_err(|_| Error::Io(ErrorKind::FileTooLarge))?;
-            write_all(&mut writer, &cur)?;
-            writer.flush().map_err(|e| Error::Io(e.kind()))?;
-            return Ok(total);
-        }
-        // Fails only when the counter is exhausted (more than 2^32 chunks).
-        stream
-            .encrypt_next_in_place(ad, &mut *cur)
-            .map_err(|_| Error::Io(ErrorKind::FileTooLarge))?;
-        write_all(&mut writer, &cur)?;
-        core::mem::swap(&mut cur, &mut next);
-        cur_len = next_len;
-    }
+        sealed.map_err(|_| Error::Io(ErrorKind::FileTooLarge))
+    })?;
+    Ok(read)
 }
 
 /// Streaming [`open`]: reads a sealed payload from `reader` to its end and writes the
@@ -323,40 +342,24 @@ pub(crate) fn open_stream<R: Read, W: Write>(
     key: &PayloadKey,
     nonce_prefix: &[u8; NONCE_PREFIX_SIZE],
     ad: &[u8],
-    mut reader: R,
-    mut writer: W,
+    reader: R,
+    writer: W,
 ) -> Result<u64> {
-    let mut stream = decryptor(key, nonce_prefix);
-    let mut cur = chunk_buffer();
-    let mut next = chunk_buffer();
-    let mut cur_len = read_chunk(&mut reader, &mut cur, SEALED_CHUNK_SIZE)?;
-    let mut total: u64 = 0;
-    loop {
-        // A short chunk means end of input; a full one is final only if nothing follows.
-        let next_len = if cur_len < SEALED_CHUNK_SIZE {
-            0
-        } else {
-            read_chunk(&mut reader, &mut next, SEALED_CHUNK_SIZE)?
+    let mut stream = Some(decryptor(key, nonce_prefix));
+    let (_, written) = drive_chunks(reader, writer, SEALED_CHUNK_SIZE, |chunk, last| {
+        // The last chunk also rejects an empty input and a chunk shorter than a tag; a chunk
+        // past position 2^32 - 1 fails rather than wrapping.
+        let opened = match (last, stream.as_mut()) {
+            (false, Some(s)) => s.decrypt_next_in_place(ad, chunk),
+            (true, _) => match stream.take() {
+                Some(s) => s.decrypt_last_in_place(ad, chunk),
+                None => Err(aes_gcm::aead::Error),
+            },
+            (false, None) => Err(aes_gcm::aead::Error),
         };
-        cur.truncate(cur_len);
-        if next_len == 0 {
-            // Also rejects an empty input and a last chunk shorter than a tag.
-            stream
-                .decrypt_last_in_place(ad, &mut *cur)
-                .map_err(|_| Error::Decryption)?;
-            write_all(&mut writer, &cur)?;
-            writer.flush().map_err(|e| Error::Io(e.kind()))?;
-            return Ok(total.saturating_add(cur.len() as u64));
-        }
-        // Also fails (rather than wrapping) on a chunk past position 2^32 - 1.
-        stream
-            .decrypt_next_in_place(ad, &mut *cur)
-            .map_err(|_| Error::Decryption)?;
-        write_all(&mut writer, &cur)?;
-        total = total.saturating_add(cur.len() as u64);
-        core::mem::swap(&mut cur, &mut next);
-        cur_len = next_len;
-    }
+        opened.map_err(|_| Error::Decryption)
+    })?;
+    Ok(written)
 }
 
 #[cfg(test)]
