@@ -160,6 +160,14 @@ impl From<PolicyError> for Error {
 }
 
 /// A strict decoder rejected its input.
+///
+/// ```
+/// use rs_habe::{DecodeErrorKind, Error, Header};
+/// match Header::from_bytes(b"RSHB\x09") {
+///     Err(Error::Decode(e)) => assert_eq!((e.kind, e.offset), (DecodeErrorKind::UnsupportedVersion, 4)),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DecodeError {
     /// What was wrong.

@@ -55,7 +55,8 @@ const WRAPPED_LEN: usize = 48;
 const KIND_POLICY: u8 = 1;
 const KIND_PRE: u8 = 2;
 
-/// A recipient of an envelope.
+/// A recipient of an envelope: a policy (with the period the record is sealed for) or a PRE
+/// public key. See [`Opener`] for an envelope with both.
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub enum Recipient<'a> {
@@ -162,6 +163,19 @@ impl Slot {
 
 /// An envelope without its payload: id, nonce prefix and recipients. This is all the cloud
 /// rewrites when it moves an envelope to a later period.
+///
+/// ```
+/// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 3 })?;
+/// let pp = authority.public_params();
+/// let policy = Policy::parse("nurse")?;
+/// let envelope = Envelope::seal(&mut rng, pp, &[Recipient::Policy { policy: &policy, period: 2 }], b"", b"x")?;
+/// let moved = envelope.header().update(&mut rng, pp, 5)?;
+/// assert_eq!(moved.policy_headers().next().map(|h| h.period()), Some(5));
+/// assert_eq!(moved.id(), envelope.header().id()); // same envelope, same content key
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct EnvelopeHeader {
     id: [u8; 16],

@@ -17,6 +17,14 @@ use crate::policy::AttributeSet;
 use crate::secret::{SecretG2, SecretScalar};
 
 /// Sizes chosen at setup.
+///
+/// ```
+/// use rs_habe::SetupParams;
+/// let p = SetupParams::default();
+/// assert_eq!((p.time_depth, p.tree_depth), (20, 20)); // 2^20 periods, 2^20 users
+/// let small = SetupParams { time_depth: 12, ..SetupParams::default() };
+/// assert_eq!(small.tree_depth, 20);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SetupParams {
     /// Depth `D_t` of the time tree, 1..=32: there are `2^D_t` periods (a period's length — a

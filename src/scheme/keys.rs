@@ -191,6 +191,25 @@ pub(crate) struct Lines {
 /// prepared Miller-loop lines of its G2 elements (built on first use), so decrypting many
 /// headers costs one multi-pairing each.
 ///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 3 })?;
+/// let pp = authority.public_params().clone();
+/// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology", "on-call"])?)?;
+/// let dk = sk.decryption_key(&authority.key_update(&mut rng, 10)?)?;
+/// dk.prepare(); // optional: build every Miller-loop line now
+///
+/// // A key for period 10 opens headers of periods up to 10.
+/// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("doctor and on-call")?, 7)?;
+/// assert_eq!(*dk.decapsulate(&header)?, *key);
+///
+/// // A short-lived key for a device, with fewer attributes.
+/// let device = dk.restrict(&pp, &AttributeSet::new(["doctor"])?, &mut rng)?;
+/// assert!(device.decapsulate(&header).is_err());
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+///
 /// Secret: zeroized on drop, never printed, not `Clone` (re-derive it, or store it with
 /// [`to_bytes`](Self::to_bytes)). The prepared lines cannot be wiped (README, Security).
 pub struct DecryptionKey {
