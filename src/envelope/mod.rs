@@ -332,7 +332,7 @@ impl EnvelopeHeader {
             match slot {
                 Slot::Policy { header, .. } => {
                     put(&[KIND_POLICY]);
-                    put(alloc::string::ToString::to_string(header.policy()).as_bytes());
+                    put(header.policy().canonical_text().as_bytes());
                 }
                 Slot::Pre { capsule, .. } => {
                     put(&[KIND_PRE]);

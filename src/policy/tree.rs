@@ -1,6 +1,6 @@
 //! The checked policy tree and its canonical text (scheme.md §9).
 
-use alloc::string::ToString;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -47,6 +47,17 @@ pub struct Policy {
     root: Node,
     /// The leaves' attributes in left-to-right order (leaf `i` is ciphertext row `i`).
     leaves: Vec<Attribute>,
+    /// The canonical text, rendered once: headers encode it and the KEM binds it (§7).
+    text: String,
+}
+
+/// Renders a tree's canonical text.
+struct Canonical<'a>(&'a Node);
+
+impl fmt::Display for Canonical<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_node(f, self.0, false)
+    }
 }
 
 impl Policy {
@@ -83,7 +94,17 @@ impl Policy {
     /// every `(` opens one more (so at most `MAX_DEPTH - 1` nested parentheses).
     pub fn parse(text: &str) -> Result<Policy, PolicyError> {
         let (root, leaves) = parser::parse(text)?;
-        Ok(Policy { root, leaves })
+        Ok(Policy::from_parts(root, leaves))
+    }
+
+    fn from_parts(root: Node, leaves: Vec<Attribute>) -> Policy {
+        let text = Canonical(&root).to_string();
+        Policy { root, leaves, text }
+    }
+
+    /// The canonical text, without re-rendering the tree.
+    pub(crate) fn canonical_text(&self) -> &str {
+        &self.text
     }
 
     /// The leaves' attributes in left-to-right order; leaf `i` is ciphertext row `i`. An
@@ -140,7 +161,7 @@ impl Policy {
         }
         let mut leaves = Vec::new();
         collect(&root, &mut leaves);
-        Policy { root, leaves }
+        Policy::from_parts(root, leaves)
     }
 }
 
@@ -226,13 +247,13 @@ fn write_node(f: &mut fmt::Formatter<'_>, node: &Node, in_chain: bool) -> fmt::R
 impl fmt::Display for Policy {
     /// The canonical text (see [`Policy`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_node(f, &self.root, false)
+        f.write_str(&self.text)
     }
 }
 
 impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Policy({:?})", self.to_string())
+        write!(f, "Policy({:?})", self.text)
     }
 }
 

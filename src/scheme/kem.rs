@@ -179,7 +179,7 @@ impl Header {
             + 1
             + 8
             + 4
-            + alloc::string::ToString::to_string(&self.policy).len()
+            + self.policy.canonical_text().len()
             + 48 * (1 + 3 * self.rows.len())
             + self
                 .time_rows
@@ -199,7 +199,7 @@ impl Header {
         out.put_prefix(ObjectType::Header);
         out.put_u8(self.time_depth);
         out.put_u64(self.period);
-        out.put_var_bytes(alloc::string::ToString::to_string(&self.policy).as_bytes());
+        out.put_var_bytes(self.policy.canonical_text().as_bytes());
         out.put_g1(&self.c0);
         for row in &self.rows {
             for p in row {
@@ -236,7 +236,7 @@ impl Header {
         let bad_policy = || r.err_at(DecodeErrorKind::InvalidPolicy, at);
         let text = core::str::from_utf8(text).map_err(|_| bad_policy())?;
         let policy = Policy::parse(text).map_err(|_| bad_policy())?;
-        if alloc::string::ToString::to_string(&policy) != text {
+        if policy.canonical_text() != text {
             return Err(bad_policy());
         }
         let n = policy.leaf_count();
@@ -301,8 +301,7 @@ fn mul_public_vartime(p: G1Projective, omega: &Scalar) -> G1Projective {
 
 /// `KDF(Ω^s, "RSHABE-V1-KEM" ‖ canonical policy bytes)` (scheme.md §7).
 pub(crate) fn kem_key(z: &blstrs::Gt, policy: &Policy) -> Result<SharedKey> {
-    let text = alloc::string::ToString::to_string(policy);
-    hash::kdf(z, domain::LABEL_KEM, &[text.as_bytes()])
+    hash::kdf(z, domain::LABEL_KEM, &[policy.canonical_text().as_bytes()])
 }
 
 impl DecryptionKey {
