@@ -1,18 +1,24 @@
 //! Delegation: key fragments for the proxies and the public verification keys (scheme.md §10).
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
-use blstrs::{G1Affine, G2Projective, Gt, Scalar};
+use blstrs::{G1Affine, G2Prepared, G2Projective, Gt, Scalar};
 use ff::Field;
 use group::prime::PrimeCurveAffine;
+use once_cell::race::OnceBox;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{pair, random_nonzero, KeyPair, PublicKey, ScalarCell, DELEGATION_ID_LEN, MAX_SHARES};
+use super::{
+    pair, pair_prepared, random_nonzero, GtComb, KeyPair, PublicKey, ScalarCell, DELEGATION_ID_LEN,
+    MAX_SHARES,
+};
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeErrorKind, Error, Parameter, Result};
 use crate::hash::GT_BYTES;
+use crate::scheme::fixed_base::FixedBaseG2;
 use crate::secret::SecretG2;
 
 /// Encoded length of a [`KeyFrag`].
@@ -82,6 +88,13 @@ pub(crate) fn read_index(
 /// Secret: zeroized on drop, `Debug` prints only the delegation id and the index. Not `Clone`:
 /// each fragment belongs to one proxy; move it, or re-decode it from its bytes.
 ///
+/// A proxy re-encrypts many capsules with one fragment, so the fragment keeps, from its first
+/// [`reencrypt`](Self::reencrypt) on, the prepared Miller-loop lines of `kfrag_i`, the proxy's
+/// `W_i = e(g, kfrag_i)` (a pairing the proof hashes) and a 266 KiB fixed-base table of
+/// `kfrag_i` (wiped on drop). Like a [`DecryptionKey`](crate::DecryptionKey)'s lines, the
+/// prepared lines are derived from the secret and cannot be wiped (`blstrs` does not expose
+/// them); the README's Security section says so.
+///
 /// ```
 /// use rs_habe::pre::{KeyFrag, KeyPair};
 /// # fn main() -> rs_habe::Result<()> {
@@ -101,6 +114,23 @@ pub struct KeyFrag {
     #[zeroize(skip)]
     pub(crate) index: u8,
     pub(crate) kfrag: SecretG2,
+    /// Built on the first re-encryption (see the type's docs).
+    #[zeroize(skip)]
+    prepared: OnceBox<ProxyLines>,
+}
+
+/// What a proxy computes once per fragment: the prepared lines of `kfrag_i`, its `W_i`, and a
+/// fixed-base table of `kfrag_i` for the proof's `z = ρ · kfrag_i^c`. The table is wiped on drop.
+pub(crate) struct ProxyLines {
+    pub(crate) kfrag: G2Prepared,
+    pub(crate) w: Gt,
+    pub(crate) table: FixedBaseG2,
+}
+
+impl Drop for ProxyLines {
+    fn drop(&mut self) {
+        self.table.zeroize();
+    }
 }
 
 impl fmt::Debug for KeyFrag {
@@ -114,6 +144,26 @@ impl fmt::Debug for KeyFrag {
 }
 
 impl KeyFrag {
+    pub(crate) fn new(id: DelegationId, index: u8, kfrag: SecretG2) -> Self {
+        KeyFrag {
+            id,
+            index,
+            kfrag,
+            prepared: OnceBox::new(),
+        }
+    }
+
+    /// The prepared lines of `kfrag_i`, `W_i = e(g, kfrag_i)` and the table of `kfrag_i`,
+    /// computed on first use.
+    pub(crate) fn prepared(&self) -> &ProxyLines {
+        self.prepared.get_or_init(|| {
+            let kfrag = G2Prepared::from(self.kfrag.0);
+            let w = pair_prepared(&G1Affine::generator(), &kfrag);
+            let table = FixedBaseG2::new(&self.kfrag.proj());
+            Box::new(ProxyLines { kfrag, w, table })
+        })
+    }
+
     /// The delegation this fragment belongs to.
     ///
     /// ```
@@ -174,7 +224,7 @@ impl KeyFrag {
         let index = read_index(&mut r)?;
         let kfrag = SecretG2(r.g2()?);
         r.finish()?;
-        Ok(KeyFrag { id, index, kfrag })
+        Ok(KeyFrag::new(id, index, kfrag))
     }
 }
 
@@ -194,12 +244,40 @@ impl KeyFrag {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerificationKeys {
     pub(crate) id: DelegationId,
     pub(crate) threshold: u8,
     pub(crate) receiver: PublicKey,
     pub(crate) w: Vec<Gt>,
+    /// A comb of each `W_i` for `W_i^c` in verification, built on first use (144 KiB each).
+    combs: Vec<OnceBox<GtComb>>,
+}
+
+// By hand: the combs are a cache, not part of the value.
+impl Clone for VerificationKeys {
+    fn clone(&self) -> Self {
+        VerificationKeys::new(self.id, self.threshold, self.receiver, self.w.clone())
+    }
+}
+
+impl PartialEq for VerificationKeys {
+    fn eq(&self, other: &Self) -> bool {
+        (self.id, self.threshold, &self.receiver, &self.w)
+            == (other.id, other.threshold, &other.receiver, &other.w)
+    }
+}
+
+impl Eq for VerificationKeys {}
+
+impl fmt::Debug for VerificationKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerificationKeys")
+            .field("id", &self.id)
+            .field("threshold", &self.threshold)
+            .field("receiver", &self.receiver)
+            .field("w", &self.w)
+            .finish()
+    }
 }
 
 impl VerificationKeys {
@@ -255,9 +333,28 @@ impl VerificationKeys {
         self.receiver
     }
 
+    pub(crate) fn new(id: DelegationId, threshold: u8, receiver: PublicKey, w: Vec<Gt>) -> Self {
+        let combs = w.iter().map(|_| OnceBox::new()).collect();
+        VerificationKeys {
+            id,
+            threshold,
+            receiver,
+            w,
+            combs,
+        }
+    }
+
     /// `W_i` for the 1-based index `i`, if `1 <= i <= n`.
     pub(crate) fn w(&self, index: u8) -> Option<&Gt> {
         self.w.get(usize::from(index).checked_sub(1)?)
+    }
+
+    /// `W_i^e` for a public `e` through `W_i`'s comb (built on first use), if `1 <= i <= n`.
+    pub(crate) fn w_pow_public(&self, index: u8, e: &Scalar) -> Option<Gt> {
+        let slot = usize::from(index).checked_sub(1)?;
+        let w = self.w.get(slot)?;
+        let comb = self.combs.get(slot)?;
+        Some(comb.get_or_init(|| Box::new(GtComb::new(w))).pow_public(e))
     }
 
     /// The wire encoding (scheme.md §12): prefix, delegation id (16), receiver `P1` (48) and
@@ -309,12 +406,7 @@ impl VerificationKeys {
             w.push(r.gt()?);
         }
         r.finish()?;
-        Ok(VerificationKeys {
-            id,
-            threshold,
-            receiver,
-            w,
-        })
+        Ok(VerificationKeys::new(id, threshold, receiver, w))
     }
 }
 
@@ -392,20 +484,8 @@ impl KeyPair {
             // W_i = e(g, P2_B)^{f(i)} = e(g, kfrag_i): a constant-time pairing instead of a GT
             // exponentiation by the secret f(i).
             w.push(pair(&g, &kfrag.0));
-            kfrags.push(KeyFrag {
-                id,
-                index: i,
-                kfrag,
-            });
+            kfrags.push(KeyFrag::new(id, i, kfrag));
         }
-        Ok((
-            kfrags,
-            VerificationKeys {
-                id,
-                threshold: t,
-                receiver: *receiver,
-                w,
-            },
-        ))
+        Ok((kfrags, VerificationKeys::new(id, t, *receiver, w)))
     }
 }

@@ -46,6 +46,20 @@
 //!   (`gt_pow_fixed_window`); its table lookup is still indexed by the secret (`blstrs` offers no
 //!   constant-time selection of GT elements), which a co-located cache attacker could observe.
 //!
+//! # Performance
+//! A proxy re-encrypts many capsules with one fragment and a receiver verifies many fragments of
+//! one delegation, so both keep what does not change (README, Performance):
+//! - a [`KeyFrag`] keeps, from its first re-encryption on, the prepared lines of `kfrag_i`, the
+//!   proxy's `W_i` and a fixed-base table of `kfrag_i` for the proof's `kfrag_i^c` (read at the
+//!   public `c`'s digits; wiped on drop). `ρ = ĝ^s` comes from a process-wide constant-time table
+//!   of `ĝ`. Re-encryption is then the three pairings of the formula plus about 10%;
+//! - [`VerificationKeys`] keep, per index, an 8-tooth comb of `W_i` (144 KiB, built on first use)
+//!   for `W_i^c`. `cfrag_i^c` stays a variable-base exponentiation of 254 squarings: `blstrs`
+//!   0.7.1 exposes neither cyclotomic squaring nor the Frobenius map (its `Fp12` is private) and
+//!   this crate does not call `blst` directly (`forbid(unsafe_code)`), so verification costs about
+//!   1.5× its two pairings, and no implementation of §10's verification equation on this API can
+//!   go below about 1.4× (254 generic squarings are about 0.35 pairings).
+//!
 //! # Example
 //! ```
 //! use rs_habe::pre::{encapsulate, open_reencrypted, KeyPair};
@@ -78,13 +92,17 @@ pub use cfrag::{open_reencrypted, CapsuleFrag, VerifiedCapsuleFrag};
 pub use keys::{encapsulate, Capsule, KeyPair, PublicKey};
 pub use kfrag::{DelegationId, KeyFrag, VerificationKeys};
 
-use blstrs::{Bls12, G1Affine, G2Affine, G2Prepared, Gt, Scalar};
+use alloc::boxed::Box;
+
+use blstrs::{Bls12, G1Affine, G2Affine, G2Prepared, G2Projective, Gt, Scalar};
 use ff::Field;
 use group::Group;
+use once_cell::race::OnceBox;
 use pairing::{MillerLoopResult, MultiMillerLoop};
 use rand_core::{CryptoRng, RngCore};
 
 use crate::error::{Error, Result};
+use crate::scheme::fixed_base::FixedBaseG2;
 
 /// The largest number of key fragments (proxies) of one delegation; also bounds the threshold.
 pub const MAX_SHARES: usize = 255;
@@ -102,6 +120,15 @@ pub(crate) fn random_nonzero(rng: &mut (impl RngCore + CryptoRng)) -> Scalar {
             return s;
         }
     }
+}
+
+/// `s · ĝ`, constant-time in `s`, through a fixed-base table of the G2 generator built once per
+/// process (266 KiB; see `scheme::fixed_base`). Proxies draw a fresh `ρ = ĝ^s` per fragment.
+pub(crate) fn g2_generator_mul(s: &Scalar) -> G2Projective {
+    static TABLE: OnceBox<FixedBaseG2> = OnceBox::new();
+    TABLE
+        .get_or_init(|| Box::new(FixedBaseG2::new(&G2Projective::generator())))
+        .mul(s)
 }
 
 /// One pairing `e(p, q)` through a Miller loop on a prepared G2 point.
@@ -219,6 +246,59 @@ pub(crate) fn gt_pow_fixed_window(x: &Gt, e: &Scalar) -> Gt {
         }
     }
     acc
+}
+
+/// Fixed-base exponentiation in GT by **public** exponents: an 8-tooth comb (one table, Lim–Lee).
+///
+/// `e = Σ_{i<8} e_i 2^{32 i}` with 32-bit `e_i`; the table holds every product
+/// `Π_{i ∈ m} B^{2^{32 i}}` for `m ⊆ {0..8}`, so `B^e` is 31 squarings and 32 multiplications
+/// instead of the 254 squarings of a variable-base exponentiation. 256 GT elements (144 KiB);
+/// building it costs 224 squarings and 247 multiplications. Verifiers keep one per published
+/// `W_i` they check against ([`VerificationKeys`]).
+pub(crate) struct GtComb {
+    table: alloc::vec::Vec<Gt>,
+}
+
+/// Teeth of the comb, and rows (bits per tooth): 8 × 32 = 256 bits.
+const COMB_TEETH: usize = 8;
+const COMB_ROWS: usize = 32;
+
+impl GtComb {
+    pub(crate) fn new(base: &Gt) -> Self {
+        let mut bases = [Gt::identity(); COMB_TEETH];
+        let mut b = *base;
+        for slot in bases.iter_mut() {
+            *slot = b;
+            for _ in 0..COMB_ROWS {
+                b = b.double();
+            }
+        }
+        let mut table = alloc::vec::Vec::with_capacity(1 << COMB_TEETH);
+        table.push(Gt::identity());
+        for m in 1usize..(1 << COMB_TEETH) {
+            // table[m] = table[m without its lowest tooth] · that tooth's base.
+            let low = m.trailing_zeros() as usize;
+            let rest = table.get(m & (m - 1)).copied().unwrap_or_else(Gt::identity);
+            let tooth = bases.get(low).copied().unwrap_or_else(Gt::identity);
+            table.push(rest + tooth);
+        }
+        GtComb { table }
+    }
+
+    /// `B^e`; variable time in `e`, which must be public.
+    pub(crate) fn pow_public(&self, e: &Scalar) -> Gt {
+        let bytes = e.to_bytes_le();
+        let bit = |i: usize| usize::from(bytes.get(i / 8).map_or(0, |b| (b >> (i % 8)) & 1));
+        let mut acc = Gt::identity();
+        for row in (0..COMB_ROWS).rev() {
+            acc = acc.double();
+            let m = (0..COMB_TEETH).fold(0, |m, i| m | (bit(COMB_ROWS * i + row) << i));
+            if let Some(t) = self.table.get(m) {
+                acc += t;
+            }
+        }
+        acc
+    }
 }
 
 /// Lagrange coefficients at 0 for the distinct, non-zero `indices` (public values; variable time).

@@ -316,11 +316,11 @@ fn forged_fragment_with_valid_proof_for_another_value() {
     let s = setup(1, 1, &mut r);
     // A proxy that uses another G2 element: its proof is a valid proof for *its* value, but
     // against the published W_1 it fails.
-    let rogue = KeyFrag {
-        id: s.kfrags[0].id,
-        index: 1,
-        kfrag: SecretG2::from(G2Projective::random(&mut r)),
-    };
+    let rogue = KeyFrag::new(
+        s.kfrags[0].id,
+        1,
+        SecretG2::from(G2Projective::random(&mut r)),
+    );
     let forged = rogue.reencrypt(&s.capsule, &mut r).unwrap();
     assert_eq!(
         forged.clone().verify(&s.capsule, &s.vks).unwrap_err(),
@@ -746,5 +746,23 @@ proptest! {
             let back = KeyFrag::from_bytes(&k.to_bytes()).unwrap();
             prop_assert_eq!(back.to_bytes(), k.to_bytes());
         }
+    }
+}
+
+#[test]
+fn gt_comb_agrees_with_exponentiation() {
+    let mut r = rng(41);
+    let base = Gt::random(&mut r);
+    let comb = super::GtComb::new(&base);
+    for e in [
+        Scalar::ZERO,
+        Scalar::ONE,
+        -Scalar::ONE,
+        Scalar::from(u64::MAX),
+    ]
+    .into_iter()
+    .chain((0..8).map(|_| Scalar::random(&mut r)))
+    {
+        assert_eq!(comb.pow_public(&e), base * e);
     }
 }

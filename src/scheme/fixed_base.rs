@@ -8,15 +8,28 @@
 //! the memory access pattern does not depend on the (secret) scalar: these multiplications are
 //! constant-time, like `blstrs`' own.
 //!
-//! A table is 43 × 33 affine points (133 KiB in G1, 266 KiB in G2).
+//! A table is 43 × 33 affine points (133 KiB in G1, 266 KiB in G2). Tables of public generators
+//! need no care; a table of a secret point (a proxy's key fragment, `pre`) is wiped with
+//! [`Zeroize`] by its owner.
 
 use alloc::vec::Vec;
 
 use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
 use group::{Curve, Group};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
+use zeroize::{DefaultIsZeroes, Zeroize};
+
+/// One table entry; a wrapper so that a table can be wiped (zeroize writes the default point,
+/// the identity, through volatile writes).
+#[derive(Clone, Copy, Default)]
+struct Entry<A>(A);
+
+impl DefaultIsZeroes for Entry<G1Affine> {}
+impl DefaultIsZeroes for Entry<G2Affine> {}
 
 const WINDOW_BITS: usize = 6;
+/// Half the radix.
+const HALF: i16 = 1 << (WINDOW_BITS - 1);
 /// Signed digits lie in `[-32, 32]`: entries `0..=32` of each window.
 const ENTRIES: usize = (1 << (WINDOW_BITS - 1)) + 1;
 /// 43 windows of 6 bits cover 258 bits: the 255-bit scalar plus the recoding's final carry.
@@ -36,7 +49,7 @@ fn signed_digits(k: &Scalar) -> [i8; WINDOWS] {
         }
         let v = raw + carry;
         // carry = 1 iff v >= 32 (v is at most 64).
-        carry = (v + 32) >> WINDOW_BITS;
+        carry = (v + HALF) >> WINDOW_BITS;
         *d = (v - (carry << WINDOW_BITS)) as i8;
     }
     out
@@ -46,7 +59,7 @@ macro_rules! fixed_base {
     ($name:ident, $affine:ty, $proj:ty) => {
         /// A fixed-base table for one point.
         pub(crate) struct $name {
-            windows: Vec<[$affine; ENTRIES]>,
+            windows: Vec<[Entry<$affine>; ENTRIES]>,
         }
 
         impl $name {
@@ -70,8 +83,10 @@ macro_rules! fixed_base {
                 let windows = affine
                     .chunks_exact(ENTRIES)
                     .map(|c| {
-                        let mut w = [<$affine>::default(); ENTRIES];
-                        w.copy_from_slice(c);
+                        let mut w = [Entry(<$affine>::default()); ENTRIES];
+                        for (slot, point) in w.iter_mut().zip(c) {
+                            *slot = Entry(*point);
+                        }
                         w
                     })
                     .collect();
@@ -86,12 +101,36 @@ macro_rules! fixed_base {
                     let magnitude = digit.unsigned_abs();
                     let mut pick = <$affine>::default();
                     for (j, entry) in window.iter().enumerate() {
-                        pick.conditional_assign(entry, (j as u8).ct_eq(&magnitude));
+                        pick.conditional_assign(&entry.0, (j as u8).ct_eq(&magnitude));
                     }
                     pick.conditional_assign(&-pick, negative);
                     acc += &pick;
                 }
                 acc
+            }
+
+            /// `k · base` for a *public* `k` (a proof challenge): the digit's entry is read
+            /// directly, so the time depends on `k`, never on the table's point.
+            // Generated for both groups; only G2 tables (proxies' key fragments) use it.
+            #[allow(dead_code)]
+            pub(crate) fn mul_public(&self, k: &Scalar) -> $proj {
+                let mut acc = <$proj>::identity();
+                for (window, digit) in self.windows.iter().zip(signed_digits(k).iter()) {
+                    if let Some(entry) = window.get(usize::from(digit.unsigned_abs())) {
+                        if *digit < 0 {
+                            acc -= &entry.0;
+                        } else if *digit > 0 {
+                            acc += &entry.0;
+                        }
+                    }
+                }
+                acc
+            }
+        }
+
+        impl Zeroize for $name {
+            fn zeroize(&mut self) {
+                self.windows.zeroize();
             }
         }
     };
@@ -125,6 +164,17 @@ mod tests {
         {
             assert_eq!(t1.mul(&k), b1 * k);
             assert_eq!(t2.mul(&k), b2 * k);
+            assert_eq!(t1.mul_public(&k), b1 * k);
+            assert_eq!(t2.mul_public(&k), b2 * k);
         }
+    }
+
+    #[test]
+    fn a_wiped_table_holds_no_point() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(10);
+        let mut t = FixedBaseG2::new(&G2Projective::random(&mut rng));
+        t.zeroize();
+        assert!(t.windows.is_empty());
+        assert_eq!(t.mul(&Scalar::random(&mut rng)), G2Projective::identity());
     }
 }
