@@ -100,47 +100,108 @@ pub enum Parameter {
     Recipients,
 }
 
+impl fmt::Display for Parameter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Parameter::TimeDepth => "the time-tree depth D_t must be in 1..=32",
+            Parameter::TreeDepth => "a user-tree depth must be in 1..=32",
+            Parameter::Threshold => "a re-encryption threshold must satisfy 1 <= t <= n <= 255",
+            Parameter::Recipients => "an envelope needs between 1 and 64 recipients",
+        })
+    }
+}
+
 impl fmt::Display for Error {
+    /// One sentence: what happened, then (after a semicolon) what to do about it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Decode(e) => write!(f, "decoding failed: {e}"),
-            Error::Policy(e) => write!(f, "invalid policy: {e}"),
-            Error::InvalidParameter(p) => write!(f, "parameter out of range: {p:?}"),
-            Error::PolicyNotSatisfied => {
-                f.write_str("the key's attributes do not satisfy the policy")
-            }
-            Error::Revoked => f.write_str("the user is revoked at this period"),
-            Error::PeriodNotCovered => {
-                f.write_str("the key's period is earlier than the header's period")
-            }
-            Error::PeriodInPast => f.write_str("headers can only be updated to a later period"),
-            Error::PeriodOutOfRange => f.write_str("period outside the time tree"),
-            Error::ParamsMismatch => f.write_str("objects made under different public parameters"),
-            Error::IssuerMismatch => f.write_str("objects belong to different issuers or users"),
-            Error::PeriodMismatch => f.write_str("objects are for different periods"),
-            Error::TreeFull => f.write_str("the issuer's user tree is full"),
-            Error::UnknownUser => f.write_str("no such user was enrolled by this issuer"),
+            Error::Decode(e) => write!(
+                f,
+                "invalid encoding ({e}); the bytes are corrupted, truncated, or not the object \
+                 expected here"
+            ),
+            Error::Policy(e) => write!(f, "invalid policy ({e}); fix the policy text there"),
+            Error::InvalidParameter(p) => write!(f, "parameter out of range: {p}"),
+            Error::PolicyNotSatisfied => f.write_str(
+                "the key's attributes do not satisfy the header's policy; this key cannot open \
+                 it, a key with the attributes the policy names can",
+            ),
+            Error::Revoked => f.write_str(
+                "the user is revoked at this period (no entry of the key update covers it); \
+                 only the issuer can restore access, by enrolling the user again",
+            ),
+            Error::PeriodNotCovered => f.write_str(
+                "the key is for an earlier period than the header; derive a decryption key from \
+                 a key update for the header's period or a later one",
+            ),
+            Error::PeriodInPast => f.write_str(
+                "headers only move forward; update to a period at or after the header's own",
+            ),
+            Error::PeriodOutOfRange => f.write_str(
+                "the period is not below 2^D_t; use a period the public parameters' time tree \
+                 covers (PublicParams::periods)",
+            ),
+            Error::ParamsMismatch => f.write_str(
+                "the objects were made under different public parameters; use the parameters \
+                 published by the authority that issued the key",
+            ),
+            Error::IssuerMismatch => f.write_str(
+                "the objects belong to different issuers or users; use the key update published \
+                 by the issuer that enrolled this key",
+            ),
+            Error::PeriodMismatch => f.write_str(
+                "the objects are for different periods; pair each key with the key update of \
+                 its own period",
+            ),
+            Error::TreeFull => f.write_str(
+                "the issuer's user tree has no free leaf; set up an issuer with a deeper tree \
+                 (SetupParams::tree_depth)",
+            ),
+            Error::UnknownUser => f.write_str(
+                "this issuer enrolled no user with this id; revoke users through the issuer \
+                 that enrolled them",
+            ),
             Error::NotASubset(extra) => {
-                f.write_str("attributes not held by the issuer:")?;
+                f.write_str("the issuer does not hold these attributes, so it cannot grant them:")?;
                 for a in extra {
                     write!(f, " {a}")?;
                 }
-                Ok(())
+                f.write_str("; grant only a subset of the issuer's attributes")
             }
-            Error::InvalidAttributeSet => f.write_str("invalid attribute set"),
-            Error::StaleKeyUpdate => {
-                f.write_str("key update is older than one already seen from this issuer")
-            }
-            Error::NotEnoughFragments => f.write_str("fewer fragments than the threshold"),
-            Error::DuplicateFragment => f.write_str("duplicate fragment index"),
-            Error::FragmentMismatch => {
-                f.write_str("fragment belongs to another capsule or delegation")
-            }
-            Error::InvalidProof => f.write_str("fragment proof does not verify"),
-            Error::NoMatchingRecipient => f.write_str("no recipient of the envelope matches"),
-            Error::Decryption => f.write_str("decryption failed"),
+            Error::InvalidAttributeSet => f.write_str(
+                "the attribute set is empty or larger than MAX_ATTRIBUTES; give at least one \
+                 attribute",
+            ),
+            Error::StaleKeyUpdate => f.write_str(
+                "the key update is older than one already seen from this issuer; do not use it \
+                 (the issuer may have restarted from a stale copy of its state)",
+            ),
+            Error::NotEnoughFragments => f.write_str(
+                "fewer verified fragments than the delegation's threshold; collect fragments \
+                 from more proxies",
+            ),
+            Error::DuplicateFragment => f.write_str(
+                "two fragments come from the same proxy (same index); supply fragments with \
+                 distinct indices",
+            ),
+            Error::FragmentMismatch => f.write_str(
+                "the fragment belongs to another capsule, delegation or receiver; verify it \
+                 against the capsule and verification keys it was made for",
+            ),
+            Error::InvalidProof => f.write_str(
+                "the fragment's proof of re-encryption does not verify; discard it (the proxy \
+                 misbehaved or the bytes were corrupted) and ask another proxy",
+            ),
+            Error::NoMatchingRecipient => f.write_str(
+                "no recipient of the envelope can be opened with this key or capsule; check that \
+                 the key's attributes satisfy one of its policies or that it names this PRE key",
+            ),
+            Error::Decryption => f.write_str(
+                "decryption failed: the key is wrong or the data was modified, truncated or \
+                 reordered; no plaintext was released",
+            ),
             #[cfg(feature = "std")]
-            Error::Io(kind) => write!(f, "i/o error: {kind}"),
+            Error::Io(kind) => write!(f, "i/o error while streaming: {kind}"),
         }
     }
 }
@@ -219,7 +280,28 @@ pub enum DecodeErrorKind {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} at byte {}", self.kind, self.offset)
+        write!(f, "{} at byte {}", self.kind, self.offset)
+    }
+}
+
+impl fmt::Display for DecodeErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DecodeErrorKind::BadMagic => "not an rs-habe object (bad magic)",
+            DecodeErrorKind::UnsupportedVersion => "unsupported format version",
+            DecodeErrorKind::WrongObjectType => "another kind of object",
+            DecodeErrorKind::Truncated => "input ends early",
+            DecodeErrorKind::TrailingBytes => "bytes after the object",
+            DecodeErrorKind::InvalidPoint => "not a canonical point of the prime-order subgroup",
+            DecodeErrorKind::IdentityPoint => "identity point where none is allowed",
+            DecodeErrorKind::InvalidScalar => "non-canonical or zero scalar",
+            DecodeErrorKind::LimitExceeded => "count or length over its limit",
+            DecodeErrorKind::InvalidValue => "field value out of range or inconsistent",
+            DecodeErrorKind::InvalidPolicy => "invalid embedded policy",
+            DecodeErrorKind::InvalidAttribute => "attribute list unsorted or invalid",
+            DecodeErrorKind::InconsistentParams => "public parameters' twin elements differ",
+            DecodeErrorKind::InconsistentKey => "public key's twin elements differ",
+        })
     }
 }
 
@@ -268,7 +350,36 @@ pub enum PolicyErrorKind {
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} at byte {}", self.kind, self.offset)
+        write!(f, "{} at byte {}", self.kind, self.offset)
+    }
+}
+
+impl fmt::Display for PolicyErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::policy::{MAX_ATTRIBUTE_LEN, MAX_DEPTH, MAX_LEAVES, MAX_POLICY_TEXT_LEN};
+        match self {
+            PolicyErrorKind::UnexpectedEnd => f.write_str("an expression is missing"),
+            PolicyErrorKind::UnexpectedChar => f.write_str("unexpected character"),
+            PolicyErrorKind::UnexpectedToken => f.write_str("unexpected token"),
+            PolicyErrorKind::UnterminatedString => f.write_str("unterminated quoted attribute"),
+            PolicyErrorKind::BadEscape => f.write_str("only \\\" and \\\\ escapes are allowed"),
+            PolicyErrorKind::EmptyAttribute => f.write_str("empty attribute"),
+            PolicyErrorKind::AttributeTooLong => {
+                write!(f, "attribute longer than {MAX_ATTRIBUTE_LEN} bytes")
+            }
+            PolicyErrorKind::TooManyLeaves => write!(f, "more than {MAX_LEAVES} attributes"),
+            PolicyErrorKind::TooDeep => write!(f, "nested deeper than {MAX_DEPTH}"),
+            PolicyErrorKind::InvalidThreshold => {
+                f.write_str("k of (...) needs 1 <= k <= its number of children")
+            }
+            PolicyErrorKind::TrailingInput => f.write_str("input after a complete policy"),
+            PolicyErrorKind::MixedOperators => {
+                f.write_str("and/or mixed at one level; add parentheses")
+            }
+            PolicyErrorKind::TooLong => {
+                write!(f, "policy text longer than {MAX_POLICY_TEXT_LEN} bytes")
+            }
+        }
     }
 }
 
@@ -276,3 +387,56 @@ impl core::error::Error for PolicyError {}
 
 /// Shorthand for results of this crate.
 pub type Result<T> = core::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    /// Every message names what went wrong and, after a semicolon, what to do about it.
+    #[test]
+    fn messages_say_what_to_do() {
+        let all = [
+            Error::Decode(DecodeError::new(DecodeErrorKind::Truncated, 7)),
+            Error::Policy(PolicyError {
+                kind: PolicyErrorKind::MixedOperators,
+                offset: 3,
+            }),
+            Error::PolicyNotSatisfied,
+            Error::Revoked,
+            Error::PeriodNotCovered,
+            Error::PeriodInPast,
+            Error::PeriodOutOfRange,
+            Error::ParamsMismatch,
+            Error::IssuerMismatch,
+            Error::PeriodMismatch,
+            Error::TreeFull,
+            Error::UnknownUser,
+            Error::NotASubset(alloc::vec![Attribute::new("surgeon").unwrap()]),
+            Error::InvalidAttributeSet,
+            Error::StaleKeyUpdate,
+            Error::NotEnoughFragments,
+            Error::DuplicateFragment,
+            Error::FragmentMismatch,
+            Error::InvalidProof,
+            Error::NoMatchingRecipient,
+            Error::Decryption,
+        ];
+        for e in &all {
+            let msg = e.to_string();
+            assert!(msg.contains("; "), "{msg}");
+        }
+        assert_eq!(
+            all[0].to_string(),
+            "invalid encoding (input ends early at byte 7); the bytes are corrupted, truncated, \
+             or not the object expected here"
+        );
+        assert!(all[12]
+            .to_string()
+            .contains(": surgeon; grant only a subset"));
+        assert_eq!(
+            Error::InvalidParameter(Parameter::Threshold).to_string(),
+            "parameter out of range: a re-encryption threshold must satisfy 1 <= t <= n <= 255"
+        );
+    }
+}
