@@ -11,9 +11,11 @@
 //!   the two Miller loops that use it — as the plainest correct raw code would:
 //!   - re-encrypt's floor is three pairings: `cfrag = e(E, kfrag)` and the proof's commitments
 //!     `T1 = e(E, ρ)`, `T2 = e(g, ρ)`. The operation also computes `ĝ^s` and `kfrag^c` (fixed-base
-//!     tables), four GT compressions and the hash. `reencrypt-with-proof` is a proxy's steady
-//!     state; `reencrypt-first-call` is a freshly decoded fragment, which also prepares `kfrag`,
-//!     computes `W_i = e(g, kfrag)` (a fourth pairing) and builds its table;
+//!     tables), four GT compressions and the hash. `reencrypt-with-proof` is a long-running
+//!     proxy's steady state after `KeyFrag::prepare`; `reencrypt-unprepared` the steady state
+//!     without it (`kfrag^c` is then a plain scalar multiplication); `reencrypt-first-call` a
+//!     freshly decoded fragment, which also prepares `kfrag` and computes `W_i = e(g, kfrag)`
+//!     (a fourth pairing);
 //!   - verify's floor is two pairings, `e(E, z)` and `e(g, z)`; the operation also raises
 //!     `cfrag` to the challenge (254 squarings in GT, which `blstrs` offers only as generic
 //!     `Fp12` squarings), raises `W_i` to it through the comb the verification keys keep,
@@ -94,10 +96,28 @@ fn bench_pre(c: &mut Criterion) {
     let (kfrags, vks) = patient
         .delegate(&specialist.public_key(), 3, 5, &mut rng)
         .unwrap();
+    // A long-running proxy: `prepare()` once (lines, W_i, the table of kfrag_i).
+    kfrags[0].prepare();
     group.bench_function("reencrypt-with-proof", |b| {
         b.iter(|| kfrags[0].reencrypt(black_box(&capsule), &mut rng).unwrap())
     });
+    // Without `prepare()`: the lines and W_i are cached by the first call, kfrag_i^c is a plain
+    // scalar multiplication.
+    let _ = kfrags[1].reencrypt(&capsule, &mut rng).unwrap();
+    group.bench_function("reencrypt-unprepared", |b| {
+        b.iter(|| kfrags[1].reencrypt(black_box(&capsule), &mut rng).unwrap())
+    });
     let kfrag_bytes = kfrags[0].to_bytes();
+    group.bench_function("kfrag-prepare", |b| {
+        b.iter_batched(
+            || KeyFrag::from_bytes(&kfrag_bytes).unwrap(),
+            |k| {
+                k.prepare();
+                k
+            },
+            BatchSize::SmallInput,
+        )
+    });
     group.bench_function("reencrypt-first-call", |b| {
         b.iter_batched(
             || KeyFrag::from_bytes(&kfrag_bytes).unwrap(),

@@ -49,10 +49,10 @@ fn challenge(index: u8, e: &G1Affine, gts: [&Gt; 4]) -> Result<Scalar> {
 impl KeyFrag {
     /// Re-encrypts `capsule` with this fragment: `cfrag_i = e(E, kfrag_i)`, with a Schnorr proof
     /// `(c, z)` for `x ↦ (e(E, x), e(g, x))` that anyone can check against the delegation's
-    /// [`VerificationKeys`] ([`CapsuleFrag::verify`]). Costs three pairings and two fixed-base
-    /// G2 multiplications (`ĝ^s` and `kfrag_i^c`); the first call on a fragment also prepares
-    /// `kfrag_i`, computes `W_i` (a fourth pairing) and builds the table of `kfrag_i`, which the
-    /// fragment then keeps (about 5 ms once).
+    /// [`VerificationKeys`] ([`CapsuleFrag::verify`]). Costs three pairings, `ĝ^s` from a
+    /// fixed-base table and `kfrag_i^c` (from the fragment's table after
+    /// [`prepare`](Self::prepare), else one scalar multiplication); the first call on a fragment
+    /// also prepares `kfrag_i` and computes `W_i` (a fourth pairing), which the fragment keeps.
     ///
     /// The error is unreachable for well-formed inputs (decoded capsules and fragments are never
     /// the identity, so no GT value of the proof is); it is kept so that nothing can panic.
@@ -87,8 +87,7 @@ impl KeyFrag {
         let t1 = pair_prepared(&e, &rho_prep);
         let t2 = pair_prepared(&g, &rho_prep);
         let c = challenge(self.index, &e, [&cfrag, &w, &t1, &t2])?;
-        // c is public: the table of the secret kfrag_i is read at c's digits.
-        let z = (rho.proj() + proxy.table.mul_public(&c)).to_affine();
+        let z = (rho.proj() + self.kfrag_times(&c)).to_affine();
         Ok(CapsuleFrag {
             id: self.id,
             index: self.index,

@@ -49,10 +49,11 @@
 //! # Performance
 //! A proxy re-encrypts many capsules with one fragment and a receiver verifies many fragments of
 //! one delegation, so both keep what does not change (README, Performance):
-//! - a [`KeyFrag`] keeps, from its first re-encryption on, the prepared lines of `kfrag_i`, the
-//!   proxy's `W_i` and a fixed-base table of `kfrag_i` for the proof's `kfrag_i^c` (read at the
-//!   public `c`'s digits; wiped on drop). `ρ = ĝ^s` comes from a process-wide constant-time table
-//!   of `ĝ`. Re-encryption is then the three pairings of the formula plus about 10%;
+//! - a [`KeyFrag`] keeps, from its first re-encryption on, the prepared lines of `kfrag_i` and
+//!   the proxy's `W_i`; [`KeyFrag::prepare`] adds a fixed-base table of `kfrag_i` for the proof's
+//!   `kfrag_i^c` (read at the public `c`'s digits; wiped on drop). `ρ = ĝ^s` comes from a
+//!   process-wide constant-time table of `ĝ`. Re-encryption is then the three pairings of the
+//!   formula plus 12–17%;
 //! - [`VerificationKeys`] keep, per index, an 8-tooth comb of `W_i` (144 KiB, built on first use)
 //!   for `W_i^c`. `cfrag_i^c` stays a variable-base exponentiation of 254 squarings: `blstrs`
 //!   0.7.1 exposes neither cyclotomic squaring nor the Frobenius map (its `Fp12` is private) and
