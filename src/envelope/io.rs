@@ -130,7 +130,8 @@ impl Envelope {
     /// // A truncated stream fails at its end, after the chunks before it were written.
     /// let mut partial = Vec::new();
     /// let cut = &sealed[..sealed.len() - 10];
-    /// assert!(matches!(Envelope::open_stream(&dk, b"scan 9", cut, &mut partial), Err(Error::Decryption)));
+    /// let result = Envelope::open_stream(&dk, b"scan 9", cut, &mut partial);
+    /// assert!(matches!(result, Err(Error::Decryption)));
     /// assert_eq!(partial.len(), 3 * 64 * 1024); // discard it
     /// # Ok::<(), rs_habe::Error>(())
     /// ```

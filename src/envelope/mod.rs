@@ -449,7 +449,9 @@ impl EnvelopeHeader {
     /// # Examples
     ///
     /// ```
-    /// use rs_habe::{pre, Authority, AttributeSet, Envelope, Error, Opener, Policy, Recipient, SetupParams};
+    /// use rs_habe::{
+    ///     pre, Authority, AttributeSet, Envelope, Error, Opener, Policy, Recipient, SetupParams,
+    /// };
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let pp = authority.public_params().clone();
@@ -458,8 +460,8 @@ impl EnvelopeHeader {
     /// let (transform, retrieval) = dk.outsource(&mut rng);
     ///
     /// let policy = Policy::parse("nurse")?;
-    /// let envelope =
-    ///     Envelope::seal(&mut rng, &pp, &[Recipient::Policy { policy: &policy, period: 1 }], b"", b"x-ray")?;
+    /// let to_nurses = [Recipient::Policy { policy: &policy, period: 1 }];
+    /// let envelope = Envelope::seal(&mut rng, &pp, &to_nurses, b"", b"x-ray")?;
     /// let partial = envelope.header().transform(&transform)?; // on the server
     /// let opener = Opener::Outsourced { retrieval_key: &retrieval, partial: &partial };
     /// assert_eq!(&envelope.open(opener, b"")?[..], b"x-ray"); // on the phone
@@ -499,7 +501,10 @@ impl EnvelopeHeader {
     /// let patient = pre::KeyPair::random(&mut rng);
     /// let patient_pk = patient.public_key();
     /// let policy = Policy::parse("doctor")?;
-    /// let recipients = [Recipient::Policy { policy: &policy, period: 0 }, Recipient::Pre(&patient_pk)];
+    /// let recipients = [
+    ///     Recipient::Policy { policy: &policy, period: 0 },
+    ///     Recipient::Pre(&patient_pk),
+    /// ];
     /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
     /// let capsules: Vec<_> = envelope.header().capsules().collect();
     /// assert_eq!(capsules.len(), 1);
@@ -529,7 +534,8 @@ impl EnvelopeHeader {
     ///     .header()
     ///     .clone();
     /// assert_eq!(header.recipient_count(), 2);
-    /// assert_eq!(header.recipient_count(), header.policy_headers().count() + header.capsules().count());
+    /// let (policies, capsules) = (header.policy_headers().count(), header.capsules().count());
+    /// assert_eq!(header.recipient_count(), policies + capsules);
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn recipient_count(&self) -> usize {
@@ -550,8 +556,8 @@ impl EnvelopeHeader {
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let pp = authority.public_params().clone();
     /// let policy = Policy::parse("nurse")?;
-    /// let envelope =
-    ///     Envelope::seal(&mut rng, &pp, &[Recipient::Policy { policy: &policy, period: 2 }], b"", b"x")?;
+    /// let to_nurses = [Recipient::Policy { policy: &policy, period: 2 }];
+    /// let envelope = Envelope::seal(&mut rng, &pp, &to_nurses, b"", b"x")?;
     ///
     /// // The cloud rewrites the header part only; the payload stays where it is.
     /// let header = envelope.header().update(&mut rng, &pp, 6)?;
@@ -753,7 +759,10 @@ impl EnvelopeHeader {
     /// # Examples
     ///
     /// ```
-    /// use rs_habe::{Authority, DecodeErrorKind, Envelope, EnvelopeHeader, Error, Policy, Recipient, SetupParams};
+    /// use rs_habe::{
+    ///     Authority, DecodeErrorKind, Envelope, EnvelopeHeader, Error, Policy, Recipient,
+    ///     SetupParams,
+    /// };
     /// let mut rng = rand::thread_rng();
     /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let policy = Policy::parse("nurse")?;
@@ -764,7 +773,9 @@ impl EnvelopeHeader {
     /// assert_eq!(EnvelopeHeader::from_bytes(&bytes[..n])?, *envelope.header());
     /// // The header part alone: a payload after it is trailing bytes (use `Envelope::from_bytes`).
     /// match EnvelopeHeader::from_bytes(&bytes) {
-    ///     Err(Error::Decode(e)) => assert_eq!((e.kind, e.offset), (DecodeErrorKind::TrailingBytes, n)),
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::TrailingBytes, n))
+    ///     }
     ///     other => panic!("{other:?}"),
     /// }
     /// # Ok::<(), rs_habe::Error>(())
@@ -788,7 +799,9 @@ impl Envelope {
     /// # Examples
     ///
     /// ```
-    /// use rs_habe::{Authority, AttributeSet, Envelope, Error, Parameter, Policy, Recipient, SetupParams};
+    /// use rs_habe::{
+    ///     Authority, AttributeSet, Envelope, Error, Parameter, Policy, Recipient, SetupParams,
+    /// };
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let pp = authority.public_params().clone();
@@ -981,7 +994,9 @@ impl Envelope {
     /// # Examples
     ///
     /// ```
-    /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Envelope, Error, Policy, Recipient, SetupParams};
+    /// use rs_habe::{
+    ///     Authority, AttributeSet, DecodeErrorKind, Envelope, Error, Policy, Recipient, SetupParams,
+    /// };
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let pp = authority.public_params().clone();

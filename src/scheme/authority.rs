@@ -106,7 +106,8 @@ impl Authority {
     /// assert_eq!(authority.public_params().periods(), 16);
     /// assert_eq!(authority.enrolled(), 0);
     ///
-    /// let err = Authority::setup(&mut rng, SetupParams { time_depth: 0, tree_depth: 3 }).unwrap_err();
+    /// let bad = SetupParams { time_depth: 0, tree_depth: 3 };
+    /// let err = Authority::setup(&mut rng, bad).unwrap_err();
     /// assert_eq!(err, Error::InvalidParameter(Parameter::TimeDepth));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
@@ -426,7 +427,9 @@ impl Authority {
     /// }
     /// // So are the public parameters alone: another object type.
     /// match Authority::from_bytes(&authority.public_params().to_bytes()) {
-    ///     Err(Error::Decode(e)) => assert_eq!((e.kind, e.offset), (DecodeErrorKind::WrongObjectType, 5)),
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::WrongObjectType, 5))
+    ///     }
     ///     other => panic!("{other:?}"),
     /// }
     /// # Ok::<(), rs_habe::Error>(())

@@ -122,7 +122,8 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -144,7 +145,8 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
     /// let department = Delegator::new(&mut rng, &head_dk, 3)?;
@@ -165,7 +167,8 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -188,7 +191,8 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -217,7 +221,8 @@ impl Delegator {
     /// use rs_habe::policy::Attribute;
     /// use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -274,7 +279,8 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -299,7 +305,8 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// # let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -328,7 +335,8 @@ impl Delegator {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -403,7 +411,8 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -438,7 +447,8 @@ impl Delegator {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
     /// let department = Delegator::new(&mut rng, &head_dk, 3)?;
@@ -447,7 +457,9 @@ impl Delegator {
     ///
     /// // An authority's state is not a delegator's.
     /// match Delegator::from_bytes(&authority.to_bytes()) {
-    ///     Err(Error::Decode(e)) => assert_eq!((e.kind, e.offset), (DecodeErrorKind::WrongObjectType, 5)),
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::WrongObjectType, 5))
+    ///     }
     ///     other => panic!("{other:?}"),
     /// }
     /// # Ok::<(), rs_habe::Error>(())

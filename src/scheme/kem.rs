@@ -242,7 +242,8 @@ impl Header {
     /// let mut rng = rand::thread_rng();
     /// let a = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let mut b = Authority::setup(&mut rng, SetupParams { time_depth: 5, tree_depth: 2 })?;
-    /// let (header, _) = Header::encapsulate(&mut rng, a.public_params(), &Policy::parse("nurse")?, 0)?;
+    /// let policy = Policy::parse("nurse")?;
+    /// let (header, _) = Header::encapsulate(&mut rng, a.public_params(), &policy, 0)?;
     /// assert_eq!(header.time_depth(), 4);
     /// // A key made under parameters of another depth cannot open it.
     /// let nurse = b.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -350,7 +351,9 @@ impl Header {
     /// let mut edited = bytes.clone();
     /// edited[19] = b' ';
     /// match Header::from_bytes(&edited) {
-    ///     Err(Error::Decode(e)) => assert_eq!((e.kind, e.offset), (DecodeErrorKind::InvalidPolicy, 15)),
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::InvalidPolicy, 15))
+    ///     }
     ///     other => panic!("{other:?}"),
     /// }
     /// # Ok::<(), rs_habe::Error>(())
@@ -462,7 +465,8 @@ impl DecryptionKey {
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 5)?)?;
     ///
-    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse and ward:3")?, 5)?;
+    /// let policy = Policy::parse("nurse and ward:3")?;
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 5)?;
     /// assert_eq!(*dk.decapsulate(&header)?, *key);
     ///
     /// // Public facts come back as typed errors.

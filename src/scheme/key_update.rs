@@ -78,7 +78,8 @@ impl KeyUpdate {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let update = authority.key_update(&mut rng, 9)?;
     /// assert_eq!(update.period(), 9);
@@ -96,7 +97,8 @@ impl KeyUpdate {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let update = authority.key_update(&mut rng, 0)?;
     /// assert_eq!(update.issuer(), authority.id());
@@ -116,7 +118,8 @@ impl KeyUpdate {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let before = authority.key_update(&mut rng, 1)?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// authority.revoke(&nurse.user_id(), 3)?;
@@ -181,7 +184,8 @@ impl KeyUpdate {
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
-    /// let published = authority.key_update(&mut rng, 3)?.to_bytes(); // public: post it for all users
+    /// // Public: posted where every user fetches it.
+    /// let published = authority.key_update(&mut rng, 3)?.to_bytes();
     /// let fetched = KeyUpdate::from_bytes(&published)?;
     /// assert_eq!(fetched.to_bytes(), published);
     /// assert_eq!(nurse.decryption_key(&fetched)?.period(), 3);

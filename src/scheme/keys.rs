@@ -291,7 +291,8 @@ impl DecryptionKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "on-call"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// assert_eq!(dk.attributes(), sk.attributes());
@@ -311,12 +312,14 @@ impl DecryptionKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "on-call"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// assert_eq!(dk.holder(), sk.user_id());
     /// // A restricted key still belongs to the same user.
-    /// let device = dk.restrict(authority.public_params(), &AttributeSet::new(["doctor"])?, &mut rng)?;
+    /// let doctor_only = AttributeSet::new(["doctor"])?;
+    /// let device = dk.restrict(authority.public_params(), &doctor_only, &mut rng)?;
     /// assert_eq!(device.holder(), sk.user_id());
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
@@ -376,7 +379,8 @@ impl DecryptionKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 3)?)?;
     /// let policy = Policy::parse("doctor")?;
@@ -503,7 +507,10 @@ impl DecryptionKey {
     /// # Examples
     ///
     /// ```
-    /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, DecryptionKey, Error, Header, Policy, SetupParams};
+    /// use rs_habe::{
+    ///     Authority, AttributeSet, DecodeErrorKind, DecryptionKey, Error, Header, Policy,
+    ///     SetupParams,
+    /// };
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;

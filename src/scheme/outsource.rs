@@ -272,7 +272,9 @@ impl TransformKey {
     /// assert_eq!(restored.to_bytes(), transform.to_bytes());
     /// // A decryption key is refused: it must never be sent to a server.
     /// match TransformKey::from_bytes(&dk.to_bytes()) {
-    ///     Err(Error::Decode(e)) => assert_eq!((e.kind, e.offset), (DecodeErrorKind::WrongObjectType, 5)),
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::WrongObjectType, 5))
+    ///     }
     ///     other => panic!("{other:?}"),
     /// }
     /// # Ok::<(), rs_habe::Error>(())
@@ -296,7 +298,8 @@ impl PartialDecryption {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Header, PartialDecryption, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -327,7 +330,8 @@ impl PartialDecryption {
     /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// use rs_habe::{DecodeErrorKind, Error, PartialDecryption};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -338,7 +342,9 @@ impl PartialDecryption {
     /// // A slot at or beyond MAX_RECIPIENTS cannot name an envelope recipient.
     /// bytes[6..10].copy_from_slice(&64u32.to_be_bytes());
     /// match PartialDecryption::from_bytes(&bytes) {
-    ///     Err(Error::Decode(e)) => assert_eq!((e.kind, e.offset), (DecodeErrorKind::InvalidValue, 6)),
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::InvalidValue, 6))
+    ///     }
     ///     other => panic!("{other:?}"),
     /// }
     /// # Ok::<(), rs_habe::Error>(())
@@ -396,7 +402,8 @@ impl RetrievalKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -424,7 +431,8 @@ impl RetrievalKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, RetrievalKey, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// let (_transform, retrieval) = dk.outsource(&mut rng);
@@ -446,8 +454,9 @@ impl RetrievalKey {
     ///
     /// ```
     /// use rs_habe::{DecodeErrorKind, Error, RetrievalKey};
-    /// let invalid = |bytes: &[u8; 32]| {
-    ///     matches!(RetrievalKey::from_bytes(bytes), Err(Error::Decode(e)) if e.kind == DecodeErrorKind::InvalidScalar)
+    /// let invalid = |bytes: &[u8; 32]| match RetrievalKey::from_bytes(bytes) {
+    ///     Err(Error::Decode(e)) => e.kind == DecodeErrorKind::InvalidScalar,
+    ///     _ => false,
     /// };
     /// assert!(invalid(&[0; 32])); // zero
     /// assert!(invalid(&[0xff; 32])); // not below the group order

@@ -138,7 +138,8 @@ impl SecretKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["ward:3", "nurse"])?)?;
     /// assert_eq!(sk.attributes(), &AttributeSet::new(["nurse", "ward:3"])?);
     /// // Every decryption key derived from it has the same attributes.
