@@ -286,7 +286,7 @@ impl core::error::Error for DecodeError {}
 /// use rs_habe::{Error, Policy, PolicyError, PolicyErrorKind};
 /// let err: PolicyError = Policy::parse("doctor and (nurse or").unwrap_err();
 /// assert_eq!((err.kind, err.offset), (PolicyErrorKind::UnexpectedEnd, 20));
-/// assert_eq!(err.to_string(), "UnexpectedEnd at byte 20");
+/// assert!(err.to_string().ends_with("at byte 20")); // the message names the offset too
 ///
 /// // In a function returning `rs_habe::Result`, `?` wraps it in `Error::Policy`.
 /// fn parse(text: &str) -> rs_habe::Result<Policy> {
