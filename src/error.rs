@@ -86,6 +86,33 @@ pub enum Error {
 }
 
 /// A parameter whose value was out of range.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{pre::KeyPair, Authority, Envelope, Error, Parameter, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let setup = |time_depth, tree_depth| {
+///     Authority::setup(&mut rand::thread_rng(), SetupParams { time_depth, tree_depth })
+/// };
+/// assert!(matches!(setup(0, 4), Err(Error::InvalidParameter(Parameter::TimeDepth))));
+/// assert!(matches!(setup(4, 33), Err(Error::InvalidParameter(Parameter::TreeDepth))));
+///
+/// // A threshold above the number of shares.
+/// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
+/// assert!(matches!(
+///     alice.delegate(&bob.public_key(), 3, 2, &mut rng),
+///     Err(Error::InvalidParameter(Parameter::Threshold))
+/// ));
+///
+/// // An envelope without recipients.
+/// let pp = setup(4, 2)?.public_params().clone();
+/// assert!(matches!(
+///     Envelope::seal(&mut rng, &pp, &[], b"", b"for nobody"),
+///     Err(Error::InvalidParameter(Parameter::Recipients))
+/// ));
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Parameter {
@@ -244,6 +271,32 @@ impl DecodeError {
 }
 
 /// The kinds of [`DecodeError`].
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{Authority, DecodeErrorKind, Error, Header, Policy, SetupParams};
+/// // The kind and byte offset a decoder reports for a few malformed inputs.
+/// let decode = |bytes: &[u8]| match Header::from_bytes(bytes) {
+///     Err(Error::Decode(e)) => Some((e.kind, e.offset)),
+///     _ => None,
+/// };
+/// assert_eq!(decode(b"\x89PNG\r\n"), Some((DecodeErrorKind::BadMagic, 0)));
+/// assert_eq!(decode(b"RSHB\x09\x06"), Some((DecodeErrorKind::UnsupportedVersion, 4)));
+/// assert_eq!(decode(b"RSHB\x01\x05"), Some((DecodeErrorKind::WrongObjectType, 5)));
+/// assert_eq!(decode(b"RSHB\x01\x06"), Some((DecodeErrorKind::Truncated, 6)));
+///
+/// // A valid header followed by one extra byte.
+/// let mut rng = rand::thread_rng();
+/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let policy = Policy::parse("nurse")?;
+/// let (header, _) = Header::encapsulate(&mut rng, authority.public_params(), &policy, 0)?;
+/// let mut bytes = header.to_bytes();
+/// let end = bytes.len();
+/// bytes.push(0);
+/// assert_eq!(decode(&bytes), Some((DecodeErrorKind::TrailingBytes, end)));
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DecodeErrorKind {
@@ -308,6 +361,21 @@ impl fmt::Display for DecodeErrorKind {
 impl core::error::Error for DecodeError {}
 
 /// A policy text is invalid.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{Error, Policy, PolicyError, PolicyErrorKind};
+/// let err: PolicyError = Policy::parse("doctor and (nurse or").unwrap_err();
+/// assert_eq!((err.kind, err.offset), (PolicyErrorKind::UnexpectedEnd, 20));
+/// assert!(err.to_string().ends_with("at byte 20")); // the message names the offset too
+///
+/// // In a function returning `rs_habe::Result`, `?` wraps it in `Error::Policy`.
+/// fn parse(text: &str) -> rs_habe::Result<Policy> {
+///     Ok(Policy::parse(text)?)
+/// }
+/// assert_eq!(parse("doctor and (nurse or"), Err(Error::Policy(err)));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PolicyError {
     /// What was wrong.
@@ -317,6 +385,36 @@ pub struct PolicyError {
 }
 
 /// The kinds of [`PolicyError`].
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{Policy, PolicyErrorKind as Kind};
+/// let cases = [
+///     ("doctor and", Kind::UnexpectedEnd, 10),
+///     ("doctor & nurse", Kind::UnexpectedChar, 7),
+///     ("doctor and and nurse", Kind::UnexpectedToken, 11),
+///     ("\"ward 3", Kind::UnterminatedString, 0),
+///     ("\"ward\\n3\"", Kind::BadEscape, 5),
+///     ("\"\"", Kind::EmptyAttribute, 0),
+///     ("3 of (a, b)", Kind::InvalidThreshold, 0),
+///     ("doctor nurse", Kind::TrailingInput, 7),
+///     ("a and b or c", Kind::MixedOperators, 8),
+/// ];
+/// for (text, kind, offset) in cases {
+///     let err = Policy::parse(text).unwrap_err();
+///     assert_eq!((err.kind, err.offset), (kind, offset), "{text}");
+/// }
+///
+/// // A caller can turn the kind into advice for whoever typed the policy.
+/// let advice = |text: &str| match Policy::parse(text).map_err(|e| e.kind) {
+///     Ok(_) => "ok",
+///     Err(Kind::MixedOperators) => "add parentheses, as in (a and b) or c",
+///     Err(Kind::UnterminatedString) => "close the quote",
+///     Err(_) => "see the offset",
+/// };
+/// assert_eq!(advice("a and b or c"), "add parentheses, as in (a and b) or c");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PolicyErrorKind {
@@ -386,6 +484,22 @@ impl fmt::Display for PolicyErrorKind {
 impl core::error::Error for PolicyError {}
 
 /// Shorthand for results of this crate.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{AttributeSet, Error, Policy, Result};
+///
+/// // Whether a holder of `attrs` may open records sealed for `policy`.
+/// fn may_open(policy: &str, attrs: &[&str]) -> Result<bool> {
+///     let policy = Policy::parse(policy)?; // a `PolicyError` becomes `Error::Policy`
+///     let attrs = AttributeSet::new(attrs)?;
+///     Ok(policy.is_satisfied_by(&attrs))
+/// }
+/// assert_eq!(may_open("doctor or nurse", &["nurse"]), Ok(true));
+/// assert_eq!(may_open("doctor and nurse", &["nurse"]), Ok(false));
+/// assert!(matches!(may_open("doctor or", &["nurse"]), Err(Error::Policy(_))));
+/// ```
 pub type Result<T> = core::result::Result<T, Error>;
 
 #[cfg(test)]

@@ -107,6 +107,34 @@ impl Envelope {
     ///
     /// # Errors
     /// As [`Envelope::open`], and [`Error::Io`] for I/O failures.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Envelope, Error, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let policy = Policy::parse("radiology")?;
+    /// let to_radiology = [Recipient::Policy { policy: &policy, period: 1 }];
+    /// let scan = vec![0x42u8; 200_000]; // three full 64 KiB chunks and a short one
+    /// let mut sealed = Vec::new();
+    /// Envelope::seal_stream(&mut rng, &pp, &to_radiology, b"scan 9", &scan[..], &mut sealed)?;
+    ///
+    /// let radiologist = authority.enrol(&mut rng, &AttributeSet::new(["radiology"])?)?;
+    /// let dk = radiologist.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// let mut out = Vec::new(); // in practice a temporary file, renamed on success
+    /// assert_eq!(Envelope::open_stream(&dk, b"scan 9", &sealed[..], &mut out)?, 200_000);
+    /// assert!(out == scan);
+    ///
+    /// // A truncated stream fails at its end, after the chunks before it were written.
+    /// let mut partial = Vec::new();
+    /// let cut = &sealed[..sealed.len() - 10];
+    /// let result = Envelope::open_stream(&dk, b"scan 9", cut, &mut partial);
+    /// assert!(matches!(result, Err(Error::Decryption)));
+    /// assert_eq!(partial.len(), 3 * 64 * 1024); // discard it
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn open_stream<'a, R: Read, W: Write>(
         opener: impl Into<Opener<'a>>,
         aad: &[u8],
@@ -124,6 +152,28 @@ impl Envelope {
     ///
     /// # Errors
     /// As [`Header::update`](crate::Header::update), decoding errors, [`Error::Io`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params();
+    /// let policy = Policy::parse("nurse")?;
+    /// let to_nurses = [Recipient::Policy { policy: &policy, period: 1 }];
+    /// let mut stored = Vec::new();
+    /// Envelope::seal_stream(&mut rng, pp, &to_nurses, b"", &[9u8; 100_000][..], &mut stored)?;
+    ///
+    /// // The cloud's nightly job, file to file, with public parameters only.
+    /// let mut moved = Vec::new();
+    /// let copied = Envelope::update_stream(&mut rng, pp, 5, &stored[..], &mut moved)?;
+    /// let (before, after) = (Envelope::from_bytes(&stored)?, Envelope::from_bytes(&moved)?);
+    /// assert_eq!(copied, after.payload().len() as u64);
+    /// assert_eq!(after.payload(), before.payload()); // copied unchanged
+    /// assert_eq!(after.header().policy_headers().next().map(|h| h.period()), Some(5));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn update_stream<G: RngCore + CryptoRng, R: Read, W: Write>(
         rng: &mut G,
         pp: &PublicParams,

@@ -44,6 +44,25 @@ use crate::scheme::{
 use payload::PayloadKey;
 
 /// The most recipients one envelope may have.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::envelope::MAX_RECIPIENTS;
+/// use rs_habe::{pre, Authority, Envelope, Error, Parameter, Recipient, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let pp = authority.public_params();
+/// let patient = pre::KeyPair::random(&mut rng).public_key();
+/// let too_many = vec![Recipient::Pre(&patient); MAX_RECIPIENTS + 1];
+/// assert!(matches!(
+///     Envelope::seal(&mut rng, pp, &too_many, b"", b"x"),
+///     Err(Error::InvalidParameter(Parameter::Recipients))
+/// ));
+/// let envelope = Envelope::seal(&mut rng, pp, &too_many[..MAX_RECIPIENTS], b"", b"x")?;
+/// assert_eq!(envelope.header().recipient_count(), MAX_RECIPIENTS);
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 pub const MAX_RECIPIENTS: usize = 64;
 
 /// The largest encoded recipient (an ABE header with a long policy) accepted when decoding.
@@ -57,6 +76,31 @@ const KIND_PRE: u8 = 2;
 
 /// A recipient of an envelope: a policy (with the period the record is sealed for) or a PRE
 /// public key. See [`Opener`] for an envelope with both.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{pre, Authority, AttributeSet, Envelope, Policy, Recipient, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let pp = authority.public_params().clone();
+/// let patient = pre::KeyPair::random(&mut rng);
+/// let patient_pk = patient.public_key();
+/// let cardiologists = Policy::parse("doctor and cardiology")?;
+/// let recipients = [
+///     // Staff whose attributes satisfy the policy, with a key for period 3 or later…
+///     Recipient::Policy { policy: &cardiologists, period: 3 },
+///     // …and the patient.
+///     Recipient::Pre(&patient_pk),
+/// ];
+/// let envelope = Envelope::seal(&mut rng, &pp, &recipients, b"", b"allergy: penicillin")?;
+///
+/// let doctor = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+/// let dk = doctor.decryption_key(&authority.key_update(&mut rng, 3)?)?;
+/// assert_eq!(&envelope.open(&dk, b"")?[..], b"allergy: penicillin");
+/// assert_eq!(&envelope.open(&patient, b"")?[..], b"allergy: penicillin");
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub enum Recipient<'a> {
@@ -345,11 +389,49 @@ impl EnvelopeHeader {
     }
 
     /// The random 16-byte envelope id.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params();
+    /// let policy = Policy::parse("nurse")?;
+    /// let to_nurses = [Recipient::Policy { policy: &policy, period: 2 }];
+    /// let envelope = Envelope::seal(&mut rng, pp, &to_nurses, b"", b"x")?;
+    /// let id = *envelope.header().id();
+    /// // Stable across the cloud's updates: a name to store the record under.
+    /// assert_eq!(envelope.update(&mut rng, pp, 5)?.header().id(), &id);
+    /// // Random for every envelope, even with the same recipients and content.
+    /// assert_ne!(Envelope::seal(&mut rng, pp, &to_nurses, b"", b"x")?.header().id(), &id);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn id(&self) -> &[u8; 16] {
         &self.id
     }
 
     /// The ABE headers of the policy recipients.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{pre, Authority, Envelope, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let patient = pre::KeyPair::random(&mut rng).public_key();
+    /// let (doctors, nurses) = (Policy::parse("doctor")?, Policy::parse("nurse")?);
+    /// let recipients = [
+    ///     Recipient::Policy { policy: &doctors, period: 2 },
+    ///     Recipient::Pre(&patient),
+    ///     Recipient::Policy { policy: &nurses, period: 2 },
+    /// ];
+    /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
+    /// let policies: Vec<String> =
+    ///     envelope.header().policy_headers().map(|h| h.policy().to_string()).collect();
+    /// assert_eq!(policies, ["doctor", "nurse"]);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn policy_headers(&self) -> impl Iterator<Item = &Header> + '_ {
         self.slots.iter().filter_map(|s| match s {
             Slot::Policy { header, .. } => Some(header),
@@ -363,6 +445,33 @@ impl EnvelopeHeader {
     /// # Errors
     /// The public errors of [`DecryptionKey::decapsulate`] for the first policy recipient, or
     /// [`Error::NoMatchingRecipient`] when there is none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{
+    ///     pre, Authority, AttributeSet, Envelope, Error, Opener, Policy, Recipient, SetupParams,
+    /// };
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// let (transform, retrieval) = dk.outsource(&mut rng);
+    ///
+    /// let policy = Policy::parse("nurse")?;
+    /// let to_nurses = [Recipient::Policy { policy: &policy, period: 1 }];
+    /// let envelope = Envelope::seal(&mut rng, &pp, &to_nurses, b"", b"x-ray")?;
+    /// let partial = envelope.header().transform(&transform)?; // on the server
+    /// let opener = Opener::Outsourced { retrieval_key: &retrieval, partial: &partial };
+    /// assert_eq!(&envelope.open(opener, b"")?[..], b"x-ray"); // on the phone
+    ///
+    /// // An envelope without policy recipients gives the server nothing to do.
+    /// let patient = pre::KeyPair::random(&mut rng).public_key();
+    /// let pre_only = Envelope::seal(&mut rng, &pp, &[Recipient::Pre(&patient)], b"", b"x")?;
+    /// assert!(matches!(pre_only.header().transform(&transform), Err(Error::NoMatchingRecipient)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn transform(&self, key: &TransformKey) -> Result<PartialDecryption> {
         let mut first_error = None;
         for (index, slot) in self.slots.iter().enumerate() {
@@ -382,6 +491,27 @@ impl EnvelopeHeader {
     }
 
     /// The capsules of the PRE recipients (what proxies re-encrypt).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{pre, Authority, Envelope, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let patient = pre::KeyPair::random(&mut rng);
+    /// let patient_pk = patient.public_key();
+    /// let policy = Policy::parse("doctor")?;
+    /// let recipients = [
+    ///     Recipient::Policy { policy: &policy, period: 0 },
+    ///     Recipient::Pre(&patient_pk),
+    /// ];
+    /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
+    /// let capsules: Vec<_> = envelope.header().capsules().collect();
+    /// assert_eq!(capsules.len(), 1);
+    /// // The patient opens it directly; proxies re-encrypt this same capsule for others.
+    /// assert!(patient.open(capsules[0]).is_ok());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn capsules(&self) -> impl Iterator<Item = &Capsule> + '_ {
         self.slots.iter().filter_map(|s| match s {
             Slot::Pre { capsule, .. } => Some(capsule),
@@ -390,6 +520,24 @@ impl EnvelopeHeader {
     }
 
     /// The number of recipients.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{pre, Authority, Envelope, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let patient = pre::KeyPair::random(&mut rng).public_key();
+    /// let policy = Policy::parse("doctor")?;
+    /// let recipients = [Recipient::Policy { policy: &policy, period: 0 }, Recipient::Pre(&patient)];
+    /// let header = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?
+    ///     .header()
+    ///     .clone();
+    /// assert_eq!(header.recipient_count(), 2);
+    /// let (policies, capsules) = (header.policy_headers().count(), header.capsules().count());
+    /// assert_eq!(header.recipient_count(), policies + capsules);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn recipient_count(&self) -> usize {
         self.slots.len()
     }
@@ -399,6 +547,31 @@ impl EnvelopeHeader {
     ///
     /// # Errors
     /// As [`Header::update`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Envelope, Error, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let policy = Policy::parse("nurse")?;
+    /// let to_nurses = [Recipient::Policy { policy: &policy, period: 2 }];
+    /// let envelope = Envelope::seal(&mut rng, &pp, &to_nurses, b"", b"x")?;
+    ///
+    /// // The cloud rewrites the header part only; the payload stays where it is.
+    /// let header = envelope.header().update(&mut rng, &pp, 6)?;
+    /// assert_eq!(header.policy_headers().map(|h| h.period()).collect::<Vec<_>>(), [6]);
+    /// let mut stored = header.to_bytes();
+    /// stored.extend_from_slice(envelope.payload());
+    /// let moved = Envelope::from_bytes(&stored)?;
+    ///
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 6)?)?;
+    /// assert_eq!(&moved.open(&dk, b"")?[..], b"x");
+    /// assert!(matches!(header.update(&mut rng, &pp, 1), Err(Error::PeriodInPast)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn update<R: RngCore + CryptoRng>(
         &self,
         rng: &mut R,
@@ -487,6 +660,22 @@ impl EnvelopeHeader {
     }
 
     /// The canonical encoding of the header part.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, Envelope, EnvelopeHeader, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let policy = Policy::parse("nurse")?;
+    /// let recipients = [Recipient::Policy { policy: &policy, period: 0 }];
+    /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
+    /// let header_part = envelope.header().to_bytes();
+    /// // An envelope's encoding is its header part followed by the payload.
+    /// assert_eq!([&header_part[..], envelope.payload()].concat(), envelope.to_bytes());
+    /// assert_eq!(EnvelopeHeader::from_bytes(&header_part)?, *envelope.header());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         self.write(&mut out);
@@ -566,6 +755,31 @@ impl EnvelopeHeader {
     ///
     /// # Errors
     /// [`Error::Decode`] with the offending kind and offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{
+    ///     Authority, DecodeErrorKind, Envelope, EnvelopeHeader, Error, Policy, Recipient,
+    ///     SetupParams,
+    /// };
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let policy = Policy::parse("nurse")?;
+    /// let recipients = [Recipient::Policy { policy: &policy, period: 0 }];
+    /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
+    /// let bytes = envelope.to_bytes();
+    /// let n = envelope.header().to_bytes().len();
+    /// assert_eq!(EnvelopeHeader::from_bytes(&bytes[..n])?, *envelope.header());
+    /// // The header part alone: a payload after it is trailing bytes (use `Envelope::from_bytes`).
+    /// match EnvelopeHeader::from_bytes(&bytes) {
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::TrailingBytes, n))
+    ///     }
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         let h = Self::read(&mut r)?;
@@ -581,6 +795,32 @@ impl Envelope {
     /// # Errors
     /// [`Error::InvalidParameter`] for no or too many recipients; the errors of
     /// [`Header::encapsulate`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{
+    ///     Authority, AttributeSet, Envelope, Error, Parameter, Policy, Recipient, SetupParams,
+    /// };
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let policy = Policy::parse("doctor or nurse")?;
+    /// let plaintext = b"blood pressure 120/80";
+    /// let to_staff = [Recipient::Policy { policy: &policy, period: 4 }];
+    /// let envelope = Envelope::seal(&mut rng, &pp, &to_staff, b"patient 17", plaintext)?;
+    /// // The payload is the plaintext plus a 16-byte tag per 64 KiB chunk.
+    /// assert_eq!(envelope.payload().len(), plaintext.len() + 16);
+    ///
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 4)?)?;
+    /// assert_eq!(&envelope.open(&dk, b"patient 17")?[..], plaintext);
+    /// assert!(matches!(
+    ///     Envelope::seal(&mut rng, &pp, &[], b"", plaintext),
+    ///     Err(Error::InvalidParameter(Parameter::Recipients))
+    /// ));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn seal<R: RngCore + CryptoRng>(
         rng: &mut R,
         pp: &PublicParams,
@@ -604,6 +844,28 @@ impl Envelope {
     /// [`Error::NotEnoughFragments`] for no fragments at all);
     /// [`Error::NoMatchingRecipient`] when the envelope has no recipient of the opener's kind;
     /// [`Error::Decryption`] for a wrong key or any tampering.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Envelope, Error, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let policy = Policy::parse("nurse")?;
+    /// let to_nurses = [Recipient::Policy { policy: &policy, period: 2 }];
+    /// let envelope = Envelope::seal(&mut rng, &pp, &to_nurses, b"record 7", b"temperature 37.2")?;
+    ///
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 2)?)?;
+    /// assert_eq!(&envelope.open(&dk, b"record 7")?[..], b"temperature 37.2");
+    /// // Other associated data: nothing is released, and nothing says why.
+    /// assert!(matches!(envelope.open(&dk, b"record 8"), Err(Error::Decryption)));
+    /// // Public facts are typed: this key is for period 2, the moved envelope for period 3.
+    /// let moved = envelope.update(&mut rng, &pp, 3)?;
+    /// assert!(matches!(moved.open(&dk, b"record 7"), Err(Error::PeriodNotCovered)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn open<'a>(
         &self,
         opener: impl Into<Opener<'a>>,
@@ -619,11 +881,46 @@ impl Envelope {
     }
 
     /// The header part (recipients).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Envelope, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let policy = Policy::parse("doctor or nurse")?;
+    /// let recipients = [Recipient::Policy { policy: &policy, period: 2 }];
+    /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
+    /// // Public: decide whether a key is worth trying without touching the payload.
+    /// let mine = AttributeSet::new(["nurse"])?;
+    /// let (my_period, header) = (5, envelope.header());
+    /// assert!(header
+    ///     .policy_headers()
+    ///     .any(|h| h.policy().is_satisfied_by(&mine) && h.period() <= my_period));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn header(&self) -> &EnvelopeHeader {
         &self.header
     }
 
     /// The encrypted payload bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params();
+    /// let policy = Policy::parse("nurse")?;
+    /// let recipients = [Recipient::Policy { policy: &policy, period: 2 }];
+    /// let scan = vec![7u8; 100_000]; // two 64 KiB chunks
+    /// let envelope = Envelope::seal(&mut rng, pp, &recipients, b"", &scan)?;
+    /// assert_eq!(envelope.payload().len(), scan.len() + 2 * 16);
+    /// // The cloud's period updates never touch the payload.
+    /// assert_eq!(envelope.update(&mut rng, pp, 9)?.payload(), envelope.payload());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn payload(&self) -> &[u8] {
         &self.payload
     }
@@ -632,6 +929,28 @@ impl Envelope {
     ///
     /// # Errors
     /// As [`Header::update`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Envelope, Error, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let policy = Policy::parse("nurse")?;
+    /// let to_nurses = [Recipient::Policy { policy: &policy, period: 2 }];
+    /// let envelope = Envelope::seal(&mut rng, &pp, &to_nurses, b"", b"scan")?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let old_dk = nurse.decryption_key(&authority.key_update(&mut rng, 2)?)?;
+    /// assert_eq!(&envelope.open(&old_dk, b"")?[..], b"scan");
+    ///
+    /// // After the move, keys of earlier periods (say, of a user revoked since) no longer open it.
+    /// let moved = envelope.update(&mut rng, &pp, 6)?;
+    /// assert!(matches!(moved.open(&old_dk, b""), Err(Error::PeriodNotCovered)));
+    /// let new_dk = nurse.decryption_key(&authority.key_update(&mut rng, 6)?)?;
+    /// assert_eq!(&moved.open(&new_dk, b"")?[..], b"scan");
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn update<R: RngCore + CryptoRng>(
         &self,
         rng: &mut R,
@@ -645,6 +964,21 @@ impl Envelope {
     }
 
     /// The canonical encoding: header part, then the payload to the end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let policy = Policy::parse("nurse")?;
+    /// let recipients = [Recipient::Policy { policy: &policy, period: 0 }];
+    /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
+    /// let bytes = envelope.to_bytes();
+    /// assert!(bytes.ends_with(envelope.payload()));
+    /// assert_eq!(Envelope::from_bytes(&bytes)?, envelope);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.payload.len() + 1024);
         self.header.write(&mut out);
@@ -656,6 +990,35 @@ impl Envelope {
     ///
     /// # Errors
     /// [`Error::Decode`] with the offending kind and offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{
+    ///     Authority, AttributeSet, DecodeErrorKind, Envelope, Error, Policy, Recipient, SetupParams,
+    /// };
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let policy = Policy::parse("nurse")?;
+    /// let to_nurses = [Recipient::Policy { policy: &policy, period: 0 }];
+    /// let bytes = Envelope::seal(&mut rng, &pp, &to_nurses, b"", b"lab result")?.to_bytes();
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 0)?)?;
+    /// assert_eq!(&Envelope::from_bytes(&bytes)?.open(&dk, b"")?[..], b"lab result");
+    ///
+    /// // Damage to the header part is a decoding error…
+    /// match Envelope::from_bytes(&bytes[..20]) {
+    ///     Err(Error::Decode(e)) => assert_eq!(e.kind, DecodeErrorKind::Truncated),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// // …damage to the payload shows only when opening.
+    /// let mut damaged = bytes.clone();
+    /// let last = damaged.len() - 1;
+    /// damaged[last] ^= 1;
+    /// assert!(matches!(Envelope::from_bytes(&damaged)?.open(&dk, b""), Err(Error::Decryption)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         let header = EnvelopeHeader::read(&mut r)?;

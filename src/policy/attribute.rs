@@ -6,6 +6,18 @@ use core::fmt;
 use crate::error::{PolicyError, PolicyErrorKind};
 
 /// The longest attribute, in bytes of UTF-8 (scheme.md §9).
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::policy::{Attribute, MAX_ATTRIBUTE_LEN};
+/// use rs_habe::PolicyErrorKind;
+/// assert!(Attribute::new(&"x".repeat(MAX_ATTRIBUTE_LEN)).is_ok());
+/// let err = Attribute::new(&"x".repeat(MAX_ATTRIBUTE_LEN + 1)).unwrap_err();
+/// assert_eq!(err.kind, PolicyErrorKind::AttributeTooLong);
+/// // The limit counts bytes, not characters: 128 two-byte characters are too many.
+/// assert!(Attribute::new(&"é".repeat(128)).is_err());
+/// ```
 pub const MAX_ATTRIBUTE_LEN: usize = 255;
 
 /// An attribute: a non-empty UTF-8 string of at most [`MAX_ATTRIBUTE_LEN`] bytes.
@@ -26,6 +38,21 @@ impl Attribute {
     ///
     /// # Errors
     /// [`PolicyErrorKind::EmptyAttribute`] or [`PolicyErrorKind::AttributeTooLong`], at offset 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::Attribute;
+    /// use rs_habe::{PolicyError, PolicyErrorKind};
+    /// let a = Attribute::new("ward 3")?; // any non-empty UTF-8 (a policy quotes it: "ward 3")
+    /// assert_eq!(a.to_string(), "ward 3");
+    /// assert_ne!(Attribute::new("Doctor")?, Attribute::new("doctor")?); // case-sensitive
+    /// assert_eq!(
+    ///     Attribute::new(""),
+    ///     Err(PolicyError { kind: PolicyErrorKind::EmptyAttribute, offset: 0 })
+    /// );
+    /// # Ok::<(), PolicyError>(())
+    /// ```
     pub fn new(s: &str) -> Result<Self, PolicyError> {
         if s.is_empty() {
             return Err(PolicyError {
@@ -43,6 +70,16 @@ impl Attribute {
     }
 
     /// The attribute as a string slice.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::Attribute;
+    /// let a: Attribute = "cardiology".parse()?;
+    /// assert_eq!(a.as_str(), "cardiology");
+    /// assert_eq!(a.as_str(), a.to_string());
+    /// # Ok::<(), rs_habe::PolicyError>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -68,6 +105,20 @@ impl core::str::FromStr for Attribute {
 }
 
 /// The most attributes in one key or attribute set (the same bound as a policy's leaves).
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::policy::{AttributeSet, MAX_ATTRIBUTES};
+/// use rs_habe::Error;
+/// let names = |n: usize| (0..n).map(|i| format!("a{i}"));
+/// assert_eq!(AttributeSet::new(names(MAX_ATTRIBUTES))?.len(), MAX_ATTRIBUTES);
+/// assert!(matches!(
+///     AttributeSet::new(names(MAX_ATTRIBUTES + 1)),
+///     Err(Error::InvalidAttributeSet)
+/// ));
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 pub const MAX_ATTRIBUTES: usize = 1024;
 
 /// A set of attributes, kept sorted and free of duplicates (the order of their encodings).
@@ -89,6 +140,23 @@ impl AttributeSet {
     /// [`Error::Policy`](crate::Error::Policy) for an invalid attribute,
     /// [`Error::InvalidAttributeSet`](crate::Error::InvalidAttributeSet) for more than
     /// [`MAX_ATTRIBUTES`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::AttributeSet;
+    /// use rs_habe::{Error, PolicyErrorKind};
+    /// let s = AttributeSet::new(["nurse", "cardiology", "nurse"])?;
+    /// let names: Vec<&str> = s.iter().map(|a| a.as_str()).collect();
+    /// assert_eq!(names, ["cardiology", "nurse"]); // sorted, without duplicates
+    ///
+    /// // One invalid attribute fails the whole set.
+    /// match AttributeSet::new(["nurse", ""]) {
+    ///     Err(Error::Policy(e)) => assert_eq!(e.kind, PolicyErrorKind::EmptyAttribute),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn new<I, S>(attrs: I) -> Result<Self, crate::Error>
     where
         I: IntoIterator<Item = S>,
@@ -105,36 +173,112 @@ impl AttributeSet {
     }
 
     /// Number of attributes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::AttributeSet;
+    /// assert_eq!(AttributeSet::new(["doctor", "cardiology", "doctor"])?.len(), 2);
+    /// assert_eq!(AttributeSet::default().len(), 0);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether the set is empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::AttributeSet;
+    /// assert!(AttributeSet::default().is_empty());
+    /// assert!(AttributeSet::new(Vec::<&str>::new())?.is_empty());
+    /// assert!(!AttributeSet::new(["nurse"])?.is_empty());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// Whether `a` is in the set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::{Attribute, AttributeSet};
+    /// let s = AttributeSet::new(["doctor", "ward:3"])?;
+    /// assert!(s.contains(&Attribute::new("ward:3")?));
+    /// assert!(!s.contains(&Attribute::new("Doctor")?)); // case-sensitive
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn contains(&self, a: &Attribute) -> bool {
         self.0.contains(a)
     }
 
     /// Whether the attribute spelled `a` is in the set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::AttributeSet;
+    /// let s = AttributeSet::new(["doctor", "ward:3"])?;
+    /// assert!(s.contains_str("doctor"));
+    /// assert!(!s.contains_str("nurse"));
+    /// assert!(!s.contains_str("")); // never an attribute, so never contained
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn contains_str(&self, a: &str) -> bool {
         self.0.iter().any(|x| x.as_str() == a)
     }
 
     /// The attributes in sorted order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::{Attribute, AttributeSet};
+    /// let s = AttributeSet::new(["ward:3", "doctor", "Cardiology"])?;
+    /// let names: Vec<&str> = s.iter().map(Attribute::as_str).collect();
+    /// assert_eq!(names, ["Cardiology", "doctor", "ward:3"]); // byte order: upper case first
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = &Attribute> + '_ {
         self.0.iter()
     }
 
     /// Whether every attribute of `self` is in `other`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::AttributeSet;
+    /// let head = AttributeSet::new(["doctor", "cardiology", "head"])?;
+    /// assert!(AttributeSet::new(["doctor", "cardiology"])?.is_subset(&head));
+    /// assert!(!AttributeSet::new(["doctor", "surgery"])?.is_subset(&head));
+    /// assert!(AttributeSet::default().is_subset(&head));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn is_subset(&self, other: &AttributeSet) -> bool {
         self.0.is_subset(&other.0)
     }
 
     /// The attributes of `self` that are not in `other`, sorted.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::{Attribute, AttributeSet};
+    /// let held = AttributeSet::new(["doctor", "cardiology"])?;
+    /// let wanted = AttributeSet::new(["surgery", "doctor", "anesthesia"])?;
+    /// // What `Error::NotASubset` lists when a delegator is asked for `wanted`.
+    /// assert_eq!(
+    ///     wanted.difference(&held),
+    ///     [Attribute::new("anesthesia")?, Attribute::new("surgery")?]
+    /// );
+    /// assert!(held.difference(&held).is_empty());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn difference(&self, other: &AttributeSet) -> alloc::vec::Vec<Attribute> {
         self.0.difference(&other.0).cloned().collect()
     }

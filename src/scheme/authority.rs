@@ -95,6 +95,22 @@ impl Authority {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] if a depth is outside 1..=32.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, Error, Parameter, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// // 2^4 periods and room for 2^3 users: small enough for a test.
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 3 })?;
+    /// assert_eq!(authority.public_params().periods(), 16);
+    /// assert_eq!(authority.enrolled(), 0);
+    ///
+    /// let bad = SetupParams { time_depth: 0, tree_depth: 3 };
+    /// let err = Authority::setup(&mut rng, bad).unwrap_err();
+    /// assert_eq!(err, Error::InvalidParameter(Parameter::TimeDepth));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn setup<R: RngCore + CryptoRng>(rng: &mut R, params: SetupParams) -> Result<Self> {
         let tree = IssuerTree::new(params.tree_depth, rng)?;
         let (pp, msk) = PublicParams::generate(params.time_depth, rng)?;
@@ -106,22 +122,86 @@ impl Authority {
     }
 
     /// The public parameters, to publish.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Header, Policy, PublicParams, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// // Published once; anyone encrypts with them, no secret involved.
+    /// let published = authority.public_params().to_bytes();
+    /// let pp = PublicParams::from_bytes(&published)?;
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+    ///
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// assert_eq!(*dk.decapsulate(&header)?, *key);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn public_params(&self) -> &PublicParams {
         &self.pp
     }
 
     /// The authority's issuer id (carried by its secret keys and key updates).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let update = authority.key_update(&mut rng, 0)?;
+    /// // Keys and updates name their issuer, so a user can pick the right update.
+    /// assert_eq!(sk.user_id().issuer, authority.id());
+    /// assert_eq!(update.issuer(), authority.id());
+    /// // The id is part of the persisted state.
+    /// assert_eq!(Authority::from_bytes(&authority.to_bytes())?.id(), authority.id());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn id(&self) -> IssuerId {
         self.tree.id
     }
 
-    /// How many users were enrolled so far.
+    /// How many users were enrolled so far, revoked ones included (leaves are never reused).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// assert_eq!(authority.enrolled(), 0);
+    /// let staff = AttributeSet::new(["nurse"])?;
+    /// let first = authority.enrol(&mut rng, &staff)?;
+    /// let _second = authority.enrol(&mut rng, &staff)?;
+    /// authority.revoke(&first.user_id(), 0)?;
+    /// assert_eq!(authority.enrolled(), 2); // leaves are never reused
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn enrolled(&self) -> u64 {
         self.tree.next_leaf
     }
 
     /// The state counter, which grows with every enrolment and revocation (see
     /// [`KeyUpdate::counter`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// assert_eq!(authority.counter(), 0);
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// authority.revoke(&sk.user_id(), 3)?;
+    /// assert_eq!(authority.counter(), 2); // one enrolment, one revocation
+    /// // Publishing an update changes nothing; the update carries the counter.
+    /// let update = authority.key_update(&mut rng, 3)?;
+    /// assert_eq!((authority.counter(), update.counter()), (2, 2));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn counter(&self) -> u64 {
         self.tree.counter
     }
@@ -131,6 +211,25 @@ impl Authority {
     /// # Errors
     /// [`Error::InvalidAttributeSet`] for an empty set, [`Error::TreeFull`] when every leaf is
     /// used.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// // A user tree of depth 1 has room for two users.
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 1 })?;
+    /// let alice = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// assert_eq!(alice.attributes(), &AttributeSet::new(["cardiology", "doctor"])?);
+    /// assert_eq!(alice.user_id().leaf, 0);
+    ///
+    /// let nobody = AttributeSet::default();
+    /// assert!(matches!(authority.enrol(&mut rng, &nobody), Err(Error::InvalidAttributeSet)));
+    /// let nurse = AttributeSet::new(["nurse"])?;
+    /// let _bob = authority.enrol(&mut rng, &nurse)?;
+    /// assert!(matches!(authority.enrol(&mut rng, &nurse), Err(Error::TreeFull)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn enrol<R: RngCore + CryptoRng>(
         &mut self,
         rng: &mut R,
@@ -159,16 +258,57 @@ impl Authority {
 
     /// Revokes a user from `period` on: its keys stop working on headers of that period and later
     /// (freshly encrypted or updated by the cloud). Revoking again with an earlier period moves
-    /// the revocation earlier; revocation cannot be undone (enrol the user again instead).
+    /// the revocation earlier, with a later one changes nothing; revocation cannot be undone
+    /// (enrol the user again instead).
     ///
     /// # Errors
     /// [`Error::IssuerMismatch`] for a user of another issuer, [`Error::UnknownUser`] for a leaf
     /// never enrolled, [`Error::PeriodOutOfRange`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, SetupParams, UserId};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let bob = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// authority.revoke(&bob.user_id(), 6)?;
+    /// // Bob still gets keys up to period 5; from period 6 on the updates leave him out.
+    /// assert!(bob.decryption_key(&authority.key_update(&mut rng, 5)?).is_ok());
+    /// let update = authority.key_update(&mut rng, 6)?;
+    /// assert!(matches!(bob.decryption_key(&update), Err(Error::Revoked)));
+    ///
+    /// // Revoking again can only move the revocation earlier.
+    /// authority.revoke(&bob.user_id(), 9)?;
+    /// assert!(authority.is_revoked(&bob.user_id(), 6));
+    /// authority.revoke(&bob.user_id(), 2)?;
+    /// assert!(authority.is_revoked(&bob.user_id(), 2));
+    ///
+    /// let never_enrolled = UserId { issuer: authority.id(), leaf: 3 };
+    /// assert!(matches!(authority.revoke(&never_enrolled, 6), Err(Error::UnknownUser)));
+    /// assert!(matches!(authority.revoke(&bob.user_id(), 16), Err(Error::PeriodOutOfRange)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn revoke(&mut self, user: &UserId, period: u64) -> Result<()> {
         self.tree.revoke_user(user, period, self.pp.time_depth)
     }
 
     /// Whether `user` is revoked at `period`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let bob = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// assert!(!authority.is_revoked(&bob.user_id(), 0));
+    /// authority.revoke(&bob.user_id(), 6)?;
+    /// assert!(!authority.is_revoked(&bob.user_id(), 5));
+    /// assert!(authority.is_revoked(&bob.user_id(), 6));
+    /// assert!(authority.is_revoked(&bob.user_id(), 15));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn is_revoked(&self, user: &UserId, period: u64) -> bool {
         self.tree.is_user_revoked(user, period)
     }
@@ -178,6 +318,27 @@ impl Authority {
     ///
     /// # Errors
     /// [`Error::PeriodOutOfRange`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let alice = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
+    /// let bob = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    ///
+    /// let update = authority.key_update(&mut rng, 7)?;
+    /// assert_eq!((update.period(), update.issuer()), (7, authority.id()));
+    /// assert_eq!(update.entry_count(), 1); // nobody revoked: the root covers every user
+    ///
+    /// authority.revoke(&bob.user_id(), 7)?;
+    /// let update = authority.key_update(&mut rng, 7)?;
+    /// assert_eq!(alice.decryption_key(&update)?.period(), 7);
+    /// assert!(matches!(bob.decryption_key(&update), Err(Error::Revoked)));
+    /// assert!(matches!(authority.key_update(&mut rng, 16), Err(Error::PeriodOutOfRange)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn key_update<R: RngCore + CryptoRng>(
         &self,
         rng: &mut R,
@@ -217,6 +378,25 @@ impl Authority {
 
     /// The authority's whole state — public parameters, master secret, tree seed, enrolments and
     /// revocations — as bytes (secret: zeroized when dropped). Store it atomically.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// authority.revoke(&nurse.user_id(), 5)?;
+    /// let state = authority.to_bytes(); // secret: keep it in protected storage
+    /// drop(authority);
+    ///
+    /// let restored = Authority::from_bytes(&state)?;
+    /// assert_eq!(restored.enrolled(), 1);
+    /// assert!(restored.is_revoked(&nurse.user_id(), 5));
+    /// // Keys issued before the restart work with the restored authority's updates.
+    /// assert_eq!(nurse.decryption_key(&restored.key_update(&mut rng, 4)?)?.period(), 4);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         let mut out = Zeroizing::new(Vec::new());
         out.put_prefix(ObjectType::AuthorityState);
@@ -230,6 +410,30 @@ impl Authority {
     ///
     /// # Errors
     /// [`Error::Decode`] with the offending kind and offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, DecodeErrorKind, Error, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let state = authority.to_bytes();
+    /// assert_eq!(Authority::from_bytes(&state)?.counter(), authority.counter());
+    ///
+    /// // A torn write is refused, not half loaded.
+    /// match Authority::from_bytes(&state[..state.len() - 1]) {
+    ///     Err(Error::Decode(e)) => assert_eq!(e.kind, DecodeErrorKind::Truncated),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// // So are the public parameters alone: another object type.
+    /// match Authority::from_bytes(&authority.public_params().to_bytes()) {
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::WrongObjectType, 5))
+    ///     }
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::AuthorityState)?;

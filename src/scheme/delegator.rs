@@ -82,6 +82,25 @@ impl Delegator {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] for a depth outside 1..=32.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Delegator, Error, Parameter, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    ///
+    /// let department = Delegator::new(&mut rng, &head_dk, 3)?; // room for 8 staff
+    /// assert_eq!(department.holder(), head.user_id());
+    /// assert_eq!(department.attributes(), head_dk.attributes());
+    /// assert!(matches!(
+    ///     Delegator::new(&mut rng, &head_dk, 0),
+    ///     Err(Error::InvalidParameter(Parameter::TreeDepth))
+    /// ));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn new<R: RngCore + CryptoRng>(
         rng: &mut R,
         dk: &DecryptionKey,
@@ -97,21 +116,94 @@ impl Delegator {
     }
 
     /// This delegator's issuer id (carried by its children's keys and its updates).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
+    /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    /// let mut department = Delegator::new(&mut rng, &head_dk, 3)?;
+    /// assert_ne!(department.id(), authority.id()); // a new issuer
+    /// let staff = department.enrol(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
+    /// assert_eq!(staff.user_id().issuer, department.id());
+    /// assert_eq!(department.key_update(&mut rng, &pp, &head_dk)?.issuer(), department.id());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn id(&self) -> IssuerId {
         self.tree.id
     }
 
     /// The user this delegator acts for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    /// let department = Delegator::new(&mut rng, &head_dk, 3)?;
+    /// assert_eq!(department.holder(), head.user_id());
+    /// // The delegator's own issuer revokes it by this id, and with it all its children.
+    /// authority.revoke(&department.holder(), 6)?;
+    /// assert!(authority.is_revoked(&head.user_id(), 6));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn holder(&self) -> UserId {
         self.holder
     }
 
     /// The attribute set children may be given subsets of.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
+    /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    /// let mut department = Delegator::new(&mut rng, &head_dk, 3)?;
+    /// assert_eq!(department.attributes(), &AttributeSet::new(["cardiology", "doctor"])?);
+    /// // Children get subsets of it, nothing more.
+    /// let wanted = AttributeSet::new(["doctor", "surgery"])?;
+    /// assert!(!wanted.is_subset(department.attributes()));
+    /// assert!(department.enrol(&mut rng, &pp, &wanted).is_err());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn attributes(&self) -> &AttributeSet {
         &self.attributes
     }
 
     /// The state counter (see [`KeyUpdate::counter`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
+    /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    /// let mut department = Delegator::new(&mut rng, &head_dk, 3)?;
+    /// assert_eq!(department.counter(), 0);
+    /// let staff = department.enrol(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
+    /// department.revoke(&staff.user_id(), 6)?;
+    /// assert_eq!(department.counter(), 2); // one enrolment, one revocation
+    /// assert_eq!(department.key_update(&mut rng, &pp, &head_dk)?.counter(), 2);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn counter(&self) -> u64 {
         self.tree.counter
     }
@@ -122,6 +214,29 @@ impl Delegator {
     /// [`Error::NotASubset`] naming the attributes the delegator lacks;
     /// [`Error::InvalidAttributeSet`] for an empty set; [`Error::TreeFull`];
     /// [`Error::ParamsMismatch`] if `pp` has another time depth.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::policy::Attribute;
+    /// use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// let pp = authority.public_params().clone();
+    /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    /// let mut department = Delegator::new(&mut rng, &head_dk, 3)?;
+    ///
+    /// let staff = department.enrol(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
+    /// assert_eq!(staff.user_id().issuer, department.id());
+    /// // Only attributes the delegator holds can be passed on; the error names the others.
+    /// let err = department
+    ///     .enrol(&mut rng, &pp, &AttributeSet::new(["doctor", "surgery"])?)
+    ///     .unwrap_err();
+    /// assert_eq!(err, Error::NotASubset(vec![Attribute::new("surgery")?]));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn enrol<R: RngCore + CryptoRng>(
         &mut self,
         rng: &mut R,
@@ -158,11 +273,50 @@ impl Delegator {
     ///
     /// # Errors
     /// [`Error::IssuerMismatch`], [`Error::UnknownUser`], [`Error::PeriodOutOfRange`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
+    /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    /// let mut department = Delegator::new(&mut rng, &head_dk, 3)?;
+    /// let staff = department.enrol(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
+    ///
+    /// department.revoke(&staff.user_id(), 5)?;
+    /// let update = department.key_update(&mut rng, &pp, &head_dk)?; // for period 5
+    /// assert!(matches!(staff.decryption_key(&update), Err(Error::Revoked)));
+    /// // Only the delegator's own children can be revoked here.
+    /// assert!(matches!(department.revoke(&head.user_id(), 5), Err(Error::IssuerMismatch)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn revoke(&mut self, user: &UserId, period: u64) -> Result<()> {
         self.tree.revoke_user(user, period, self.time_depth)
     }
 
     /// Whether a child is revoked at `period`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
+    /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// # let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    /// let mut department = Delegator::new(&mut rng, &head_dk, 3)?;
+    /// let staff = department.enrol(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
+    /// department.revoke(&staff.user_id(), 8)?;
+    /// assert!(!department.is_revoked(&staff.user_id(), 7));
+    /// assert!(department.is_revoked(&staff.user_id(), 8));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn is_revoked(&self, user: &UserId, period: u64) -> bool {
         self.tree.is_user_revoked(user, period)
     }
@@ -175,6 +329,31 @@ impl Delegator {
     /// [`Error::IssuerMismatch`] if `dk` is not this delegator's holder's key;
     /// [`Error::NotASubset`] if `dk` lacks some of the delegator's attributes (a restricted key);
     /// [`Error::ParamsMismatch`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
+    /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    /// let mut department = Delegator::new(&mut rng, &head_dk, 3)?;
+    /// let staff = department.enrol(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
+    ///
+    /// // Each period: derive the delegator's own key, then the children's update from it.
+    /// let update = department.key_update(&mut rng, &pp, &head_dk)?;
+    /// assert_eq!(update.period(), head_dk.period());
+    /// assert_eq!(update.attributes(), Some(department.attributes()));
+    /// assert_eq!(staff.decryption_key(&update)?.period(), 5);
+    ///
+    /// // It takes the delegator's full key: a restricted one lacks attributes.
+    /// let device = head_dk.restrict(&pp, &AttributeSet::new(["doctor"])?, &mut rng)?;
+    /// assert!(matches!(department.key_update(&mut rng, &pp, &device), Err(Error::NotASubset(_))));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn key_update<R: RngCore + CryptoRng>(
         &self,
         rng: &mut R,
@@ -226,6 +405,28 @@ impl Delegator {
     }
 
     /// The delegator's state as bytes (secret: zeroized when dropped). Store it atomically.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
+    /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    /// let mut department = Delegator::new(&mut rng, &head_dk, 3)?;
+    /// let staff = department.enrol(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
+    /// let state = department.to_bytes(); // secret: store it atomically
+    ///
+    /// let restored = Delegator::from_bytes(&state)?;
+    /// assert_eq!((restored.id(), restored.counter()), (department.id(), 1));
+    /// // The restored delegator serves the children enrolled before the restart.
+    /// let update = restored.key_update(&mut rng, &pp, &head_dk)?;
+    /// assert!(staff.decryption_key(&update).is_ok());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         let mut out = Zeroizing::new(Vec::new());
         out.put_prefix(ObjectType::DelegatorState);
@@ -240,6 +441,29 @@ impl Delegator {
     ///
     /// # Errors
     /// [`Error::Decode`] with the offending kind and offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Delegator, Error, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    /// let department = Delegator::new(&mut rng, &head_dk, 3)?;
+    /// let state = department.to_bytes();
+    /// assert_eq!(Delegator::from_bytes(&state)?.holder(), head.user_id());
+    ///
+    /// // An authority's state is not a delegator's.
+    /// match Delegator::from_bytes(&authority.to_bytes()) {
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::WrongObjectType, 5))
+    ///     }
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::DelegatorState)?;

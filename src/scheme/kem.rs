@@ -33,6 +33,21 @@ use crate::policy::{Policy, MAX_POLICY_TEXT_LEN};
 use crate::secret::SecretScalar;
 
 /// A 32-byte key produced by a key encapsulation; zeroized on drop.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{Authority, Header, Policy, SetupParams, SharedKey};
+/// let mut rng = rand::thread_rng();
+/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let (pp, policy) = (authority.public_params(), Policy::parse("nurse")?);
+/// let (_header, key): (Header, SharedKey) = Header::encapsulate(&mut rng, pp, &policy, 0)?;
+/// // Derefs to the 32 key bytes (for an AEAD, say); they are wiped when `key` is dropped.
+/// let bytes: &[u8; 32] = &key;
+/// let (_, other) = Header::encapsulate(&mut rng, pp, &policy, 0)?;
+/// assert_ne!(bytes, &*other); // fresh for every encapsulation
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 pub type SharedKey = Zeroizing<[u8; 32]>;
 
 /// One time row of a header: the node of `Cover(T)` it belongs to, `E_{N,1..3}` and the
@@ -97,6 +112,29 @@ impl Header {
     ///
     /// # Errors
     /// [`Error::PeriodOutOfRange`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let policy = Policy::parse("doctor or nurse")?;
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 3)?;
+    /// assert_eq!((header.period(), header.policy()), (3, &policy));
+    ///
+    /// // A nurse with a key for period 3 or later recovers the key.
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 4)?)?;
+    /// assert_eq!(*dk.decapsulate(&header)?, *key);
+    ///
+    /// assert!(matches!(
+    ///     Header::encapsulate(&mut rng, &pp, &policy, pp.periods()),
+    ///     Err(Error::PeriodOutOfRange)
+    /// ));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn encapsulate<R: RngCore + CryptoRng>(
         rng: &mut R,
         pp: &PublicParams,
@@ -159,21 +197,81 @@ impl Header {
     }
 
     /// The header's period.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, Header, Policy, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params();
+    /// let (header, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("nurse")?, 3)?;
+    /// assert_eq!(header.period(), 3);
+    /// assert_eq!(header.update(&mut rng, pp, 9)?.period(), 9); // moved on by the cloud
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn period(&self) -> u64 {
         self.period
     }
 
     /// The header's policy.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let policy = Policy::parse("Nurse AND \"ward 3\"")?;
+    /// let (header, _) = Header::encapsulate(&mut rng, authority.public_params(), &policy, 0)?;
+    /// // Public, in canonical form: a user can check it before trying to decrypt.
+    /// assert_eq!(header.policy().to_string(), "Nurse and \"ward 3\"");
+    /// assert!(header.policy().is_satisfied_by(&AttributeSet::new(["Nurse", "ward 3"])?));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn policy(&self) -> &Policy {
         &self.policy
     }
 
     /// The time-tree depth of the parameters the header was made under.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let a = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut b = Authority::setup(&mut rng, SetupParams { time_depth: 5, tree_depth: 2 })?;
+    /// let policy = Policy::parse("nurse")?;
+    /// let (header, _) = Header::encapsulate(&mut rng, a.public_params(), &policy, 0)?;
+    /// assert_eq!(header.time_depth(), 4);
+    /// // A key made under parameters of another depth cannot open it.
+    /// let nurse = b.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&b.key_update(&mut rng, 0)?)?;
+    /// assert_ne!(dk.time_depth(), header.time_depth());
+    /// assert!(matches!(dk.decapsulate(&header), Err(Error::ParamsMismatch)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn time_depth(&self) -> u8 {
         self.time_depth
     }
 
     /// Size of the encoding in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, Header, Policy, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params();
+    /// let (one, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("a")?, 0)?;
+    /// let (two, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("a or b")?, 0)?;
+    /// assert_eq!(one.encoded_len(), one.to_bytes().len());
+    /// // Each leaf adds three G1 points (144 bytes), plus its share of the policy text.
+    /// assert_eq!(two.encoded_len() - one.encoded_len(), 144 + "a or b".len() - "a".len());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn encoded_len(&self) -> usize {
         crate::encoding::PREFIX_LEN
             + 1
@@ -189,6 +287,21 @@ impl Header {
     }
 
     /// The canonical encoding (scheme.md §12).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, Header, Policy, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let policy = Policy::parse("doctor and cardiology")?;
+    /// let (header, _) = Header::encapsulate(&mut rng, authority.public_params(), &policy, 2)?;
+    /// let bytes = header.to_bytes(); // public: store it next to the ciphertext
+    /// let decoded = Header::from_bytes(&bytes)?;
+    /// assert_eq!(decoded, header);
+    /// assert_eq!(decoded.to_bytes(), bytes);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.encoded_len());
         self.write(&mut out);
@@ -219,6 +332,32 @@ impl Header {
     ///
     /// # Errors
     /// [`Error::Decode`] with the offending kind and offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+    /// let bytes = header.to_bytes();
+    ///
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// assert_eq!(*dk.decapsulate(&Header::from_bytes(&bytes)?)?, *key);
+    ///
+    /// // The policy text (at byte 19, after its length at 15) must be canonical: " urse" is not.
+    /// let mut edited = bytes.clone();
+    /// edited[19] = b' ';
+    /// match Header::from_bytes(&edited) {
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::InvalidPolicy, 15))
+    ///     }
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         let h = Self::read(&mut r)?;
@@ -315,6 +454,28 @@ impl DecryptionKey {
     ///
     /// A key of a revoked or otherwise wrong user yields a wrong key (rejected by the AEAD that
     /// uses it), never the right one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    ///
+    /// let policy = Policy::parse("nurse and ward:3")?;
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 5)?;
+    /// assert_eq!(*dk.decapsulate(&header)?, *key);
+    ///
+    /// // Public facts come back as typed errors.
+    /// let (later, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 6)?;
+    /// assert!(matches!(dk.decapsulate(&later), Err(Error::PeriodNotCovered)));
+    /// let (for_doctors, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("doctor")?, 5)?;
+    /// assert!(matches!(dk.decapsulate(&for_doctors), Err(Error::PolicyNotSatisfied)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn decapsulate(&self, header: &Header) -> Result<SharedKey> {
         let z = self.decapsulate_gt(header)?;
         kem_key(&z, &header.policy)

@@ -72,32 +72,125 @@ impl core::fmt::Debug for KeyUpdate {
 
 impl KeyUpdate {
     /// The period this update is for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let update = authority.key_update(&mut rng, 9)?;
+    /// assert_eq!(update.period(), 9);
+    /// assert_eq!(nurse.decryption_key(&update)?.period(), update.period());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn period(&self) -> u64 {
         self.period
     }
 
     /// The issuer that published it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let update = authority.key_update(&mut rng, 0)?;
+    /// assert_eq!(update.issuer(), authority.id());
+    /// // How a user picks, among published updates, the ones of its own issuer.
+    /// assert_eq!(update.issuer(), nurse.user_id().issuer);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn issuer(&self) -> IssuerId {
         self.issuer
     }
 
     /// The issuer's state counter when the update was made: it grows with every enrolment and
     /// revocation, so an update from a stale copy of the issuer's state has a smaller counter.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// let before = authority.key_update(&mut rng, 1)?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// authority.revoke(&nurse.user_id(), 3)?;
+    /// let after = authority.key_update(&mut rng, 1)?;
+    /// assert_eq!((before.counter(), after.counter()), (0, 2));
+    /// assert_eq!(after.counter(), authority.counter());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn counter(&self) -> u64 {
         self.counter
     }
 
     /// The number of entries (nodes of `KUNodes(T)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// // A user tree of depth 2: four leaves.
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let staff = AttributeSet::new(["nurse"])?;
+    /// let users = (0..4).map(|_| authority.enrol(&mut rng, &staff)).collect::<Result<Vec<_>, _>>()?;
+    /// assert_eq!(authority.key_update(&mut rng, 0)?.entry_count(), 1); // the root covers everyone
+    /// authority.revoke(&users[0].user_id(), 0)?;
+    /// // The siblings along the revoked leaf's path: one subtree per level.
+    /// assert_eq!(authority.key_update(&mut rng, 0)?.entry_count(), 2);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn entry_count(&self) -> usize {
         self.entries.len()
     }
 
     /// The attribute set `S_KU` of a delegated update; `None` for an authority's update.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
+    /// let update = authority.key_update(&mut rng, 2)?;
+    /// assert_eq!(update.attributes(), None); // an authority's update
+    ///
+    /// let head_dk = head.decryption_key(&update)?;
+    /// let department = Delegator::new(&mut rng, &head_dk, 2)?;
+    /// let delegated = department.key_update(&mut rng, authority.public_params(), &head_dk)?;
+    /// assert_eq!(delegated.attributes(), Some(head_dk.attributes())); // the delegator's set, public
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn attributes(&self) -> Option<&AttributeSet> {
         self.delegated.as_ref()
     }
 
     /// The canonical encoding (scheme.md §12).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, KeyUpdate, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// // Public: posted where every user fetches it.
+    /// let published = authority.key_update(&mut rng, 3)?.to_bytes();
+    /// let fetched = KeyUpdate::from_bytes(&published)?;
+    /// assert_eq!(fetched.to_bytes(), published);
+    /// assert_eq!(nurse.decryption_key(&fetched)?.period(), 3);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.put_prefix(ObjectType::KeyUpdate);
@@ -136,6 +229,21 @@ impl KeyUpdate {
     ///
     /// # Errors
     /// [`Error::Decode`](crate::Error::Decode) with the offending kind and offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, DecodeErrorKind, Error, KeyUpdate, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let bytes = authority.key_update(&mut rng, 3)?.to_bytes();
+    /// assert_eq!(KeyUpdate::from_bytes(&bytes)?.period(), 3);
+    /// match KeyUpdate::from_bytes(&bytes[..bytes.len() - 1]) {
+    ///     Err(Error::Decode(e)) => assert_eq!(e.kind, DecodeErrorKind::Truncated),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::KeyUpdate)?;
@@ -226,6 +334,25 @@ impl FreshnessGuard {
     ///
     /// # Errors
     /// [`Error::StaleKeyUpdate`](crate::Error::StaleKeyUpdate).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, FreshnessGuard, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let before_revocation = authority.key_update(&mut rng, 2)?;
+    /// authority.revoke(&nurse.user_id(), 2)?;
+    /// let current = authority.key_update(&mut rng, 2)?;
+    ///
+    /// let mut guard = FreshnessGuard::default();
+    /// guard.check(&current)?;
+    /// guard.check(&current)?; // updates of the same state pass again
+    /// // An update made before the revocation (replayed, or from a restored old backup) is refused.
+    /// assert_eq!(guard.check(&before_revocation), Err(Error::StaleKeyUpdate));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn check(&mut self, update: &KeyUpdate) -> Result<()> {
         let newest = self.seen.entry(update.issuer).or_insert(update.counter);
         if update.counter < *newest {
@@ -235,7 +362,21 @@ impl FreshnessGuard {
         Ok(())
     }
 
-    /// The newest counter seen from `issuer`.
+    /// The newest counter seen from `issuer`, or `None` if no update of it was checked yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, FreshnessGuard, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut guard = FreshnessGuard::default();
+    /// assert_eq!(guard.newest(&authority.id()), None);
+    /// authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// guard.check(&authority.key_update(&mut rng, 0)?)?;
+    /// assert_eq!(guard.newest(&authority.id()), Some(1));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn newest(&self, issuer: &IssuerId) -> Option<u64> {
         self.seen.get(issuer).copied()
     }

@@ -262,21 +262,84 @@ impl DecryptionKey {
     }
 
     /// The period `T` of this key: it opens headers of periods `≤ T`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 10)?)?;
+    /// assert_eq!(dk.period(), 10);
+    /// // It opens headers of period 10 and earlier, not later ones.
+    /// let (pp, policy) = (authority.public_params(), Policy::parse("doctor")?);
+    /// let (earlier, _) = Header::encapsulate(&mut rng, pp, &policy, 3)?;
+    /// let (later, _) = Header::encapsulate(&mut rng, pp, &policy, 11)?;
+    /// assert!(dk.decapsulate(&earlier).is_ok());
+    /// assert!(matches!(dk.decapsulate(&later), Err(Error::PeriodNotCovered)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn period(&self) -> u64 {
         self.period
     }
 
     /// The key's attributes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Policy, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "on-call"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// assert_eq!(dk.attributes(), sk.attributes());
+    /// // Check a policy before paying for a pairing.
+    /// assert!(Policy::parse("doctor and on-call")?.is_satisfied_by(dk.attributes()));
+    /// assert!(!Policy::parse("doctor and surgery")?.is_satisfied_by(dk.attributes()));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn attributes(&self) -> &AttributeSet {
         &self.attributes
     }
 
     /// The user this key belongs to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "on-call"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// assert_eq!(dk.holder(), sk.user_id());
+    /// // A restricted key still belongs to the same user.
+    /// let doctor_only = AttributeSet::new(["doctor"])?;
+    /// let device = dk.restrict(authority.public_params(), &doctor_only, &mut rng)?;
+    /// assert_eq!(device.holder(), sk.user_id());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn holder(&self) -> UserId {
         self.holder
     }
 
     /// The time-tree depth of the parameters this key was made under.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// assert_eq!(dk.time_depth(), authority.public_params().time_depth());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn time_depth(&self) -> u8 {
         self.time_depth
     }
@@ -310,6 +373,29 @@ impl DecryptionKey {
 
     /// Prepares every Miller-loop line now instead of on first use (useful before timing, or
     /// before handing the key to worker threads).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 3)?)?;
+    /// let policy = Policy::parse("doctor")?;
+    /// let (header, key) = Header::encapsulate(&mut rng, authority.public_params(), &policy, 3)?;
+    /// dk.prepare();
+    /// // Worker threads now share the prepared lines; results are the same as unprepared.
+    /// std::thread::scope(|s| {
+    ///     let workers: Vec<_> = (0..2).map(|_| s.spawn(|| dk.decapsulate(&header))).collect();
+    ///     for w in workers {
+    ///         assert_eq!(*w.join().expect("no panic")?, *key);
+    ///     }
+    ///     Ok::<(), rs_habe::Error>(())
+    /// })?;
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn prepare(&self) {
         let _ = self.lines();
         for k in 0..=self.time_depth {
@@ -324,6 +410,27 @@ impl DecryptionKey {
     /// [`Error::NotASubset`] if `attrs` has attributes the key lacks,
     /// [`Error::InvalidAttributeSet`] if `attrs` is empty, [`Error::ParamsMismatch`] if `pp` has
     /// another time depth.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "on-call"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 10)?)?;
+    ///
+    /// let device = dk.restrict(&pp, &AttributeSet::new(["doctor"])?, &mut rng)?;
+    /// assert_eq!((device.attributes().len(), device.period()), (1, dk.period()));
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("doctor")?, 10)?;
+    /// assert_eq!(*device.decapsulate(&header)?, *key);
+    ///
+    /// // A key can only lose attributes.
+    /// let wider = AttributeSet::new(["doctor", "surgery"])?;
+    /// assert!(matches!(dk.restrict(&pp, &wider, &mut rng), Err(Error::NotASubset(_))));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn restrict<R: RngCore + CryptoRng>(
         &self,
         pp: &PublicParams,
@@ -358,6 +465,21 @@ impl DecryptionKey {
     }
 
     /// The canonical encoding (secret: zeroized when dropped). Scheme.md §12.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, DecryptionKey, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 6)?)?;
+    /// let bytes = dk.to_bytes(); // secret, wiped when dropped
+    /// let restored = DecryptionKey::from_bytes(&bytes)?;
+    /// assert_eq!((restored.period(), restored.holder()), (6, sk.user_id()));
+    /// assert_eq!(*restored.to_bytes(), *bytes);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         let mut out = Zeroizing::new(Vec::new());
         out.put_prefix(ObjectType::DecryptionKey);
@@ -381,6 +503,30 @@ impl DecryptionKey {
     ///
     /// # Errors
     /// [`Error::Decode`] with the offending kind and offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{
+    ///     Authority, AttributeSet, DecodeErrorKind, DecryptionKey, Error, Header, Policy,
+    ///     SetupParams,
+    /// };
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 6)?)?;
+    /// let policy = Policy::parse("doctor")?;
+    /// let (header, key) = Header::encapsulate(&mut rng, authority.public_params(), &policy, 6)?;
+    ///
+    /// let restored = DecryptionKey::from_bytes(&dk.to_bytes())?;
+    /// assert_eq!(*restored.decapsulate(&header)?, *key);
+    /// // A secret key is another object.
+    /// assert!(matches!(
+    ///     DecryptionKey::from_bytes(&sk.to_bytes()),
+    ///     Err(Error::Decode(e)) if e.kind == DecodeErrorKind::WrongObjectType
+    /// ));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::DecryptionKey)?;

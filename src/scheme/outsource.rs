@@ -27,14 +27,73 @@ use crate::secret::SecretScalar;
 
 /// A decryption key blinded by `1/z`, for an untrusted server. Useless without the matching
 /// [`RetrievalKey`]; it carries the same attribute set and period as the key it came from.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams, TransformKey};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let pp = authority.public_params().clone();
+/// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+/// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+/// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+///
+/// let (transform, retrieval) = dk.outsource(&mut rng);
+/// let on_server = TransformKey::from_bytes(&transform.to_bytes())?; // sent to the server
+/// let partial = on_server.transform(&header)?;
+/// assert_eq!(*retrieval.finish(&header, &partial)?, *key);
+/// // The server's work is useless with any other retrieval key.
+/// let (_, unrelated) = dk.outsource(&mut rng);
+/// assert_ne!(*unrelated.finish(&header, &partial)?, *key);
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 pub struct TransformKey(pub(crate) DecryptionKey);
 
 /// The user's secret `z`: 32 bytes that turn a server's [`PartialDecryption`] into the key.
 /// Zeroized on drop, never printed.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, Header, Policy, RetrievalKey, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let pp = authority.public_params().clone();
+/// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+/// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+/// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+///
+/// let (transform, retrieval) = dk.outsource(&mut rng);
+/// let stored = retrieval.to_bytes(); // the phone keeps these 32 bytes
+/// let partial = transform.transform(&header)?; // on the server
+/// let retrieval = RetrievalKey::from_bytes(&stored)?;
+/// assert_eq!(*retrieval.finish(&header, &partial)?, *key);
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 pub struct RetrievalKey(SecretScalar);
 
 /// What the server returns: `(Ω^s)^{1/z}` for one header (or one policy recipient of an
 /// envelope, identified by its position).
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, Header, PartialDecryption, Policy, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let pp = authority.public_params().clone();
+/// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+/// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+/// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+/// let (transform, retrieval) = dk.outsource(&mut rng);
+///
+/// let reply = transform.transform(&header)?.to_bytes(); // the server's answer
+/// let partial = PartialDecryption::from_bytes(&reply)?;
+/// assert_eq!(partial.slot(), 0); // a bare header, not an envelope recipient
+/// assert_eq!(*retrieval.finish(&header, &partial)?, *key);
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PartialDecryption {
     pub(crate) value: Gt,
@@ -144,6 +203,26 @@ impl TransformKey {
     ///
     /// # Errors
     /// [`Error::PolicyNotSatisfied`](crate::Error::PolicyNotSatisfied), [`Error::PeriodNotCovered`](crate::Error::PeriodNotCovered), [`Error::ParamsMismatch`](crate::Error::ParamsMismatch).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// let (transform, retrieval) = dk.outsource(&mut rng);
+    ///
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+    /// let partial = transform.transform(&header)?;
+    /// assert_eq!(*retrieval.finish(&header, &partial)?, *key);
+    /// // The server learns the same public facts as a decryptor would.
+    /// let (for_doctors, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("doctor")?, 1)?;
+    /// assert!(matches!(transform.transform(&for_doctors), Err(Error::PolicyNotSatisfied)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn transform(&self, header: &Header) -> Result<PartialDecryption> {
         Ok(PartialDecryption {
             value: self.0.decapsulate_gt(header)?,
@@ -152,6 +231,21 @@ impl TransformKey {
     }
 
     /// The canonical encoding (the same layout as a decryption key's, another object type).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, DecryptionKey, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// let (transform, _retrieval) = dk.outsource(&mut rng);
+    /// let bytes = transform.to_bytes();
+    /// assert_eq!(bytes.len(), dk.to_bytes().len()); // a decryption key's layout…
+    /// assert!(DecryptionKey::from_bytes(&bytes).is_err()); // …that cannot pass for one
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = self.0.to_bytes().to_vec();
         if let Some(ty) = out.get_mut(crate::encoding::PREFIX_LEN - 1) {
@@ -164,6 +258,27 @@ impl TransformKey {
     ///
     /// # Errors
     /// [`Error::Decode`](crate::Error::Decode) with the offending kind and offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, SetupParams, TransformKey};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// let (transform, _retrieval) = dk.outsource(&mut rng);
+    /// let restored = TransformKey::from_bytes(&transform.to_bytes())?;
+    /// assert_eq!(restored.to_bytes(), transform.to_bytes());
+    /// // A decryption key is refused: it must never be sent to a server.
+    /// match TransformKey::from_bytes(&dk.to_bytes()) {
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::WrongObjectType, 5))
+    ///     }
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::TransformKey)?;
@@ -177,6 +292,25 @@ impl TransformKey {
 
 impl PartialDecryption {
     /// The canonical encoding: prefix, slot index (u32), the GT element.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Header, PartialDecryption, Policy, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
+    /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// # let (header, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+    /// let (transform, _retrieval) = dk.outsource(&mut rng);
+    /// let partial = transform.transform(&header)?;
+    /// let bytes = partial.to_bytes();
+    /// assert_eq!(bytes.len(), 6 + 4 + 288); // prefix, slot, one GT element
+    /// assert_eq!(PartialDecryption::from_bytes(&bytes)?, partial);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(crate::encoding::PREFIX_LEN + 4 + crate::hash::GT_BYTES);
         out.put_prefix(ObjectType::PartialDecryption);
@@ -189,6 +323,32 @@ impl PartialDecryption {
     ///
     /// # Errors
     /// [`Error::Decode`](crate::Error::Decode) with the offending kind and offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
+    /// use rs_habe::{DecodeErrorKind, Error, PartialDecryption};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
+    /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// # let (header, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+    /// let (transform, _retrieval) = dk.outsource(&mut rng);
+    /// let mut bytes = transform.transform(&header)?.to_bytes();
+    /// assert_eq!(PartialDecryption::from_bytes(&bytes)?.slot(), 0);
+    /// // A slot at or beyond MAX_RECIPIENTS cannot name an envelope recipient.
+    /// bytes[6..10].copy_from_slice(&64u32.to_be_bytes());
+    /// match PartialDecryption::from_bytes(&bytes) {
+    ///     Err(Error::Decode(e)) => {
+    ///         assert_eq!((e.kind, e.offset), (DecodeErrorKind::InvalidValue, 6))
+    ///     }
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::PartialDecryption)?;
@@ -203,6 +363,28 @@ impl PartialDecryption {
     }
 
     /// The envelope recipient position this partial result is for (0 for a bare header).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{pre, Authority, AttributeSet, Envelope, Opener, Policy, Recipient, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    ///
+    /// let patient = pre::KeyPair::random(&mut rng).public_key();
+    /// let policy = Policy::parse("nurse")?;
+    /// let recipients = [Recipient::Pre(&patient), Recipient::Policy { policy: &policy, period: 1 }];
+    /// let envelope = Envelope::seal(&mut rng, &pp, &recipients, b"", b"note")?;
+    /// let (transform, retrieval) = dk.outsource(&mut rng);
+    /// let partial = envelope.header().transform(&transform)?;
+    /// assert_eq!(partial.slot(), 1); // the second recipient
+    /// let opener = Opener::Outsourced { retrieval_key: &retrieval, partial: &partial };
+    /// assert_eq!(&envelope.open(opener, b"")?[..], b"note");
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn slot(&self) -> u32 {
         self.slot
     }
@@ -214,11 +396,51 @@ impl RetrievalKey {
     /// # Errors
     /// [`Error::Decryption`](crate::Error::Decryption) if the partial result is degenerate. A wrong partial result gives
     /// a wrong key (rejected by the AEAD that uses it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
+    /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// let policy = Policy::parse("nurse")?;
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 1)?;
+    /// let (transform, retrieval) = dk.outsource(&mut rng);
+    /// let partial = transform.transform(&header)?; // on the server
+    /// assert_eq!(*retrieval.finish(&header, &partial)?, *key); // on the phone
+    ///
+    /// // A server answering with another header's result yields a wrong key (which the AEAD
+    /// // of an envelope then rejects), never an error that tells the two apart.
+    /// let (other, _) = Header::encapsulate(&mut rng, &pp, &policy, 1)?;
+    /// let wrong = transform.transform(&other)?;
+    /// assert_ne!(*retrieval.finish(&header, &wrong)?, *key);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn finish(&self, header: &Header, partial: &PartialDecryption) -> Result<SharedKey> {
         kem_key(&(partial.value * *self.0), header.policy())
     }
 
     /// The 32-byte big-endian encoding of `z` (secret: zeroized when dropped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, RetrievalKey, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// let (_transform, retrieval) = dk.outsource(&mut rng);
+    /// let bytes = retrieval.to_bytes(); // secret, wiped when dropped
+    /// let again = RetrievalKey::from_bytes(&bytes)?;
+    /// assert_eq!(*again.to_bytes(), *bytes);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
         Zeroizing::new(self.0.to_bytes_be())
     }
@@ -227,6 +449,21 @@ impl RetrievalKey {
     ///
     /// # Errors
     /// [`Error::Decode`](crate::Error::Decode) with [`DecodeErrorKind::InvalidScalar`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{DecodeErrorKind, Error, RetrievalKey};
+    /// let invalid = |bytes: &[u8; 32]| match RetrievalKey::from_bytes(bytes) {
+    ///     Err(Error::Decode(e)) => e.kind == DecodeErrorKind::InvalidScalar,
+    ///     _ => false,
+    /// };
+    /// assert!(invalid(&[0; 32])); // zero
+    /// assert!(invalid(&[0xff; 32])); // not below the group order
+    /// let mut one = [0; 32];
+    /// one[31] = 1; // big-endian
+    /// assert!(RetrievalKey::from_bytes(&one).is_ok());
+    /// ```
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         Ok(RetrievalKey(SecretScalar::new(r.nonzero_scalar()?)))

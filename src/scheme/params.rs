@@ -160,11 +160,43 @@ impl PublicParams {
     }
 
     /// The time-tree depth `D_t`: periods are `0 ..= 2^D_t − 1`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params();
+    /// assert_eq!(pp.time_depth(), 4);
+    /// // Headers and keys record the depth they were made under.
+    /// let (header, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("nurse")?, 0)?;
+    /// assert_eq!(header.time_depth(), pp.time_depth());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn time_depth(&self) -> u8 {
         self.time_depth
     }
 
     /// The number of periods, `2^D_t`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, Error, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params();
+    /// assert_eq!(pp.periods(), 16);
+    /// let policy = Policy::parse("nurse")?;
+    /// // The last period is `periods() - 1`.
+    /// assert!(Header::encapsulate(&mut rng, pp, &policy, pp.periods() - 1).is_ok());
+    /// assert!(matches!(
+    ///     Header::encapsulate(&mut rng, pp, &policy, pp.periods()),
+    ///     Err(Error::PeriodOutOfRange)
+    /// ));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn periods(&self) -> u64 {
         1u64 << self.time_depth
     }
@@ -217,6 +249,22 @@ impl PublicParams {
     }
 
     /// Whether [`precompute`](Self::precompute) has run (on this value or a clone).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, PublicParams, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// assert!(!pp.is_precomputed());
+    /// let copy = pp.clone();
+    /// pp.precompute();
+    /// assert!(copy.is_precomputed()); // clones share the tables
+    /// // Decoded parameters start without tables.
+    /// assert!(!PublicParams::from_bytes(&pp.to_bytes())?.is_precomputed());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn is_precomputed(&self) -> bool {
         self.tables.get().is_some()
     }
@@ -302,11 +350,38 @@ impl PublicParams {
     }
 
     /// Size of the encoding in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params();
+    /// assert_eq!(pp.encoded_len(), pp.to_bytes().len());
+    /// // 295 bytes of prefix, depth and Ω, then 144 bytes per twin pair: 6 + (D_t + 1) pairs.
+    /// assert_eq!(pp.encoded_len(), 295 + (6 + 5) * 144);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn encoded_len(&self) -> usize {
         crate::encoding::PREFIX_LEN + 1 + hash::GT_BYTES + (6 + self.f.len()) * (48 + 96)
     }
 
     /// The canonical encoding (scheme.md §12).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, PublicParams, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let bytes = authority.public_params().to_bytes();
+    /// assert_eq!(&bytes[..4], b"RSHB");
+    /// let pp = PublicParams::from_bytes(&bytes)?;
+    /// assert_eq!(&pp, authority.public_params());
+    /// assert_eq!(pp.to_bytes(), bytes); // canonical
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.encoded_len());
         out.put_prefix(ObjectType::PublicParams);
@@ -325,6 +400,28 @@ impl PublicParams {
     /// # Errors
     /// [`Error::Decode`] with the offending kind and offset;
     /// [`DecodeErrorKind::InconsistentParams`] when a twin pair does not match.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, DecodeErrorKind, Error, PublicParams, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// let a = Authority::setup(&mut rng, params)?.public_params().to_bytes();
+    /// let b = Authority::setup(&mut rng, params)?.public_params().to_bytes();
+    /// assert!(PublicParams::from_bytes(&a).is_ok());
+    ///
+    /// // Splice the G1 half of the first twin pair from another setup: every point is still
+    /// // valid on its own, but the pair no longer matches.
+    /// let first_g1 = 6 + 1 + 288; // after prefix, D_t and Ω
+    /// let mut spliced = a.clone();
+    /// spliced[first_g1..first_g1 + 48].copy_from_slice(&b[first_g1..first_g1 + 48]);
+    /// match PublicParams::from_bytes(&spliced) {
+    ///     Err(Error::Decode(e)) => assert_eq!(e.kind, DecodeErrorKind::InconsistentParams),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         Ok(Self::read(&mut Reader::new(bytes), true)?)
     }

@@ -114,11 +114,39 @@ impl core::fmt::Debug for SecretKey {
 
 impl SecretKey {
     /// The user's identity: its issuer and leaf. The issuer needs it to revoke the user.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// assert_eq!((sk.user_id().issuer, sk.user_id().leaf), (authority.id(), 0));
+    /// authority.revoke(&sk.user_id(), 4)?;
+    /// assert!(authority.is_revoked(&sk.user_id(), 4));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn user_id(&self) -> UserId {
         self.user
     }
 
     /// The attributes the key was issued for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["ward:3", "nurse"])?)?;
+    /// assert_eq!(sk.attributes(), &AttributeSet::new(["nurse", "ward:3"])?);
+    /// // Every decryption key derived from it has the same attributes.
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 0)?)?;
+    /// assert_eq!(dk.attributes(), sk.attributes());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn attributes(&self) -> &AttributeSet {
         &self.attributes
     }
@@ -133,6 +161,27 @@ impl SecretKey {
     ///   at that period (or its delegator is).
     /// - [`Error::NotASubset`]: a delegated update whose attribute set does not contain this
     ///   key's (an issuer bug: such an update could not give this user a working key).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// let mut hospital = Authority::setup(&mut rng, params)?;
+    /// let nurse = hospital.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// // Each period: fetch the issuer's update and derive that period's key.
+    /// let dk = nurse.decryption_key(&hospital.key_update(&mut rng, 3)?)?;
+    /// assert_eq!((dk.period(), dk.holder()), (3, nurse.user_id()));
+    ///
+    /// let clinic = Authority::setup(&mut rng, params)?;
+    /// let foreign = clinic.key_update(&mut rng, 3)?;
+    /// assert!(matches!(nurse.decryption_key(&foreign), Err(Error::IssuerMismatch)));
+    /// hospital.revoke(&nurse.user_id(), 4)?;
+    /// let update = hospital.key_update(&mut rng, 4)?;
+    /// assert!(matches!(nurse.decryption_key(&update), Err(Error::Revoked)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn decryption_key(&self, update: &KeyUpdate) -> Result<DecryptionKey> {
         if update.issuer != self.user.issuer || update.tree_depth != self.tree_depth {
             return Err(Error::IssuerMismatch);
@@ -199,6 +248,20 @@ impl SecretKey {
     }
 
     /// The canonical encoding (secret: zeroized when dropped). Scheme.md §12.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, SecretKey, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let stored = sk.to_bytes(); // the user's long-term secret, wiped when dropped
+    /// let restored = SecretKey::from_bytes(&stored)?;
+    /// assert_eq!(restored.user_id(), sk.user_id());
+    /// assert_eq!(restored.decryption_key(&authority.key_update(&mut rng, 2)?)?.period(), 2);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         let mut out = Zeroizing::new(Vec::new());
         out.put_prefix(ObjectType::SecretKey);
@@ -220,6 +283,22 @@ impl SecretKey {
     ///
     /// # Errors
     /// [`Error::Decode`] with the offending kind and offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, SecretKey, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let stored = sk.to_bytes();
+    /// assert_eq!(SecretKey::from_bytes(&stored)?.attributes(), sk.attributes());
+    /// match SecretKey::from_bytes(&stored[..stored.len() - 1]) {
+    ///     Err(Error::Decode(e)) => assert_eq!(e.kind, DecodeErrorKind::Truncated),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::SecretKey)?;

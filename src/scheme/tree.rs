@@ -18,6 +18,23 @@ use crate::hash;
 use crate::secret::{SecretG2, SecretScalar};
 
 /// The largest user-tree depth (at most `2^32` children per issuer).
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::scheme::MAX_TREE_DEPTH;
+/// use rs_habe::{Authority, Error, Parameter, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let too_deep = SetupParams { time_depth: 4, tree_depth: MAX_TREE_DEPTH + 1 };
+/// assert!(matches!(
+///     Authority::setup(&mut rng, too_deep),
+///     Err(Error::InvalidParameter(Parameter::TreeDepth))
+/// ));
+/// // The deepest tree has room for 2^32 users; leaves are allocated lazily.
+/// let widest = SetupParams { time_depth: 4, tree_depth: MAX_TREE_DEPTH };
+/// assert_eq!(Authority::setup(&mut rng, widest)?.enrolled(), 0);
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 pub const MAX_TREE_DEPTH: u8 = 32;
 
 /// The most revocation entries an issuer state may hold when decoded.
@@ -90,11 +107,44 @@ pub(crate) fn ku_nodes(tree_depth: u8, revoked: &BTreeSet<u64>) -> Vec<TreeNode>
 
 /// A 16-byte issuer identifier, random at the issuer's creation. Secret keys and key updates
 /// carry it, so a user can pick the right update and a mismatched pair is a typed error.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, Error, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let params = SetupParams { time_depth: 4, tree_depth: 2 };
+/// let mut hospital = Authority::setup(&mut rng, params)?;
+/// let clinic = Authority::setup(&mut rng, params)?;
+/// assert_ne!(hospital.id(), clinic.id()); // random at creation
+///
+/// let nurse = hospital.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+/// assert_eq!(nurse.user_id().issuer, hospital.id());
+/// // An update from the wrong issuer is a typed error, not a wrong key.
+/// let update = clinic.key_update(&mut rng, 0)?;
+/// assert_eq!(update.issuer(), clinic.id());
+/// assert!(matches!(nurse.decryption_key(&update), Err(Error::IssuerMismatch)));
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IssuerId(pub(crate) [u8; 16]);
 
 impl IssuerId {
     /// The identifier's bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use rs_habe::{Authority, SetupParams};
+    /// # let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let id = authority.id();
+    /// // For instance to name the file an issuer's key updates are published in.
+    /// let hex: String = id.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    /// assert_eq!(hex.len(), 32);
+    /// assert_eq!(format!("{id:?}"), format!("IssuerId({hex})"));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
     pub fn as_bytes(&self) -> &[u8; 16] {
         &self.0
     }
@@ -112,6 +162,23 @@ impl core::fmt::Debug for IssuerId {
 
 /// A user's identity: the issuer that enrolled it and its leaf in that issuer's tree. Show it
 /// to the issuer to be revoked.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{Authority, AttributeSet, SetupParams, UserId};
+/// let mut rng = rand::thread_rng();
+/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let staff = AttributeSet::new(["nurse"])?;
+/// let first = authority.enrol(&mut rng, &staff)?;
+/// let second = authority.enrol(&mut rng, &staff)?;
+/// // Leaves are handed out in enrolment order.
+/// assert_eq!(second.user_id(), UserId { issuer: authority.id(), leaf: 1 });
+/// // The issuer needs only the id to revoke a user later.
+/// authority.revoke(&first.user_id(), 2)?;
+/// assert!(authority.is_revoked(&UserId { issuer: authority.id(), leaf: 0 }, 2));
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct UserId {
     /// The issuer that enrolled the user.
