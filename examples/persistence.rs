@@ -66,9 +66,13 @@ fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     println!("2. Nurse B is revoked from period 5; the state is saved again.");
     authority.revoke(&nurse_b.user_id(), 5)?;
     save_atomically(&state_path, &authority.to_bytes())?;
+    // Nurse A's device checks every update it uses and saves its guard the same way.
+    let guard_path = dir.join("guard.bin");
     let mut guard = FreshnessGuard::default();
     guard.check(&authority.key_update(&mut rng, 5)?)?;
+    save_atomically(&guard_path, &guard.to_bytes())?;
     drop(authority);
+    drop(guard);
 
     println!("3. The authority restarts from its saved state.");
     let restarted = Authority::from_bytes(&fs::read(&state_path)?)?;
@@ -82,6 +86,8 @@ fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
         "the revocation survived",
         &mut failures,
     );
+    // The device restarts too: its guard comes back from disk.
+    let mut guard = FreshnessGuard::from_bytes(&fs::read(&guard_path)?)?;
     let update = restarted.key_update(&mut rng, 6)?;
     check(
         guard.check(&update).is_ok(),
@@ -109,7 +115,7 @@ fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     );
     check(
         matches!(guard.check(&stale_update), Err(Error::StaleKeyUpdate)),
-        "the guard refuses the stale update (StaleKeyUpdate)",
+        "the reloaded guard refuses the stale update (StaleKeyUpdate)",
         &mut failures,
     );
 

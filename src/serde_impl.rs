@@ -58,6 +58,7 @@ serde_via_bytes!(
     crate::Authority,
     crate::SecretKey,
     crate::KeyUpdate,
+    crate::FreshnessGuard,
     crate::DecryptionKey,
     crate::Header,
     crate::Delegator,

@@ -1204,3 +1204,52 @@ fn empty_attribute_lists_are_refused() {
         32,
     );
 }
+
+/// `FreshnessGuard` = prefix ‖ u32 n @6 ‖ { issuer id 16 ‖ counter 8 }* @10, ids ascending.
+#[test]
+fn freshness_guard_decoding_is_strict() {
+    use rs_habe::{scheme::MAX_GUARDED_ISSUERS, FreshnessGuard};
+    let guard_of = |entries: &[([u8; 16], u64)]| {
+        let mut b = FreshnessGuard::default().to_bytes();
+        b[6..10].copy_from_slice(&(entries.len() as u32).to_be_bytes());
+        for (id, counter) in entries {
+            b.extend_from_slice(id);
+            b.extend_from_slice(&counter.to_be_bytes());
+        }
+        b
+    };
+    let expect_guard = |b: &[u8], want: K, offset: usize| match FreshnessGuard::from_bytes(b) {
+        Err(Error::Decode(e)) => assert_eq!((e.kind, e.offset), (want, offset)),
+        other => panic!("{other:?}"),
+    };
+    let ok = guard_of(&[([1; 16], 5), ([2; 16], 0)]);
+    assert_eq!(FreshnessGuard::from_bytes(&ok).unwrap().to_bytes(), ok);
+    // Not ascending: equal or decreasing ids, at the second id.
+    expect_guard(
+        &guard_of(&[([2; 16], 5), ([2; 16], 6)]),
+        K::InvalidValue,
+        34,
+    );
+    expect_guard(
+        &guard_of(&[([2; 16], 5), ([1; 16], 6)]),
+        K::InvalidValue,
+        34,
+    );
+    // Truncated anywhere, trailing bytes, a count beyond the limit or the input.
+    for cut in 0..ok.len() {
+        assert!(FreshnessGuard::from_bytes(&ok[..cut]).is_err(), "cut {cut}");
+    }
+    let mut long = ok.clone();
+    long.push(0);
+    expect_guard(&long, K::TrailingBytes, ok.len());
+    let mut over = ok.clone();
+    over[6..10].copy_from_slice(&(MAX_GUARDED_ISSUERS as u32 + 1).to_be_bytes());
+    expect_guard(&over, K::LimitExceeded, 6);
+    let mut more = ok.clone();
+    more[6..10].copy_from_slice(&3u32.to_be_bytes());
+    expect_guard(&more, K::Truncated, 10);
+    // Another object's prefix.
+    let mut other = ok;
+    other[5] = 0x04;
+    expect_guard(&other, K::WrongObjectType, 5);
+}

@@ -69,3 +69,46 @@ fn restart_keeps_enrolments_and_revocations_and_stale_updates_are_refused() {
     let update = dept.key_update(&mut rng, &pp, &dk).unwrap();
     assert_eq!(child.decryption_key(&update).err(), Some(Error::Revoked));
 }
+
+/// A user's guard survives its own restart: reloaded from its encoding it still refuses an
+/// update made from a stale copy of every issuer it has seen, and accepts fresh ones.
+#[test]
+fn reloaded_guard_still_refuses_stale_updates() {
+    let mut rng = rng(77);
+    let params = SetupParams {
+        time_depth: 4,
+        tree_depth: 3,
+    };
+    let mut hospital = Authority::setup(&mut rng, params).unwrap();
+    let mut clinic = Authority::setup(&mut rng, params).unwrap();
+    let nurse = hospital.enrol(&mut rng, &set(&["nurse"])).unwrap();
+    clinic.enrol(&mut rng, &set(&["gp"])).unwrap();
+    let (stale_hospital, stale_clinic) = (hospital.to_bytes(), clinic.to_bytes());
+    hospital.revoke(&nurse.user_id(), 2).unwrap();
+    let gp2 = clinic.enrol(&mut rng, &set(&["gp"])).unwrap();
+    clinic.revoke(&gp2.user_id(), 3).unwrap();
+
+    let mut guard = FreshnessGuard::default();
+    guard
+        .check(&hospital.key_update(&mut rng, 2).unwrap())
+        .unwrap();
+    guard
+        .check(&clinic.key_update(&mut rng, 2).unwrap())
+        .unwrap();
+    let saved = guard.to_bytes();
+    drop(guard);
+
+    let mut reloaded = FreshnessGuard::from_bytes(&saved).unwrap();
+    assert_eq!(reloaded.to_bytes(), saved);
+    for (stale, fresh) in [(&stale_hospital, &hospital), (&stale_clinic, &clinic)] {
+        let old = Authority::from_bytes(stale).unwrap();
+        assert_eq!(
+            reloaded.check(&old.key_update(&mut rng, 3).unwrap()),
+            Err(Error::StaleKeyUpdate)
+        );
+        assert_eq!(reloaded.newest(&fresh.id()), Some(fresh.counter()));
+        reloaded
+            .check(&fresh.key_update(&mut rng, 3).unwrap())
+            .unwrap();
+    }
+}

@@ -12,8 +12,8 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rs_habe::pre::{Capsule, CapsuleFrag, KeyFrag, KeyPair, PublicKey, VerificationKeys};
 use rs_habe::{
-    AttributeSet, Authority, DecryptionKey, Delegator, Envelope, EnvelopeHeader, Header, KeyUpdate,
-    Policy, PublicParams, Recipient, SecretKey, SetupParams,
+    AttributeSet, Authority, DecryptionKey, Delegator, Envelope, EnvelopeHeader, FreshnessGuard,
+    Header, KeyUpdate, Policy, PublicParams, Recipient, SecretKey, SetupParams,
 };
 
 /// A target function.
@@ -26,6 +26,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("decode_authority", decode_authority),
     ("decode_secret_key", decode_secret_key),
     ("decode_key_update", decode_key_update),
+    ("decode_freshness_guard", decode_freshness_guard),
     ("decode_decryption_key", decode_decryption_key),
     ("decode_header", decode_header),
     ("decode_delegator", decode_delegator),
@@ -119,6 +120,11 @@ decode_target!(
     /// `KeyUpdate::from_bytes`.
     decode_key_update,
     KeyUpdate
+);
+decode_target!(
+    /// `FreshnessGuard::from_bytes`.
+    decode_freshness_guard,
+    FreshnessGuard
 );
 decode_target!(
     /// `DecryptionKey::from_bytes` (secret; compares `to_bytes()` contents).

@@ -23,6 +23,7 @@ pub(crate) enum ObjectType {
     Header = 0x06,
     DelegatorState = 0x07,
     Envelope = 0x08,
+    FreshnessGuard = 0x09,
     PrePublicKey = 0x10,
     PreSecretKey = 0x11,
     Capsule = 0x12,

@@ -294,16 +294,18 @@ impl fmt::Debug for AttributeSet {
     }
 }
 
+/// Test-only: sets of any size, without the limit [`AttributeSet::new`] enforces.
+#[cfg(test)]
+impl From<alloc::collections::BTreeSet<Attribute>> for AttributeSet {
+    fn from(set: alloc::collections::BTreeSet<Attribute>) -> Self {
+        AttributeSet(set)
+    }
+}
+
 impl<'a> IntoIterator for &'a AttributeSet {
     type Item = &'a Attribute;
     type IntoIter = alloc::collections::btree_set::Iter<'a, Attribute>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
-    }
-}
-
-impl FromIterator<Attribute> for AttributeSet {
-    fn from_iter<I: IntoIterator<Item = Attribute>>(iter: I) -> Self {
-        AttributeSet(iter.into_iter().collect())
     }
 }

@@ -225,7 +225,8 @@ mod tests {
             .enumerate()
             .filter(|(i, _)| mask >> (i % 64) & 1 == 1)
             .map(|(_, a)| a.clone())
-            .collect()
+            .collect::<alloc::collections::BTreeSet<_>>()
+            .into()
     }
 
     /// Whether `target` is a linear combination of `rows` (Gaussian elimination over Zr).

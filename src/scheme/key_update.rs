@@ -11,7 +11,7 @@ use super::keys::{
     read_attributes, read_body, read_time_depth_and_period, write_attributes, KeyBody,
 };
 use super::tree::{IssuerId, TreeNode, MAX_TREE_DEPTH};
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeErrorKind, Result};
 use crate::policy::AttributeSet;
 
@@ -380,4 +380,95 @@ impl FreshnessGuard {
     pub fn newest(&self, issuer: &IssuerId) -> Option<u64> {
         self.seen.get(issuer).copied()
     }
+
+    /// The encoding to persist (scheme.md §12 framing): prefix, the number of issuers (u32), then
+    /// per issuer in ascending id order its id (16 bytes) and newest counter (u64). Save it
+    /// atomically whenever [`check`](Self::check) accepted an update (`examples/persistence.rs`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, FreshnessGuard, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let old = authority.key_update(&mut rng, 2)?;
+    /// authority.revoke(&nurse.user_id(), 2)?;
+    /// let mut guard = FreshnessGuard::default();
+    /// guard.check(&authority.key_update(&mut rng, 2)?)?;
+    /// let saved = guard.to_bytes();
+    /// assert_eq!(saved.len(), 6 + 4 + 24);
+    ///
+    /// // After a restart the reloaded guard still refuses the stale update.
+    /// let mut reloaded = FreshnessGuard::from_bytes(&saved)?;
+    /// assert_eq!(reloaded.check(&old), Err(Error::StaleKeyUpdate));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(PREFIX_LEN + 4 + self.seen.len() * GUARD_ENTRY_LEN);
+        out.put_prefix(ObjectType::FreshnessGuard);
+        out.put_len(self.seen.len());
+        for (issuer, counter) in &self.seen {
+            out.extend_from_slice(issuer.as_bytes());
+            out.put_u64(*counter);
+        }
+        out
+    }
+
+    /// Strictly decodes [`to_bytes`](Self::to_bytes): at most [`MAX_GUARDED_ISSUERS`] issuers
+    /// (checked against the input's length before anything is allocated), ids strictly
+    /// ascending, no trailing bytes.
+    ///
+    /// # Errors
+    /// [`Error::Decode`](crate::Error::Decode) with the offending byte's offset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{DecodeErrorKind, Error, FreshnessGuard};
+    /// let empty = FreshnessGuard::default().to_bytes();
+    /// assert_eq!(FreshnessGuard::from_bytes(&empty)?, FreshnessGuard::default());
+    /// match FreshnessGuard::from_bytes(&empty[..8]) {
+    ///     Err(Error::Decode(e)) => assert_eq!(e.kind, DecodeErrorKind::Truncated),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes);
+        r.prefix(ObjectType::FreshnessGuard)?;
+        let n = r.count(MAX_GUARDED_ISSUERS, GUARD_ENTRY_LEN)?;
+        let mut seen = alloc::collections::BTreeMap::new();
+        let mut previous: Option<IssuerId> = None;
+        for _ in 0..n {
+            let at = r.offset();
+            let issuer = IssuerId(r.array()?);
+            if previous.is_some_and(|p| p >= issuer) {
+                return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
+            }
+            previous = Some(issuer);
+            seen.insert(issuer, r.u64()?);
+        }
+        r.finish()?;
+        Ok(FreshnessGuard { seen })
+    }
 }
+
+/// The most issuers a decoded [`FreshnessGuard`] may list (a hospital hierarchy has far fewer).
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{scheme::MAX_GUARDED_ISSUERS, DecodeErrorKind, Error, FreshnessGuard};
+/// // A length field over the limit is refused before anything is allocated.
+/// let mut bytes = FreshnessGuard::default().to_bytes();
+/// bytes[6..10].copy_from_slice(&(MAX_GUARDED_ISSUERS as u32 + 1).to_be_bytes());
+/// match FreshnessGuard::from_bytes(&bytes) {
+///     Err(Error::Decode(e)) => assert_eq!(e.kind, DecodeErrorKind::LimitExceeded),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+pub const MAX_GUARDED_ISSUERS: usize = 1 << 16;
+
+/// Encoded length of one issuer's entry in a [`FreshnessGuard`]: id (16) and counter (8).
+const GUARD_ENTRY_LEN: usize = 16 + 8;

@@ -32,7 +32,7 @@ pub(crate) mod update;
 pub use authority::{Authority, SetupParams};
 pub use delegator::Delegator;
 pub use kem::{Header, SharedKey};
-pub use key_update::{FreshnessGuard, KeyUpdate};
+pub use key_update::{FreshnessGuard, KeyUpdate, MAX_GUARDED_ISSUERS};
 pub use keys::DecryptionKey;
 pub use outsource::{PartialDecryption, RetrievalKey, TransformKey};
 pub use params::PublicParams;

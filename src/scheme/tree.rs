@@ -150,6 +150,28 @@ impl IssuerId {
     }
 }
 
+/// Rebuilds an id from its 16 bytes ([`IssuerId::as_bytes`]), e.g. to name an issuer in a
+/// [`FreshnessGuard::newest`](crate::FreshnessGuard::newest) query or a stored [`UserId`]. Any
+/// 16 bytes are an id; whether it names a real issuer shows when its objects are used.
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{Authority, IssuerId, SetupParams, UserId};
+/// let mut rng = rand::thread_rng();
+/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let stored: [u8; 16] = *authority.id().as_bytes();
+/// assert_eq!(IssuerId::from(stored), authority.id());
+/// let user = UserId { issuer: IssuerId::from(stored), leaf: 0 };
+/// assert_eq!(user.issuer, authority.id());
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+impl From<[u8; 16]> for IssuerId {
+    fn from(bytes: [u8; 16]) -> Self {
+        IssuerId(bytes)
+    }
+}
+
 impl core::fmt::Debug for IssuerId {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("IssuerId(")?;

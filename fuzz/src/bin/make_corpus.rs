@@ -11,7 +11,8 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rs_habe::pre::{encapsulate, KeyPair};
 use rs_habe::{
-    AttributeSet, Authority, Delegator, Envelope, Header, Policy, Recipient, SetupParams,
+    AttributeSet, Authority, Delegator, Envelope, FreshnessGuard, Header, Policy, Recipient,
+    SetupParams,
 };
 use rs_habe_fuzz::{fixture, FIXTURE_AAD, FIXTURE_PERIOD, TARGETS};
 
@@ -162,6 +163,15 @@ fn main() {
     out.object("decode_secret_key", "sk-child", &child.to_bytes());
     let dku = delegator.key_update(&mut rng, &pp, &dk).expect("ku");
     out.object("decode_key_update", "ku-delegator", &dku.to_bytes());
+    let mut guard = FreshnessGuard::default();
+    out.object("decode_freshness_guard", "guard-empty", &guard.to_bytes());
+    guard.check(&ku5).expect("fresh");
+    guard.check(&dku).expect("fresh");
+    out.object(
+        "decode_freshness_guard",
+        "guard-two-issuers",
+        &guard.to_bytes(),
+    );
     let dk_child = child.decryption_key(&dku).expect("child dk");
     out.object("decode_decryption_key", "dk-child", &dk_child.to_bytes());
 
