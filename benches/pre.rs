@@ -75,11 +75,11 @@ fn bench_pre(c: &mut Criterion) {
     let patient = KeyPair::random(&mut rng);
     let specialist = KeyPair::random(&mut rng);
     let pk = patient.public_key();
-    let (capsule, _key) = encapsulate(&pk, &mut rng).unwrap();
+    let (capsule, _key) = encapsulate(&mut rng, &pk).unwrap();
 
     let mut group = c.benchmark_group("pre");
     group.bench_function("encapsulate", |b| {
-        b.iter(|| encapsulate(black_box(&pk), &mut rng).unwrap())
+        b.iter(|| encapsulate(&mut rng, black_box(&pk)).unwrap())
     });
     group.bench_function("self-open", |b| {
         b.iter(|| patient.open(black_box(&capsule)).unwrap())
@@ -89,23 +89,23 @@ fn bench_pre(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::new("kfrag-generation", format!("{t}-of-{n}")),
             &(t, n),
-            |b, &(t, n)| b.iter(|| patient.delegate(&receiver, t, n, &mut rng).unwrap()),
+            |b, &(t, n)| b.iter(|| patient.delegate(&mut rng, &receiver, t, n).unwrap()),
         );
     }
 
     let (kfrags, vks) = patient
-        .delegate(&specialist.public_key(), 3, 5, &mut rng)
+        .delegate(&mut rng, &specialist.public_key(), 3, 5)
         .unwrap();
     // A long-running proxy: `prepare()` once (lines, W_i, the table of kfrag_i).
     kfrags[0].prepare();
     group.bench_function("reencrypt-with-proof", |b| {
-        b.iter(|| kfrags[0].reencrypt(black_box(&capsule), &mut rng).unwrap())
+        b.iter(|| kfrags[0].reencrypt(&mut rng, black_box(&capsule)).unwrap())
     });
     // Without `prepare()`: the lines and W_i are cached by the first call, kfrag_i^c is a plain
     // scalar multiplication.
-    let _ = kfrags[1].reencrypt(&capsule, &mut rng).unwrap();
+    let _ = kfrags[1].reencrypt(&mut rng, &capsule).unwrap();
     group.bench_function("reencrypt-unprepared", |b| {
-        b.iter(|| kfrags[1].reencrypt(black_box(&capsule), &mut rng).unwrap())
+        b.iter(|| kfrags[1].reencrypt(&mut rng, black_box(&capsule)).unwrap())
     });
     let kfrag_bytes = kfrags[0].to_bytes();
     group.bench_function("kfrag-prepare", |b| {
@@ -121,7 +121,7 @@ fn bench_pre(c: &mut Criterion) {
     group.bench_function("reencrypt-first-call", |b| {
         b.iter_batched(
             || KeyFrag::from_bytes(&kfrag_bytes).unwrap(),
-            |k| k.reencrypt(black_box(&capsule), &mut rng).unwrap(),
+            |k| k.reencrypt(&mut rng, black_box(&capsule)).unwrap(),
             BatchSize::SmallInput,
         )
     });
@@ -131,7 +131,7 @@ fn bench_pre(c: &mut Criterion) {
     let e = G1Affine::from_compressed(capsule.to_bytes()[6..54].try_into().unwrap()).unwrap();
     let x = G2Affine::from_compressed(kfrags[0].to_bytes()[26..122].try_into().unwrap()).unwrap();
     let rho = (G2Projective::generator() * blstrs::Scalar::random(&mut rng)).to_affine();
-    let cfrag = kfrags[0].reencrypt(&capsule, &mut rng).unwrap();
+    let cfrag = kfrags[0].reencrypt(&mut rng, &capsule).unwrap();
     let z = G2Affine::from_compressed(cfrag.to_bytes()[394..490].try_into().unwrap()).unwrap();
     let g = G1Affine::generator();
     let x = G2Prepared::from(x);
@@ -165,12 +165,12 @@ fn bench_pre(c: &mut Criterion) {
 
     for t in [2usize, 3] {
         let (kfrags, vks) = patient
-            .delegate(&specialist.public_key(), t, t + 1, &mut rng)
+            .delegate(&mut rng, &specialist.public_key(), t, t + 1)
             .unwrap();
         let frags: Vec<_> = kfrags[..t]
             .iter()
             .map(|k| {
-                k.reencrypt(&capsule, &mut rng)
+                k.reencrypt(&mut rng, &capsule)
                     .unwrap()
                     .verify(&capsule, &vks)
                     .unwrap()

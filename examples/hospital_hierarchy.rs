@@ -294,7 +294,7 @@ fn main() -> Result<ExitCode, Error> {
     );
 
     println!("   Dr. Adams makes a key for her tablet: her period-1 key restricted to cardiology, doctor.");
-    let tablet = adams1.restrict(&pp, &AttributeSet::new(["cardiology", "doctor"])?, &mut rng)?;
+    let tablet = adams1.restrict(&mut rng, &pp, &AttributeSet::new(["cardiology", "doctor"])?)?;
     println!(
         "   tablet key: {} bytes (her own: {} bytes), period {}",
         tablet.to_bytes().len(),

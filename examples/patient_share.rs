@@ -126,7 +126,7 @@ fn main() -> Result<ExitCode, Error> {
     println!("4. She delegates to an outside specialist, 2 of 3 proxies.");
     let specialist = KeyPair::random(&mut rng); // his clinic's key; not in the hospital's system
     let t = Instant::now();
-    let (kfrags, vks) = patient.delegate(&specialist.public_key(), 2, 3, &mut rng)?;
+    let (kfrags, vks) = patient.delegate(&mut rng, &specialist.public_key(), 2, 3)?;
     println!("   delegation made in {}", ms(t));
     // Over the wire: each kfrag to its proxy (secret, over a confidential channel), the
     // verification keys to the specialist (public, but must be authentic).
@@ -151,7 +151,7 @@ fn main() -> Result<ExitCode, Error> {
     let mut replies: Vec<Vec<u8>> = Vec::new();
     for (i, proxy) in proxies.iter().enumerate() {
         let t = Instant::now();
-        let cfrag = proxy.reencrypt(&capsule, &mut rng)?;
+        let cfrag = proxy.reencrypt(&mut rng, &capsule)?;
         let took = ms(t);
         let mut bytes = cfrag.to_bytes();
         if i == 1 {
@@ -169,7 +169,7 @@ fn main() -> Result<ExitCode, Error> {
                 .capsules()
                 .next()
                 .ok_or(Error::NoMatchingRecipient)?;
-            bytes = proxy.reencrypt(old_capsule, &mut rng)?.to_bytes();
+            bytes = proxy.reencrypt(&mut rng, old_capsule)?.to_bytes();
             if let (Some(dst), Some(src)) = (
                 bytes.get_mut(CFRAG_E),
                 capsule.to_bytes().get(6..).map(<[u8]>::to_vec),

@@ -77,7 +77,7 @@ fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     println!("3. The authority restarts from its saved state.");
     let restarted = Authority::from_bytes(&fs::read(&state_path)?)?;
     check(
-        restarted.enrolled() == 2,
+        restarted.enrolled_count() == 2,
         "both enrolments survived",
         &mut failures,
     );

@@ -101,7 +101,7 @@ pub enum Error {
 /// // A threshold above the number of shares.
 /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
 /// assert!(matches!(
-///     alice.delegate(&bob.public_key(), 3, 2, &mut rng),
+///     alice.delegate(&mut rng, &bob.public_key(), 3, 2),
 ///     Err(Error::InvalidParameter(Parameter::Threshold))
 /// ));
 ///

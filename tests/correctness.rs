@@ -193,7 +193,7 @@ fn restricted_keys_open_exactly_what_their_set_satisfies() {
         .decryption_key(&authority.key_update(&mut rng, 9).unwrap())
         .unwrap();
     let small = dk
-        .restrict(&pp, &set(&["doctor", "on-call"]), &mut rng)
+        .restrict(&mut rng, &pp, &set(&["doctor", "on-call"]))
         .unwrap();
     assert_eq!(small.period(), 9);
     for (text, ok) in [
@@ -211,7 +211,7 @@ fn restricted_keys_open_exactly_what_their_set_satisfies() {
         }
     }
     assert!(matches!(
-        dk.restrict(&pp, &set(&["nurse"]), &mut rng),
+        dk.restrict(&mut rng, &pp, &set(&["nurse"])),
         Err(Error::NotASubset(_))
     ));
 }

@@ -701,7 +701,7 @@ fn revoking_a_head_cascades_to_its_department_only() {
             // The cardiology staff's secret key presented as a child of the admin, at a leaf the
             // admin's update covers (the oncology head's).
             let mut s = split_sk(&adams.to_bytes());
-            s.head[6..22].copy_from_slice(h.admin.id().as_bytes());
+            s.head[6..22].copy_from_slice(h.admin.issuer_id().as_bytes());
             s.head[22..30].copy_from_slice(&h.onco_sk.user_id().leaf.to_be_bytes());
             assert!(
                 !sk_opens(&join_sk(&s), &admin_update, hdr, key),
@@ -770,7 +770,7 @@ fn mismatched_issuers_and_sets_are_typed_errors() {
     // From its own key restricted below its attribute set.
     let restricted = keys
         .cardio
-        .restrict(&pp, &set(&["doctor", "nurse"]), &mut rng)
+        .restrict(&mut rng, &pp, &set(&["doctor", "nurse"]))
         .unwrap();
     assert_eq!(
         h.cardio.key_update(&mut rng, &pp, &restricted).err(),
@@ -789,7 +789,7 @@ fn mismatched_issuers_and_sets_are_typed_errors() {
         h.cardio
             .revoke(
                 &UserId {
-                    issuer: h.cardio.id(),
+                    issuer: h.cardio.issuer_id(),
                     leaf: 7
                 },
                 5
@@ -839,10 +839,10 @@ fn restricted_level_two_keys() {
     let keys = period_keys(&h, &mut rng, t);
     let head = &keys.cardio;
     let device = head
-        .restrict(&pp, &set(&["doctor", "on-call"]), &mut rng)
+        .restrict(&mut rng, &pp, &set(&["doctor", "on-call"]))
         .unwrap();
     assert_eq!(device.period(), t);
-    assert_eq!(device.holder(), head.holder());
+    assert_eq!(device.user_id(), head.user_id());
     for (text, ok) in [
         ("doctor and on-call", true),
         ("doctor", true),
@@ -878,14 +878,14 @@ fn restricted_level_two_keys() {
         }
     }
     assert_eq!(
-        head.restrict(&pp, &set(&["oncology", "doctor"]), &mut rng)
+        head.restrict(&mut rng, &pp, &set(&["oncology", "doctor"]))
             .err(),
         Some(Error::NotASubset(attrs(&["oncology"])))
     );
 
     // A restricted key keeping all the delegator's attributes (a re-randomised copy) still feeds
     // the department's update; a narrower one does not.
-    let full_copy = head.restrict(&pp, &set(&CARDIOLOGY_SET), &mut rng).unwrap();
+    let full_copy = head.restrict(&mut rng, &pp, &set(&CARDIOLOGY_SET)).unwrap();
     assert_ne!(full_copy.to_bytes(), head.to_bytes());
     let update = h.cardio.key_update(&mut rng, &pp, &full_copy).unwrap();
     let staff_dk = staff.decryption_key(&update).unwrap();

@@ -27,7 +27,7 @@ fn restart_keeps_enrolments_and_revocations_and_stale_updates_are_refused() {
     authority.revoke(&users[3].user_id(), 7).unwrap();
 
     let restarted = Authority::from_bytes(&authority.to_bytes()).unwrap();
-    assert_eq!(restarted.enrolled(), 5);
+    assert_eq!(restarted.enrolled_count(), 5);
     assert_eq!(restarted.counter(), authority.counter());
     assert_eq!(restarted.public_params(), &pp);
     for period in [2u64, 3, 7, 40] {
@@ -55,7 +55,10 @@ fn restart_keeps_enrolments_and_revocations_and_stale_updates_are_refused() {
         guard.check(&old.key_update(&mut rng, 8).unwrap()),
         Err(Error::StaleKeyUpdate)
     );
-    assert_eq!(guard.newest(&restarted.id()), Some(restarted.counter()));
+    assert_eq!(
+        guard.newest(&restarted.issuer_id()),
+        Some(restarted.counter())
+    );
 
     // Delegator state too.
     let dk = users[0]
@@ -106,7 +109,7 @@ fn reloaded_guard_still_refuses_stale_updates() {
             reloaded.check(&old.key_update(&mut rng, 3).unwrap()),
             Err(Error::StaleKeyUpdate)
         );
-        assert_eq!(reloaded.newest(&fresh.id()), Some(fresh.counter()));
+        assert_eq!(reloaded.newest(&fresh.issuer_id()), Some(fresh.counter()));
         reloaded
             .check(&fresh.key_update(&mut rng, 3).unwrap())
             .unwrap();

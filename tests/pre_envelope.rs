@@ -93,7 +93,7 @@ impl World {
     /// The patient delegates to the specialist, `t` of `n`.
     fn delegate(&mut self, t: usize, n: usize) -> (Vec<KeyFrag>, VerificationKeys) {
         self.patient
-            .delegate(&self.specialist.public_key(), t, n, &mut self.rng)
+            .delegate(&mut self.rng, &self.specialist.public_key(), t, n)
             .unwrap()
     }
 
@@ -110,7 +110,7 @@ impl World {
             .iter()
             .map(|&i| {
                 kfrags[i]
-                    .reencrypt(&capsule, &mut self.rng)
+                    .reencrypt(&mut self.rng, &capsule)
                     .unwrap()
                     .verify(&capsule, vks)
                     .unwrap()
@@ -326,7 +326,7 @@ fn fragment_for_another_envelopes_capsule() {
     let (kfrags, vks) = w.delegate(2, 3);
 
     // A proxy re-encrypts the wrong envelope: the verifier of `envelope` refuses the fragment.
-    let foreign = kfrags[0].reencrypt(&other_capsule, &mut w.rng).unwrap();
+    let foreign = kfrags[0].reencrypt(&mut w.rng, &other_capsule).unwrap();
     assert_err(
         foreign.clone().verify(&capsule, &vks),
         Error::FragmentMismatch,
@@ -375,7 +375,7 @@ fn fragments_from_a_different_delegation() {
     let (kfrags2, vks2) = w.delegate(2, 3);
     assert_ne!(vks1.delegation_id(), vks2.delegation_id());
 
-    let cfrag2 = kfrags2[0].reencrypt(&capsule, &mut w.rng).unwrap();
+    let cfrag2 = kfrags2[0].reencrypt(&mut w.rng, &capsule).unwrap();
     assert_err(
         cfrag2.clone().verify(&capsule, &vks1),
         Error::FragmentMismatch,
@@ -408,8 +408,8 @@ fn forged_or_tampered_fragments_fail_the_proof() {
     let envelope = w.seal(b"HbA1c 5.4%");
     let capsule = *envelope.header().capsules().next().unwrap();
     let (kfrags, vks) = w.delegate(2, 3);
-    let honest = kfrags[0].reencrypt(&capsule, &mut w.rng).unwrap();
-    let other = kfrags[1].reencrypt(&capsule, &mut w.rng).unwrap();
+    let honest = kfrags[0].reencrypt(&mut w.rng, &capsule).unwrap();
+    let other = kfrags[1].reencrypt(&mut w.rng, &capsule).unwrap();
     let (hb, ob) = (honest.to_bytes(), other.to_bytes());
 
     // A proxy with a corrupted key fragment: index 1, but the G2 element of proxy 2. Its proof
@@ -417,7 +417,7 @@ fn forged_or_tampered_fragments_fail_the_proof() {
     let mut bad_kfrag = kfrags[0].to_bytes().to_vec();
     bad_kfrag[KFRAG_G2].copy_from_slice(&kfrags[1].to_bytes()[KFRAG_G2]);
     let bad_kfrag = KeyFrag::from_bytes(&bad_kfrag).unwrap();
-    let forged = bad_kfrag.reencrypt(&capsule, &mut w.rng).unwrap();
+    let forged = bad_kfrag.reencrypt(&mut w.rng, &capsule).unwrap();
     assert_err(
         forged.verify(&capsule, &vks),
         Error::InvalidProof,
@@ -442,7 +442,7 @@ fn forged_or_tampered_fragments_fail_the_proof() {
     let (other_capsule_env, _) = (w.seal(b"x"), ());
     let other_capsule = *other_capsule_env.header().capsules().next().unwrap();
     let mut relabelled = kfrags[0]
-        .reencrypt(&other_capsule, &mut w.rng)
+        .reencrypt(&mut w.rng, &other_capsule)
         .unwrap()
         .to_bytes();
     relabelled[26..74].copy_from_slice(&hb[26..74]);

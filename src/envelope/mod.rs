@@ -136,11 +136,11 @@ pub enum Recipient<'a> {
 /// // The patient opens her own capsule…
 /// assert_eq!(&envelope.open(&patient, b"")?[..], b"lab report");
 /// // …and lets 2 of 3 proxies re-encrypt it for a specialist.
-/// let (kfrags, vks) = patient.delegate(&specialist.public_key(), 2, 3, &mut rng)?;
+/// let (kfrags, vks) = patient.delegate(&mut rng, &specialist.public_key(), 2, 3)?;
 /// let capsule = *envelope.header().capsules().next().unwrap();
 /// let fragments = kfrags[..2]
 ///     .iter()
-///     .map(|k| k.reencrypt(&capsule, &mut rng)?.verify(&capsule, &vks))
+///     .map(|k| k.reencrypt(&mut rng, &capsule)?.verify(&capsule, &vks))
 ///     .collect::<Result<Vec<_>, _>>()?;
 /// let opener = Opener::PreDelegatee { receiver: &specialist, fragments: &fragments, verification_keys: &vks };
 /// assert_eq!(&envelope.open(opener, b"")?[..], b"lab report");
@@ -338,7 +338,7 @@ impl EnvelopeHeader {
                     });
                 }
                 Recipient::Pre(pk) => {
-                    let (capsule, key) = crate::pre::encapsulate(pk, rng)?;
+                    let (capsule, key) = crate::pre::encapsulate(rng, pk)?;
                     keys.push(key);
                     slots.push(Slot::Pre {
                         capsule,

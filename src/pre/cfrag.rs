@@ -62,17 +62,17 @@ impl KeyFrag {
     /// # fn main() -> rs_habe::Result<()> {
     /// let mut rng = rand::thread_rng();
     /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (capsule, _key) = encapsulate(&alice.public_key(), &mut rng)?;
-    /// let (kfrags, vks) = alice.delegate(&bob.public_key(), 1, 1, &mut rng)?;
-    /// let cfrag = kfrags[0].reencrypt(&capsule, &mut rng)?;
+    /// let (capsule, _key) = encapsulate(&mut rng, &alice.public_key())?;
+    /// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
+    /// let cfrag = kfrags[0].reencrypt(&mut rng, &capsule)?;
     /// assert!(cfrag.verify(&capsule, &vks).is_ok());
     /// # Ok(())
     /// # }
     /// ```
     pub fn reencrypt(
         &self,
-        capsule: &Capsule,
         rng: &mut (impl RngCore + CryptoRng),
+        capsule: &Capsule,
     ) -> Result<CapsuleFrag> {
         let e = capsule.e;
         let g = G1Affine::generator();
@@ -107,9 +107,9 @@ impl KeyFrag {
 /// # fn main() -> rs_habe::Result<()> {
 /// let mut rng = rand::thread_rng();
 /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-/// let (capsule, _key) = encapsulate(&alice.public_key(), &mut rng)?;
-/// let (kfrags, vks) = alice.delegate(&bob.public_key(), 1, 1, &mut rng)?;
-/// let bytes = kfrags[0].reencrypt(&capsule, &mut rng)?.to_bytes(); // proxy → receiver
+/// let (capsule, _key) = encapsulate(&mut rng, &alice.public_key())?;
+/// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
+/// let bytes = kfrags[0].reencrypt(&mut rng, &capsule)?.to_bytes(); // proxy → receiver
 /// let verified = CapsuleFrag::from_bytes(&bytes)?.verify(&capsule, &vks)?;
 /// assert_eq!(verified.index(), 1);
 /// # Ok(())
@@ -132,9 +132,9 @@ impl CapsuleFrag {
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (capsule, _) = encapsulate(&a.public_key(), &mut rng).unwrap();
-    /// let (kfrags, vks) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
-    /// let cfrag = kfrags[0].reencrypt(&capsule, &mut rng).unwrap();
+    /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
+    /// let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// let cfrag = kfrags[0].reencrypt(&mut rng, &capsule).unwrap();
     /// assert_eq!(cfrag.delegation_id(), vks.delegation_id());
     /// ```
     pub fn delegation_id(&self) -> DelegationId {
@@ -147,9 +147,9 @@ impl CapsuleFrag {
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (capsule, _) = encapsulate(&a.public_key(), &mut rng).unwrap();
-    /// let (kfrags, _) = a.delegate(&b.public_key(), 1, 2, &mut rng).unwrap();
-    /// assert_eq!(kfrags[1].reencrypt(&capsule, &mut rng).unwrap().index(), 2);
+    /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
+    /// let (kfrags, _) = a.delegate(&mut rng, &b.public_key(), 1, 2).unwrap();
+    /// assert_eq!(kfrags[1].reencrypt(&mut rng, &capsule).unwrap().index(), 2);
     /// ```
     pub fn index(&self) -> u8 {
         self.index
@@ -161,9 +161,9 @@ impl CapsuleFrag {
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (capsule, _) = encapsulate(&a.public_key(), &mut rng).unwrap();
-    /// let (kfrags, _) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
-    /// assert_eq!(kfrags[0].reencrypt(&capsule, &mut rng).unwrap().capsule(), capsule);
+    /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
+    /// let (kfrags, _) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// assert_eq!(kfrags[0].reencrypt(&mut rng, &capsule).unwrap().capsule(), capsule);
     /// ```
     pub fn capsule(&self) -> Capsule {
         Capsule { e: self.e }
@@ -184,10 +184,10 @@ impl CapsuleFrag {
     /// # fn main() -> rs_habe::Result<()> {
     /// let mut rng = rand::thread_rng();
     /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (capsule, _) = encapsulate(&alice.public_key(), &mut rng)?;
-    /// let (other, _) = encapsulate(&alice.public_key(), &mut rng)?;
-    /// let (kfrags, vks) = alice.delegate(&bob.public_key(), 1, 1, &mut rng)?;
-    /// let cfrag = kfrags[0].reencrypt(&capsule, &mut rng)?;
+    /// let (capsule, _) = encapsulate(&mut rng, &alice.public_key())?;
+    /// let (other, _) = encapsulate(&mut rng, &alice.public_key())?;
+    /// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
+    /// let cfrag = kfrags[0].reencrypt(&mut rng, &capsule)?;
     /// assert_eq!(cfrag.clone().verify(&other, &vks).unwrap_err(), Error::FragmentMismatch);
     /// assert!(cfrag.verify(&capsule, &vks).is_ok());
     /// # Ok(())
@@ -219,9 +219,9 @@ impl CapsuleFrag {
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (capsule, _) = encapsulate(&a.public_key(), &mut rng).unwrap();
-    /// let (kfrags, _) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
-    /// let cfrag = kfrags[0].reencrypt(&capsule, &mut rng).unwrap();
+    /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
+    /// let (kfrags, _) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// let cfrag = kfrags[0].reencrypt(&mut rng, &capsule).unwrap();
     /// assert_eq!(cfrag.to_bytes().len(), 6 + 16 + 4 + 48 + 288 + 32 + 96);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -275,9 +275,9 @@ impl CapsuleFrag {
 /// # fn main() -> rs_habe::Result<()> {
 /// let mut rng = rand::thread_rng();
 /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-/// let (capsule, _) = encapsulate(&alice.public_key(), &mut rng)?;
-/// let (kfrags, vks) = alice.delegate(&bob.public_key(), 1, 1, &mut rng)?;
-/// let verified = kfrags[0].reencrypt(&capsule, &mut rng)?.verify(&capsule, &vks)?;
+/// let (capsule, _) = encapsulate(&mut rng, &alice.public_key())?;
+/// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
+/// let verified = kfrags[0].reencrypt(&mut rng, &capsule)?.verify(&capsule, &vks)?;
 /// let unverified = verified.into_unverified();
 /// # let _ = unverified;
 /// # Ok(())
@@ -293,9 +293,9 @@ impl VerifiedCapsuleFrag {
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (capsule, _) = encapsulate(&a.public_key(), &mut rng).unwrap();
-    /// # let (kfrags, vks) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
-    /// let v = kfrags[0].reencrypt(&capsule, &mut rng).unwrap().verify(&capsule, &vks).unwrap();
+    /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
+    /// # let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// let v = kfrags[0].reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &vks).unwrap();
     /// assert_eq!(v.index(), 1);
     /// ```
     pub fn index(&self) -> u8 {
@@ -308,9 +308,9 @@ impl VerifiedCapsuleFrag {
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (capsule, _) = encapsulate(&a.public_key(), &mut rng).unwrap();
-    /// # let (kfrags, vks) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
-    /// let v = kfrags[0].reencrypt(&capsule, &mut rng).unwrap().verify(&capsule, &vks).unwrap();
+    /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
+    /// # let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// let v = kfrags[0].reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &vks).unwrap();
     /// assert_eq!(v.delegation_id(), vks.delegation_id());
     /// ```
     pub fn delegation_id(&self) -> DelegationId {
@@ -323,9 +323,9 @@ impl VerifiedCapsuleFrag {
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (capsule, _) = encapsulate(&a.public_key(), &mut rng).unwrap();
-    /// # let (kfrags, vks) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
-    /// let v = kfrags[0].reencrypt(&capsule, &mut rng).unwrap().verify(&capsule, &vks).unwrap();
+    /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
+    /// # let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// let v = kfrags[0].reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &vks).unwrap();
     /// assert_eq!(v.capsule(), capsule);
     /// ```
     pub fn capsule(&self) -> Capsule {
@@ -338,9 +338,9 @@ impl VerifiedCapsuleFrag {
     /// # use rs_habe::pre::{encapsulate, CapsuleFrag, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (capsule, _) = encapsulate(&a.public_key(), &mut rng).unwrap();
-    /// # let (kfrags, vks) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
-    /// let v = kfrags[0].reencrypt(&capsule, &mut rng).unwrap().verify(&capsule, &vks).unwrap();
+    /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
+    /// # let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// let v = kfrags[0].reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &vks).unwrap();
     /// let again = CapsuleFrag::from_bytes(&v.to_bytes()).unwrap().verify(&capsule, &vks).unwrap();
     /// assert_eq!(again, v);
     /// ```
@@ -354,9 +354,9 @@ impl VerifiedCapsuleFrag {
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (capsule, _) = encapsulate(&a.public_key(), &mut rng).unwrap();
-    /// # let (kfrags, vks) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
-    /// let v = kfrags[0].reencrypt(&capsule, &mut rng).unwrap().verify(&capsule, &vks).unwrap();
+    /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
+    /// # let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// let v = kfrags[0].reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &vks).unwrap();
     /// assert_eq!(v.clone().into_unverified().to_bytes(), v.to_bytes());
     /// ```
     pub fn into_unverified(self) -> CapsuleFrag {
@@ -378,11 +378,11 @@ impl VerifiedCapsuleFrag {
 /// # fn main() -> rs_habe::Result<()> {
 /// let mut rng = rand::thread_rng();
 /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-/// let (capsule, key) = encapsulate(&alice.public_key(), &mut rng)?;
-/// let (kfrags, vks) = alice.delegate(&bob.public_key(), 2, 2, &mut rng)?;
+/// let (capsule, key) = encapsulate(&mut rng, &alice.public_key())?;
+/// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 2, 2)?;
 /// let frags = kfrags
 ///     .iter()
-///     .map(|k| k.reencrypt(&capsule, &mut rng)?.verify(&capsule, &vks))
+///     .map(|k| k.reencrypt(&mut rng, &capsule)?.verify(&capsule, &vks))
 ///     .collect::<rs_habe::Result<Vec<_>>>()?;
 /// assert_eq!(
 ///     open_reencrypted(&bob, &capsule, &frags[..1], &vks).unwrap_err(),

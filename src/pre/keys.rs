@@ -104,7 +104,7 @@ impl PublicKey {
 /// # fn main() -> rs_habe::Result<()> {
 /// let mut rng = rand::thread_rng();
 /// let alice = KeyPair::random(&mut rng);
-/// let (capsule, key) = encapsulate(&alice.public_key(), &mut rng)?;
+/// let (capsule, key) = encapsulate(&mut rng, &alice.public_key())?;
 /// assert_eq!(*alice.open(&capsule)?, *key);
 /// # Ok(())
 /// # }
@@ -203,7 +203,7 @@ impl KeyPair {
     /// # fn main() -> rs_habe::Result<()> {
     /// let mut rng = rand::thread_rng();
     /// let kp = KeyPair::random(&mut rng);
-    /// let (capsule, key) = encapsulate(&kp.public_key(), &mut rng)?;
+    /// let (capsule, key) = encapsulate(&mut rng, &kp.public_key())?;
     /// assert_eq!(*kp.open(&capsule)?, *key);
     /// # Ok(())
     /// # }
@@ -227,7 +227,8 @@ impl KeyPair {
 /// use rs_habe::pre::{encapsulate, Capsule, KeyPair};
 /// # fn main() -> rs_habe::Result<()> {
 /// let mut rng = rand::thread_rng();
-/// let (capsule, _key) = encapsulate(&KeyPair::random(&mut rng).public_key(), &mut rng)?;
+/// let alice = KeyPair::random(&mut rng);
+/// let (capsule, _key) = encapsulate(&mut rng, &alice.public_key())?;
 /// assert_eq!(Capsule::from_bytes(&capsule.to_bytes())?, capsule);
 /// # Ok(())
 /// # }
@@ -243,7 +244,8 @@ impl Capsule {
     /// ```
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
-    /// # let (capsule, _) = encapsulate(&KeyPair::random(&mut rng).public_key(), &mut rng).unwrap();
+    /// # let alice = KeyPair::random(&mut rng);
+    /// # let (capsule, _) = encapsulate(&mut rng, &alice.public_key()).unwrap();
     /// assert_eq!(capsule.to_bytes().len(), 6 + 48);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -286,15 +288,15 @@ impl Capsule {
 /// # fn main() -> rs_habe::Result<()> {
 /// let mut rng = rand::thread_rng();
 /// let kp = KeyPair::random(&mut rng);
-/// let (capsule, key) = encapsulate(&kp.public_key(), &mut rng)?;
+/// let (capsule, key) = encapsulate(&mut rng, &kp.public_key())?;
 /// assert_eq!(key.len(), 32);
 /// # let _ = capsule;
 /// # Ok(())
 /// # }
 /// ```
 pub fn encapsulate(
-    pk: &PublicKey,
     rng: &mut (impl RngCore + CryptoRng),
+    pk: &PublicKey,
 ) -> Result<(Capsule, Zeroizing<[u8; 32]>)> {
     let k = Zeroizing::new(ScalarCell(random_nonzero(rng)));
     let capsule = Capsule {

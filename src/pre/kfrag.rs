@@ -32,7 +32,7 @@ const KEY_FRAG_LEN: usize = PREFIX_LEN + DELEGATION_ID_LEN + 4 + 96;
 /// # fn main() -> rs_habe::Result<()> {
 /// let mut rng = rand::thread_rng();
 /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-/// let (kfrags, vks) = alice.delegate(&bob.public_key(), 1, 1, &mut rng)?;
+/// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
 /// assert_eq!(kfrags[0].delegation_id(), vks.delegation_id());
 /// assert_eq!(vks.delegation_id().as_bytes().len(), 16);
 /// # Ok(())
@@ -48,7 +48,7 @@ impl DelegationId {
     /// # use rs_habe::pre::KeyPair;
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (_, vks) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
+    /// # let (_, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
     /// let id = vks.delegation_id();
     /// let bytes: &[u8; 16] = id.as_bytes();
     /// # let _ = bytes;
@@ -101,7 +101,7 @@ pub(crate) fn read_index(
 /// # fn main() -> rs_habe::Result<()> {
 /// let mut rng = rand::thread_rng();
 /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-/// let (kfrags, _vks) = alice.delegate(&bob.public_key(), 2, 3, &mut rng)?;
+/// let (kfrags, _vks) = alice.delegate(&mut rng, &bob.public_key(), 2, 3)?;
 /// let bytes = kfrags[0].to_bytes(); // send to proxy 1 over a confidential channel
 /// let kfrag = KeyFrag::from_bytes(&bytes)?;
 /// assert_eq!(kfrag.index(), 1);
@@ -190,12 +190,12 @@ impl KeyFrag {
     /// # fn main() -> rs_habe::Result<()> {
     /// let mut rng = rand::thread_rng();
     /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (kfrags, vks) = alice.delegate(&bob.public_key(), 1, 1, &mut rng)?;
+    /// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
     /// let proxy = &kfrags[0];
     /// proxy.prepare(); // a long-running proxy, once
     /// for _ in 0..3 {
-    ///     let (capsule, _) = encapsulate(&alice.public_key(), &mut rng)?;
-    ///     assert!(proxy.reencrypt(&capsule, &mut rng)?.verify(&capsule, &vks).is_ok());
+    ///     let (capsule, _) = encapsulate(&mut rng, &alice.public_key())?;
+    ///     assert!(proxy.reencrypt(&mut rng, &capsule)?.verify(&capsule, &vks).is_ok());
     /// }
     /// # Ok(())
     /// # }
@@ -213,7 +213,7 @@ impl KeyFrag {
     /// # use rs_habe::pre::KeyPair;
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (kfrags, vks) = a.delegate(&b.public_key(), 1, 2, &mut rng).unwrap();
+    /// let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 2).unwrap();
     /// assert!(kfrags.iter().all(|k| k.delegation_id() == vks.delegation_id()));
     /// ```
     pub fn delegation_id(&self) -> DelegationId {
@@ -226,7 +226,7 @@ impl KeyFrag {
     /// # use rs_habe::pre::KeyPair;
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (kfrags, _) = a.delegate(&b.public_key(), 2, 3, &mut rng).unwrap();
+    /// let (kfrags, _) = a.delegate(&mut rng, &b.public_key(), 2, 3).unwrap();
     /// assert_eq!(kfrags.iter().map(|k| k.index()).collect::<Vec<_>>(), [1, 2, 3]);
     /// ```
     pub fn index(&self) -> u8 {
@@ -240,7 +240,7 @@ impl KeyFrag {
     /// # use rs_habe::pre::KeyPair;
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (kfrags, _) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
+    /// let (kfrags, _) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
     /// assert_eq!(kfrags[0].to_bytes().len(), 6 + 16 + 4 + 96);
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
@@ -281,7 +281,7 @@ impl KeyFrag {
 /// # fn main() -> rs_habe::Result<()> {
 /// let mut rng = rand::thread_rng();
 /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-/// let (_kfrags, vks) = alice.delegate(&bob.public_key(), 2, 3, &mut rng)?;
+/// let (_kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 2, 3)?;
 /// assert_eq!((vks.threshold(), vks.shares()), (2, 3));
 /// assert_eq!(VerificationKeys::from_bytes(&vks.to_bytes())?, vks);
 /// # Ok(())
@@ -330,7 +330,7 @@ impl VerificationKeys {
     /// # use rs_habe::pre::KeyPair;
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (_, vks) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
+    /// let (_, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
     /// let _id = vks.delegation_id();
     /// ```
     pub fn delegation_id(&self) -> DelegationId {
@@ -343,7 +343,7 @@ impl VerificationKeys {
     /// # use rs_habe::pre::KeyPair;
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (_, vks) = a.delegate(&b.public_key(), 2, 4, &mut rng).unwrap();
+    /// let (_, vks) = a.delegate(&mut rng, &b.public_key(), 2, 4).unwrap();
     /// assert_eq!(vks.threshold(), 2);
     /// ```
     pub fn threshold(&self) -> usize {
@@ -356,7 +356,7 @@ impl VerificationKeys {
     /// # use rs_habe::pre::KeyPair;
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (_, vks) = a.delegate(&b.public_key(), 2, 4, &mut rng).unwrap();
+    /// let (_, vks) = a.delegate(&mut rng, &b.public_key(), 2, 4).unwrap();
     /// assert_eq!(vks.shares(), 4);
     /// ```
     pub fn shares(&self) -> usize {
@@ -369,7 +369,7 @@ impl VerificationKeys {
     /// # use rs_habe::pre::KeyPair;
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (_, vks) = a.delegate(&b.public_key(), 1, 1, &mut rng).unwrap();
+    /// let (_, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
     /// assert_eq!(vks.receiver(), b.public_key());
     /// ```
     pub fn receiver(&self) -> PublicKey {
@@ -407,7 +407,7 @@ impl VerificationKeys {
     /// # use rs_habe::pre::KeyPair;
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (_, vks) = a.delegate(&b.public_key(), 1, 2, &mut rng).unwrap();
+    /// let (_, vks) = a.delegate(&mut rng, &b.public_key(), 1, 2).unwrap();
     /// assert_eq!(vks.to_bytes().len(), 6 + 16 + 48 + 96 + 4 + 4 + 2 * 288);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -467,10 +467,10 @@ impl KeyPair {
     /// # fn main() -> rs_habe::Result<()> {
     /// let mut rng = rand::thread_rng();
     /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// let (kfrags, vks) = alice.delegate(&bob.public_key(), 2, 3, &mut rng)?;
+    /// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 2, 3)?;
     /// assert_eq!(kfrags.len(), 3);
     /// assert_eq!(
-    ///     alice.delegate(&bob.public_key(), 4, 3, &mut rng).unwrap_err(),
+    ///     alice.delegate(&mut rng, &bob.public_key(), 4, 3).unwrap_err(),
     ///     Error::InvalidParameter(Parameter::Threshold)
     /// );
     /// # let _ = vks;
@@ -479,10 +479,10 @@ impl KeyPair {
     /// ```
     pub fn delegate(
         &self,
+        rng: &mut (impl RngCore + CryptoRng),
         receiver: &PublicKey,
         threshold: usize,
         shares: usize,
-        rng: &mut (impl RngCore + CryptoRng),
     ) -> Result<(Vec<KeyFrag>, VerificationKeys)> {
         let t =
             u8::try_from(threshold).map_err(|_| Error::InvalidParameter(Parameter::Threshold))?;

@@ -69,13 +69,13 @@
 //! let alice = KeyPair::random(&mut rng);
 //! let bob = KeyPair::random(&mut rng);
 //!
-//! let (capsule, key) = encapsulate(&alice.public_key(), &mut rng)?;
-//! let (kfrags, vks) = alice.delegate(&bob.public_key(), 2, 3, &mut rng)?;
+//! let (capsule, key) = encapsulate(&mut rng, &alice.public_key())?;
+//! let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 2, 3)?;
 //!
 //! // Two of the three proxies re-encrypt; anyone with `vks` checks their work.
 //! let verified = kfrags[..2]
 //!     .iter()
-//!     .map(|kfrag| kfrag.reencrypt(&capsule, &mut rng)?.verify(&capsule, &vks))
+//!     .map(|kfrag| kfrag.reencrypt(&mut rng, &capsule)?.verify(&capsule, &vks))
 //!     .collect::<rs_habe::Result<Vec<_>>>()?;
 //! let bobs_key = open_reencrypted(&bob, &capsule, &verified, &vks)?;
 //! assert_eq!(*bobs_key, *key);

@@ -38,8 +38,8 @@ struct Setup {
 fn setup(t: usize, n: usize, r: &mut ChaCha20Rng) -> Setup {
     let alice = KeyPair::random(r);
     let bob = KeyPair::random(r);
-    let (capsule, key) = encapsulate(&alice.public_key(), r).unwrap();
-    let (kfrags, vks) = alice.delegate(&bob.public_key(), t, n, r).unwrap();
+    let (capsule, key) = encapsulate(r, &alice.public_key()).unwrap();
+    let (kfrags, vks) = alice.delegate(r, &bob.public_key(), t, n).unwrap();
     Setup {
         alice,
         bob,
@@ -54,7 +54,7 @@ fn verified_all(s: &Setup, r: &mut ChaCha20Rng) -> Vec<VerifiedCapsuleFrag> {
     s.kfrags
         .iter()
         .map(|k| {
-            k.reencrypt(&s.capsule, r)
+            k.reencrypt(r, &s.capsule)
                 .unwrap()
                 .verify(&s.capsule, &s.vks)
                 .unwrap()
@@ -144,7 +144,7 @@ fn owner_opens_own_capsule_and_keys_differ() {
     assert_eq!(*s.alice.open(&s.capsule).unwrap(), *s.key);
     // Bob cannot open Alice's capsule directly; fresh capsules carry fresh keys.
     assert_ne!(*s.bob.open(&s.capsule).unwrap(), *s.key);
-    let (_, key2) = encapsulate(&s.alice.public_key(), &mut r).unwrap();
+    let (_, key2) = encapsulate(&mut r, &s.alice.public_key()).unwrap();
     assert_ne!(*key2, *s.key);
     // The key is KDF(Z^k) with Z = Gt::generator(): recompute Z^k from k's pairing form.
     let zk = pairing(
@@ -193,12 +193,12 @@ fn delegate_rejects_bad_thresholds() {
     let pk = KeyPair::random(&mut r).public_key();
     for (t, n) in [(0, 0), (0, 1), (2, 1), (1, 256), (256, 256), (1, 0)] {
         assert_eq!(
-            a.delegate(&pk, t, n, &mut r).unwrap_err(),
+            a.delegate(&mut r, &pk, t, n).unwrap_err(),
             Error::InvalidParameter(crate::error::Parameter::Threshold),
             "t={t} n={n}"
         );
     }
-    let (k, v) = a.delegate(&pk, 1, 255, &mut r).unwrap();
+    let (k, v) = a.delegate(&mut r, &pk, 1, 255).unwrap();
     assert_eq!((k.len(), v.shares()), (255, 255));
 }
 
@@ -207,8 +207,8 @@ fn delegations_get_fresh_ids_and_polynomials() {
     let mut r = rng(6);
     let a = KeyPair::random(&mut r);
     let pk = KeyPair::random(&mut r).public_key();
-    let (k1, v1) = a.delegate(&pk, 2, 2, &mut r).unwrap();
-    let (k2, v2) = a.delegate(&pk, 2, 2, &mut r).unwrap();
+    let (k1, v1) = a.delegate(&mut r, &pk, 2, 2).unwrap();
+    let (k2, v2) = a.delegate(&mut r, &pk, 2, 2).unwrap();
     assert_ne!(v1.delegation_id(), v2.delegation_id());
     assert_ne!(k1[0].kfrag, k2[0].kfrag);
 }
@@ -231,19 +231,19 @@ fn duplicate_fragments() {
     let mut r = rng(8);
     let s = setup(2, 3, &mut r);
     let f0 = s.kfrags[0]
-        .reencrypt(&s.capsule, &mut r)
+        .reencrypt(&mut r, &s.capsule)
         .unwrap()
         .verify(&s.capsule, &s.vks)
         .unwrap();
     // Same fragment twice, and two different re-encryptions by the same proxy.
     let f0b = s.kfrags[0]
-        .reencrypt(&s.capsule, &mut r)
+        .reencrypt(&mut r, &s.capsule)
         .unwrap()
         .verify(&s.capsule, &s.vks)
         .unwrap();
     assert_ne!(f0, f0b);
     let f1 = s.kfrags[1]
-        .reencrypt(&s.capsule, &mut r)
+        .reencrypt(&mut r, &s.capsule)
         .unwrap()
         .verify(&s.capsule, &s.vks)
         .unwrap();
@@ -263,8 +263,8 @@ fn duplicate_fragments() {
 fn fragment_for_another_capsule() {
     let mut r = rng(9);
     let s = setup(1, 2, &mut r);
-    let (other, other_key) = encapsulate(&s.alice.public_key(), &mut r).unwrap();
-    let cf = s.kfrags[0].reencrypt(&other, &mut r).unwrap();
+    let (other, other_key) = encapsulate(&mut r, &s.alice.public_key()).unwrap();
+    let cf = s.kfrags[0].reencrypt(&mut r, &other).unwrap();
     assert_eq!(
         cf.clone().verify(&s.capsule, &s.vks).unwrap_err(),
         Error::FragmentMismatch
@@ -285,15 +285,15 @@ fn fragment_for_another_capsule() {
 fn fragment_from_another_delegation() {
     let mut r = rng(10);
     let s = setup(2, 3, &mut r);
-    let (kfrags2, vks2) = s.alice.delegate(&s.bob.public_key(), 2, 3, &mut r).unwrap();
-    let cf = kfrags2[0].reencrypt(&s.capsule, &mut r).unwrap();
+    let (kfrags2, vks2) = s.alice.delegate(&mut r, &s.bob.public_key(), 2, 3).unwrap();
+    let cf = kfrags2[0].reencrypt(&mut r, &s.capsule).unwrap();
     assert_eq!(
         cf.clone().verify(&s.capsule, &s.vks).unwrap_err(),
         Error::FragmentMismatch
     );
     let v2 = cf.verify(&s.capsule, &vks2).unwrap();
     let v1 = s.kfrags[1]
-        .reencrypt(&s.capsule, &mut r)
+        .reencrypt(&mut r, &s.capsule)
         .unwrap()
         .verify(&s.capsule, &s.vks)
         .unwrap();
@@ -302,7 +302,7 @@ fn fragment_from_another_delegation() {
         Error::FragmentMismatch
     );
     // A fragment with the right id but an index beyond n.
-    let mut cf = s.kfrags[0].reencrypt(&s.capsule, &mut r).unwrap();
+    let mut cf = s.kfrags[0].reencrypt(&mut r, &s.capsule).unwrap();
     cf.index = 4;
     assert_eq!(
         cf.verify(&s.capsule, &s.vks).unwrap_err(),
@@ -321,7 +321,7 @@ fn forged_fragment_with_valid_proof_for_another_value() {
         1,
         SecretG2::from(G2Projective::random(&mut r)),
     );
-    let forged = rogue.reencrypt(&s.capsule, &mut r).unwrap();
+    let forged = rogue.reencrypt(&mut r, &s.capsule).unwrap();
     assert_eq!(
         forged.clone().verify(&s.capsule, &s.vks).unwrap_err(),
         Error::InvalidProof
@@ -338,7 +338,7 @@ fn forged_fragment_with_valid_proof_for_another_value() {
 fn tampered_cfrag_c_or_z() {
     let mut r = rng(12);
     let s = setup(2, 2, &mut r);
-    let cf = s.kfrags[1].reencrypt(&s.capsule, &mut r).unwrap();
+    let cf = s.kfrags[1].reencrypt(&mut r, &s.capsule).unwrap();
     let mut bad_c = cf.clone();
     bad_c.c += Scalar::ONE;
     let mut bad_z = cf.clone();
@@ -658,7 +658,7 @@ fn verification_keys_encoding() {
 fn capsule_frag_encoding() {
     let mut r = rng(25);
     let s = setup(1, 2, &mut r);
-    let cf = s.kfrags[1].reencrypt(&s.capsule, &mut r).unwrap();
+    let cf = s.kfrags[1].reencrypt(&mut r, &s.capsule).unwrap();
     let bytes = cf.to_bytes();
     assert_eq!(CapsuleFrag::from_bytes(&bytes).unwrap(), cf);
     let v = cf.clone().verify(&s.capsule, &s.vks).unwrap();
@@ -724,7 +724,7 @@ proptest! {
     fn tampered_capsule_frag_never_verifies(seed in any::<u64>(), pos in 0usize..490, bit in 0u8..8) {
         let mut r = rng(seed);
         let s = setup(1, 1, &mut r);
-        let mut bytes = s.kfrags[0].reencrypt(&s.capsule, &mut r).unwrap().to_bytes();
+        let mut bytes = s.kfrags[0].reencrypt(&mut r, &s.capsule).unwrap().to_bytes();
         prop_assert_eq!(bytes.len(), 490);
         bytes[pos] ^= 1 << bit;
         if let Ok(cf) = CapsuleFrag::from_bytes(&bytes) {
@@ -781,9 +781,9 @@ fn caches_change_nothing_but_speed() {
     prepared.prepare();
     prepared.prepare(); // idempotent
     for seed in 0..3 {
-        let a = plain.reencrypt(&s.capsule, &mut rng(100 + seed)).unwrap();
+        let a = plain.reencrypt(&mut rng(100 + seed), &s.capsule).unwrap();
         let b = prepared
-            .reencrypt(&s.capsule, &mut rng(100 + seed))
+            .reencrypt(&mut rng(100 + seed), &s.capsule)
             .unwrap();
         assert_eq!(a.to_bytes(), b.to_bytes());
         // The first verification builds the comb of W_2, later ones use it; a clone starts

@@ -104,7 +104,7 @@ impl Authority {
     /// // 2^4 periods and room for 2^3 users: small enough for a test.
     /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 3 })?;
     /// assert_eq!(authority.public_params().periods(), 16);
-    /// assert_eq!(authority.enrolled(), 0);
+    /// assert_eq!(authority.enrolled_count(), 0);
     ///
     /// let bad = SetupParams { time_depth: 0, tree_depth: 3 };
     /// let err = Authority::setup(&mut rng, bad).unwrap_err();
@@ -154,13 +154,13 @@ impl Authority {
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let update = authority.key_update(&mut rng, 0)?;
     /// // Keys and updates name their issuer, so a user can pick the right update.
-    /// assert_eq!(sk.user_id().issuer, authority.id());
-    /// assert_eq!(update.issuer(), authority.id());
+    /// assert_eq!(sk.user_id().issuer, authority.issuer_id());
+    /// assert_eq!(update.issuer_id(), authority.issuer_id());
     /// // The id is part of the persisted state.
-    /// assert_eq!(Authority::from_bytes(&authority.to_bytes())?.id(), authority.id());
+    /// assert_eq!(Authority::from_bytes(&authority.to_bytes())?.issuer_id(), authority.issuer_id());
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn id(&self) -> IssuerId {
+    pub fn issuer_id(&self) -> IssuerId {
         self.tree.id
     }
 
@@ -172,15 +172,15 @@ impl Authority {
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
-    /// assert_eq!(authority.enrolled(), 0);
+    /// assert_eq!(authority.enrolled_count(), 0);
     /// let staff = AttributeSet::new(["nurse"])?;
     /// let first = authority.enrol(&mut rng, &staff)?;
     /// let _second = authority.enrol(&mut rng, &staff)?;
     /// authority.revoke(&first.user_id(), 0)?;
-    /// assert_eq!(authority.enrolled(), 2); // leaves are never reused
+    /// assert_eq!(authority.enrolled_count(), 2); // leaves are never reused
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn enrolled(&self) -> u64 {
+    pub fn enrolled_count(&self) -> u64 {
         self.tree.next_leaf
     }
 
@@ -284,7 +284,7 @@ impl Authority {
     /// authority.revoke(&bob.user_id(), 2)?;
     /// assert!(authority.is_revoked(&bob.user_id(), 2));
     ///
-    /// let never_enrolled = UserId { issuer: authority.id(), leaf: 3 };
+    /// let never_enrolled = UserId { issuer: authority.issuer_id(), leaf: 3 };
     /// assert!(matches!(authority.revoke(&never_enrolled, 6), Err(Error::UnknownUser)));
     /// assert!(matches!(authority.revoke(&bob.user_id(), 16), Err(Error::PeriodOutOfRange)));
     /// # Ok::<(), rs_habe::Error>(())
@@ -329,7 +329,7 @@ impl Authority {
     /// let bob = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     ///
     /// let update = authority.key_update(&mut rng, 7)?;
-    /// assert_eq!((update.period(), update.issuer()), (7, authority.id()));
+    /// assert_eq!((update.period(), update.issuer_id()), (7, authority.issuer_id()));
     /// assert_eq!(update.entry_count(), 1); // nobody revoked: the root covers every user
     ///
     /// authority.revoke(&bob.user_id(), 7)?;
@@ -391,7 +391,7 @@ impl Authority {
     /// drop(authority);
     ///
     /// let restored = Authority::from_bytes(&state)?;
-    /// assert_eq!(restored.enrolled(), 1);
+    /// assert_eq!(restored.enrolled_count(), 1);
     /// assert!(restored.is_revoked(&nurse.user_id(), 5));
     /// // Keys issued before the restart work with the restored authority's updates.
     /// assert_eq!(nurse.decryption_key(&restored.key_update(&mut rng, 4)?)?.period(), 4);

@@ -93,7 +93,7 @@ impl Delegator {
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
     ///
     /// let department = Delegator::new(&mut rng, &head_dk, 3)?; // room for 8 staff
-    /// assert_eq!(department.holder(), head.user_id());
+    /// assert_eq!(department.user_id(), head.user_id());
     /// assert_eq!(department.attributes(), head_dk.attributes());
     /// assert!(matches!(
     ///     Delegator::new(&mut rng, &head_dk, 0),
@@ -128,13 +128,13 @@ impl Delegator {
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
     /// let mut department = Delegator::new(&mut rng, &head_dk, 3)?;
-    /// assert_ne!(department.id(), authority.id()); // a new issuer
+    /// assert_ne!(department.issuer_id(), authority.issuer_id()); // a new issuer
     /// let staff = department.enrol(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
-    /// assert_eq!(staff.user_id().issuer, department.id());
-    /// assert_eq!(department.key_update(&mut rng, &pp, &head_dk)?.issuer(), department.id());
+    /// assert_eq!(staff.user_id().issuer, department.issuer_id());
+    /// assert_eq!(department.key_update(&mut rng, &pp, &head_dk)?.issuer_id(), department.issuer_id());
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn id(&self) -> IssuerId {
+    pub fn issuer_id(&self) -> IssuerId {
         self.tree.id
     }
 
@@ -150,13 +150,13 @@ impl Delegator {
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
     /// let department = Delegator::new(&mut rng, &head_dk, 3)?;
-    /// assert_eq!(department.holder(), head.user_id());
+    /// assert_eq!(department.user_id(), head.user_id());
     /// // The delegator's own issuer revokes it by this id, and with it all its children.
-    /// authority.revoke(&department.holder(), 6)?;
+    /// authority.revoke(&department.user_id(), 6)?;
     /// assert!(authority.is_revoked(&head.user_id(), 6));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn holder(&self) -> UserId {
+    pub fn user_id(&self) -> UserId {
         self.holder
     }
 
@@ -229,7 +229,7 @@ impl Delegator {
     /// let mut department = Delegator::new(&mut rng, &head_dk, 3)?;
     ///
     /// let staff = department.enrol(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
-    /// assert_eq!(staff.user_id().issuer, department.id());
+    /// assert_eq!(staff.user_id().issuer, department.issuer_id());
     /// // Only attributes the delegator holds can be passed on; the error names the others.
     /// let err = department
     ///     .enrol(&mut rng, &pp, &AttributeSet::new(["doctor", "surgery"])?)
@@ -350,7 +350,7 @@ impl Delegator {
     /// assert_eq!(staff.decryption_key(&update)?.period(), 5);
     ///
     /// // It takes the delegator's full key: a restricted one lacks attributes.
-    /// let device = head_dk.restrict(&pp, &AttributeSet::new(["doctor"])?, &mut rng)?;
+    /// let device = head_dk.restrict(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
     /// assert!(matches!(department.key_update(&mut rng, &pp, &device), Err(Error::NotASubset(_))));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
@@ -421,7 +421,7 @@ impl Delegator {
     /// let state = department.to_bytes(); // secret: store it atomically
     ///
     /// let restored = Delegator::from_bytes(&state)?;
-    /// assert_eq!((restored.id(), restored.counter()), (department.id(), 1));
+    /// assert_eq!((restored.issuer_id(), restored.counter()), (department.issuer_id(), 1));
     /// // The restored delegator serves the children enrolled before the restart.
     /// let update = restored.key_update(&mut rng, &pp, &head_dk)?;
     /// assert!(staff.decryption_key(&update).is_ok());
@@ -453,7 +453,7 @@ impl Delegator {
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
     /// let department = Delegator::new(&mut rng, &head_dk, 3)?;
     /// let state = department.to_bytes();
-    /// assert_eq!(Delegator::from_bytes(&state)?.holder(), head.user_id());
+    /// assert_eq!(Delegator::from_bytes(&state)?.user_id(), head.user_id());
     ///
     /// // An authority's state is not a delegator's.
     /// match Delegator::from_bytes(&authority.to_bytes()) {

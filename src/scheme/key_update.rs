@@ -101,12 +101,12 @@ impl KeyUpdate {
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let update = authority.key_update(&mut rng, 0)?;
-    /// assert_eq!(update.issuer(), authority.id());
+    /// assert_eq!(update.issuer_id(), authority.issuer_id());
     /// // How a user picks, among published updates, the ones of its own issuer.
-    /// assert_eq!(update.issuer(), nurse.user_id().issuer);
+    /// assert_eq!(update.issuer_id(), nurse.user_id().issuer);
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn issuer(&self) -> IssuerId {
+    pub fn issuer_id(&self) -> IssuerId {
         self.issuer
     }
 
@@ -371,10 +371,10 @@ impl FreshnessGuard {
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let mut guard = FreshnessGuard::default();
-    /// assert_eq!(guard.newest(&authority.id()), None);
+    /// assert_eq!(guard.newest(&authority.issuer_id()), None);
     /// authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// guard.check(&authority.key_update(&mut rng, 0)?)?;
-    /// assert_eq!(guard.newest(&authority.id()), Some(1));
+    /// assert_eq!(guard.newest(&authority.issuer_id()), Some(1));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn newest(&self, issuer: &IssuerId) -> Option<u64> {

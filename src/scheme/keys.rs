@@ -205,7 +205,7 @@ pub(crate) struct Lines {
 /// assert_eq!(*dk.decapsulate(&header)?, *key);
 ///
 /// // A short-lived key for a device, with fewer attributes.
-/// let device = dk.restrict(&pp, &AttributeSet::new(["doctor"])?, &mut rng)?;
+/// let device = dk.restrict(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
 /// assert!(device.decapsulate(&header).is_err());
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
@@ -316,14 +316,14 @@ impl DecryptionKey {
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "on-call"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 1)?)?;
-    /// assert_eq!(dk.holder(), sk.user_id());
+    /// assert_eq!(dk.user_id(), sk.user_id());
     /// // A restricted key still belongs to the same user.
     /// let doctor_only = AttributeSet::new(["doctor"])?;
-    /// let device = dk.restrict(authority.public_params(), &doctor_only, &mut rng)?;
-    /// assert_eq!(device.holder(), sk.user_id());
+    /// let device = dk.restrict(&mut rng, authority.public_params(), &doctor_only)?;
+    /// assert_eq!(device.user_id(), sk.user_id());
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn holder(&self) -> UserId {
+    pub fn user_id(&self) -> UserId {
         self.holder
     }
 
@@ -421,21 +421,21 @@ impl DecryptionKey {
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "on-call"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 10)?)?;
     ///
-    /// let device = dk.restrict(&pp, &AttributeSet::new(["doctor"])?, &mut rng)?;
+    /// let device = dk.restrict(&mut rng, &pp, &AttributeSet::new(["doctor"])?)?;
     /// assert_eq!((device.attributes().len(), device.period()), (1, dk.period()));
     /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("doctor")?, 10)?;
     /// assert_eq!(*device.decapsulate(&header)?, *key);
     ///
     /// // A key can only lose attributes.
     /// let wider = AttributeSet::new(["doctor", "surgery"])?;
-    /// assert!(matches!(dk.restrict(&pp, &wider, &mut rng), Err(Error::NotASubset(_))));
+    /// assert!(matches!(dk.restrict(&mut rng, &pp, &wider), Err(Error::NotASubset(_))));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn restrict<R: RngCore + CryptoRng>(
         &self,
+        rng: &mut R,
         pp: &PublicParams,
         attrs: &AttributeSet,
-        rng: &mut R,
     ) -> Result<DecryptionKey> {
         if pp.time_depth != self.time_depth {
             return Err(Error::ParamsMismatch);
@@ -476,7 +476,7 @@ impl DecryptionKey {
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 6)?)?;
     /// let bytes = dk.to_bytes(); // secret, wiped when dropped
     /// let restored = DecryptionKey::from_bytes(&bytes)?;
-    /// assert_eq!((restored.period(), restored.holder()), (6, sk.user_id()));
+    /// assert_eq!((restored.period(), restored.user_id()), (6, sk.user_id()));
     /// assert_eq!(*restored.to_bytes(), *bytes);
     /// # Ok::<(), rs_habe::Error>(())
     /// ```

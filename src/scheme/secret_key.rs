@@ -122,7 +122,7 @@ impl SecretKey {
     /// # let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
-    /// assert_eq!((sk.user_id().issuer, sk.user_id().leaf), (authority.id(), 0));
+    /// assert_eq!((sk.user_id().issuer, sk.user_id().leaf), (authority.issuer_id(), 0));
     /// authority.revoke(&sk.user_id(), 4)?;
     /// assert!(authority.is_revoked(&sk.user_id(), 4));
     /// # Ok::<(), rs_habe::Error>(())
@@ -172,7 +172,7 @@ impl SecretKey {
     /// let nurse = hospital.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// // Each period: fetch the issuer's update and derive that period's key.
     /// let dk = nurse.decryption_key(&hospital.key_update(&mut rng, 3)?)?;
-    /// assert_eq!((dk.period(), dk.holder()), (3, nurse.user_id()));
+    /// assert_eq!((dk.period(), dk.user_id()), (3, nurse.user_id()));
     ///
     /// let clinic = Authority::setup(&mut rng, params)?;
     /// let foreign = clinic.key_update(&mut rng, 3)?;

@@ -32,7 +32,7 @@ use crate::secret::{SecretG2, SecretScalar};
 /// ));
 /// // The deepest tree has room for 2^32 users; leaves are allocated lazily.
 /// let widest = SetupParams { time_depth: 4, tree_depth: MAX_TREE_DEPTH };
-/// assert_eq!(Authority::setup(&mut rng, widest)?.enrolled(), 0);
+/// assert_eq!(Authority::setup(&mut rng, widest)?.enrolled_count(), 0);
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
 pub const MAX_TREE_DEPTH: u8 = 32;
@@ -116,13 +116,13 @@ pub(crate) fn ku_nodes(tree_depth: u8, revoked: &BTreeSet<u64>) -> Vec<TreeNode>
 /// let params = SetupParams { time_depth: 4, tree_depth: 2 };
 /// let mut hospital = Authority::setup(&mut rng, params)?;
 /// let clinic = Authority::setup(&mut rng, params)?;
-/// assert_ne!(hospital.id(), clinic.id()); // random at creation
+/// assert_ne!(hospital.issuer_id(), clinic.issuer_id()); // random at creation
 ///
 /// let nurse = hospital.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
-/// assert_eq!(nurse.user_id().issuer, hospital.id());
+/// assert_eq!(nurse.user_id().issuer, hospital.issuer_id());
 /// // An update from the wrong issuer is a typed error, not a wrong key.
 /// let update = clinic.key_update(&mut rng, 0)?;
-/// assert_eq!(update.issuer(), clinic.id());
+/// assert_eq!(update.issuer_id(), clinic.issuer_id());
 /// assert!(matches!(nurse.decryption_key(&update), Err(Error::IssuerMismatch)));
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
@@ -138,7 +138,7 @@ impl IssuerId {
     /// # use rs_habe::{Authority, SetupParams};
     /// # let mut rng = rand::thread_rng();
     /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
-    /// let id = authority.id();
+    /// let id = authority.issuer_id();
     /// // For instance to name the file an issuer's key updates are published in.
     /// let hex: String = id.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
     /// assert_eq!(hex.len(), 32);
@@ -160,10 +160,10 @@ impl IssuerId {
 /// use rs_habe::{Authority, IssuerId, SetupParams, UserId};
 /// let mut rng = rand::thread_rng();
 /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
-/// let stored: [u8; 16] = *authority.id().as_bytes();
-/// assert_eq!(IssuerId::from(stored), authority.id());
+/// let stored: [u8; 16] = *authority.issuer_id().as_bytes();
+/// assert_eq!(IssuerId::from(stored), authority.issuer_id());
 /// let user = UserId { issuer: IssuerId::from(stored), leaf: 0 };
-/// assert_eq!(user.issuer, authority.id());
+/// assert_eq!(user.issuer, authority.issuer_id());
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
 impl From<[u8; 16]> for IssuerId {
@@ -195,10 +195,10 @@ impl core::fmt::Debug for IssuerId {
 /// let first = authority.enrol(&mut rng, &staff)?;
 /// let second = authority.enrol(&mut rng, &staff)?;
 /// // Leaves are handed out in enrolment order.
-/// assert_eq!(second.user_id(), UserId { issuer: authority.id(), leaf: 1 });
+/// assert_eq!(second.user_id(), UserId { issuer: authority.issuer_id(), leaf: 1 });
 /// // The issuer needs only the id to revoke a user later.
 /// authority.revoke(&first.user_id(), 2)?;
-/// assert!(authority.is_revoked(&UserId { issuer: authority.id(), leaf: 0 }, 2));
+/// assert!(authority.is_revoked(&UserId { issuer: authority.issuer_id(), leaf: 0 }, 2));
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -142,7 +142,7 @@ fn main() {
     let dk = alice.decryption_key(&ku5).expect("dk");
     out.object("decode_decryption_key", "dk-alice-p5", &dk.to_bytes());
     let dk_r = dk
-        .restrict(&pp, &set(&["doctor"]), &mut rng)
+        .restrict(&mut rng, &pp, &set(&["doctor"]))
         .expect("restrict");
     out.object("decode_decryption_key", "dk-restricted", &dk_r.to_bytes());
 
@@ -219,10 +219,10 @@ fn main() {
         &owner.public_key().to_bytes(),
     );
     out.object("decode_pre_key_pair", "keypair", &owner.to_bytes());
-    let (capsule, _key) = encapsulate(&owner.public_key(), &mut rng).expect("capsule");
+    let (capsule, _key) = encapsulate(&mut rng, &owner.public_key()).expect("capsule");
     out.object("decode_pre_capsule", "capsule", &capsule.to_bytes());
     let (kfrags, vks) = owner
-        .delegate(&receiver.public_key(), 2, 3, &mut rng)
+        .delegate(&mut rng, &receiver.public_key(), 2, 3)
         .expect("delegate");
     out.object("decode_pre_key_frag", "kfrag1-of-3", &kfrags[0].to_bytes());
     out.object("decode_pre_key_frag", "kfrag3-of-3", &kfrags[2].to_bytes());
@@ -232,14 +232,14 @@ fn main() {
         &vks.to_bytes(),
     );
     let (_, vks1) = owner
-        .delegate(&receiver.public_key(), 1, 1, &mut rng)
+        .delegate(&mut rng, &receiver.public_key(), 1, 1)
         .expect("delegate");
     out.object(
         "decode_pre_verification_keys",
         "vks-1-of-1",
         &vks1.to_bytes(),
     );
-    let cfrag = kfrags[1].reencrypt(&capsule, &mut rng).expect("reencrypt");
+    let cfrag = kfrags[1].reencrypt(&mut rng, &capsule).expect("reencrypt");
     out.object("decode_pre_capsule_frag", "cfrag2", &cfrag.to_bytes());
 
     // Envelopes: policy + PRE recipients, PRE only, two policies; short and two-chunk payloads.
