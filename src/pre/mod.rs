@@ -106,9 +106,28 @@ use crate::error::{Error, Result};
 use crate::scheme::fixed_base::FixedBaseG2;
 
 /// The largest number of key fragments (proxies) of one delegation; also bounds the threshold.
+///
+/// ```
+/// use rs_habe::{pre::{KeyPair, MAX_SHARES}, Error, Parameter};
+/// let mut rng = rand::thread_rng();
+/// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
+/// assert_eq!(
+///     alice.delegate(&mut rng, &bob.public_key(), 1, MAX_SHARES + 1).unwrap_err(),
+///     Error::InvalidParameter(Parameter::Threshold)
+/// );
+/// ```
 pub const MAX_SHARES: usize = 255;
 
 /// Length of a [`DelegationId`] in bytes.
+///
+/// ```
+/// use rs_habe::pre::{KeyPair, DELEGATION_ID_LEN};
+/// let mut rng = rand::thread_rng();
+/// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
+/// let (_, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
+/// assert_eq!(vks.delegation_id().as_bytes().len(), DELEGATION_ID_LEN);
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
 pub const DELEGATION_ID_LEN: usize = 16;
 
 pub(crate) use crate::secret::ScalarCell;
