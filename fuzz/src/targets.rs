@@ -13,7 +13,8 @@ use rand_chacha::ChaCha20Rng;
 use rs_habe::pre::{Capsule, CapsuleFrag, KeyFrag, KeyPair, PublicKey, VerificationKeys};
 use rs_habe::{
     AttributeSet, Authority, DecryptionKey, Delegator, Envelope, EnvelopeHeader, FreshnessGuard,
-    Header, KeyUpdate, Policy, PublicParams, Recipient, SecretKey, SetupParams,
+    Header, KeyUpdate, PartialDecryption, Policy, PublicParams, Recipient, SecretKey, SetupParams,
+    TransformKey,
 };
 
 /// A target function.
@@ -32,6 +33,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("decode_delegator", decode_delegator),
     ("decode_envelope", decode_envelope),
     ("decode_envelope_header", decode_envelope_header),
+    ("decode_transform_key", decode_transform_key),
+    ("decode_partial_decryption", decode_partial_decryption),
     ("decode_pre_public_key", decode_pre_public_key),
     ("decode_pre_key_pair", decode_pre_key_pair),
     ("decode_pre_capsule", decode_pre_capsule),
@@ -125,6 +128,16 @@ decode_target!(
     /// `FreshnessGuard::from_bytes`.
     decode_freshness_guard,
     FreshnessGuard
+);
+decode_target!(
+    /// `TransformKey::from_bytes`.
+    decode_transform_key,
+    TransformKey
+);
+decode_target!(
+    /// `PartialDecryption::from_bytes`.
+    decode_partial_decryption,
+    PartialDecryption
 );
 decode_target!(
     /// `DecryptionKey::from_bytes` (secret; compares `to_bytes()` contents).

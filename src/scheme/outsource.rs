@@ -21,8 +21,10 @@ use zeroize::Zeroizing;
 
 use super::kem::{kem_key, Header, SharedKey};
 use super::keys::{normalize, DecryptionKey, KeyBody, Pair};
+use super::tree::UserId;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Result};
+use crate::policy::AttributeSet;
 use crate::secret::SecretScalar;
 
 /// A decryption key blinded by `1/z`, for an untrusted server. Useless without the matching
@@ -228,6 +230,63 @@ impl TransformKey {
             value: self.0.decapsulate_gt(header)?,
             slot: 0,
         })
+    }
+
+    /// The period of the decryption key it was made from: it transforms headers of this period
+    /// and earlier ones. With [`attributes`](Self::attributes) and [`user_id`](Self::user_id),
+    /// what a server holding many transform keys picks one by.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 6)?)?;
+    /// let (transform, _retrieval) = dk.outsource(&mut rng);
+    /// assert_eq!(transform.period(), 6);
+    /// assert!(transform.attributes().contains_str("ward:3"));
+    /// assert_eq!(transform.user_id(), nurse.user_id());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub fn period(&self) -> u64 {
+        self.0.period()
+    }
+
+    /// The attributes of the decryption key it was made from (see [`period`](Self::period)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let attrs = AttributeSet::new(["nurse"])?;
+    /// let update = authority.key_update(&mut rng, 1)?;
+    /// let dk = authority.enrol(&mut rng, &attrs)?.decryption_key(&update)?;
+    /// assert_eq!(dk.outsource(&mut rng).0.attributes(), &attrs);
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub fn attributes(&self) -> &AttributeSet {
+        self.0.attributes()
+    }
+
+    /// The user the decryption key it was made from belongs to (see [`period`](Self::period)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// assert_eq!(dk.outsource(&mut rng).0.user_id(), nurse.user_id());
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub fn user_id(&self) -> UserId {
+        self.0.user_id()
     }
 
     /// The canonical encoding (the same layout as a decryption key's, another object type).

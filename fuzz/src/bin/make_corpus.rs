@@ -308,6 +308,15 @@ fn main() {
     other.extend_from_slice(&env.to_bytes());
     out.put("envelope_open", "whole-other-setup", &other);
 
+    // Outsourced decryption (last, so that the RNG stream of the seeds above is unchanged).
+    let (tk, _rk) = dk.outsource(&mut rng);
+    out.object("decode_transform_key", "tk-alice-p5", &tk.to_bytes());
+    let (tk_child, _) = dk_child.outsource(&mut rng);
+    out.object("decode_transform_key", "tk-child", &tk_child.to_bytes());
+    let (h, _) = Header::encapsulate(&mut rng, &pp, &policy, 4).expect("encap");
+    let partial = tk.transform(&h).expect("transform");
+    out.object("decode_partial_decryption", "partial", &partial.to_bytes());
+
     println!(
         "wrote {} bytes of seeds under {}",
         out.total,
