@@ -53,7 +53,7 @@
 //!   the proxy's `W_i`; [`KeyFrag::prepare`] adds a fixed-base table of `kfrag_i` for the proof's
 //!   `kfrag_i^c` (read at the public `c`'s digits; wiped on drop). `ρ = ĝ^s` comes from a
 //!   process-wide constant-time table of `ĝ`. Re-encryption is then the three pairings of the
-//!   formula plus 12–17%;
+//!   formula plus 10–15% (after `prepare`);
 //! - [`VerificationKeys`] keep, per index, an 8-tooth comb of `W_i` (144 KiB, built on first use)
 //!   for `W_i^c`. `cfrag_i^c` stays a variable-base exponentiation of 254 squarings: `blstrs`
 //!   0.7.1 exposes neither cyclotomic squaring nor the Frobenius map (its `Fp12` is private) and
