@@ -80,6 +80,10 @@ impl Delegator {
     /// Makes the holder of `dk` an issuer with its own user tree of depth `tree_depth`
     /// (1..=32; 10 is a good default: 1024 children). The delegator's attribute set is `dk`'s.
     ///
+    /// A delegator is made once, not per period: `dk` only names the holder, its attributes and
+    /// the time depth. Each period, [`key_update`](Self::key_update) takes that period's
+    /// decryption key of the holder, and the children's update is for the same period.
+    ///
     /// # Errors
     /// [`Error::InvalidParameter`] for a depth outside 1..=32.
     ///
