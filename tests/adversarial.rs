@@ -166,3 +166,34 @@ fn old_key_updates_do_not_outlive_a_revocation() {
         Some(Error::Revoked)
     );
 }
+
+/// Every public object can be shared between threads (a cloud's worker pool, a proxy serving
+/// requests concurrently): the caches some of them build on first use (`OnceBox`) keep them
+/// `Send + Sync`.
+#[test]
+fn public_objects_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<rs_habe::Authority>();
+    check::<rs_habe::Delegator>();
+    check::<rs_habe::PublicParams>();
+    check::<rs_habe::SecretKey>();
+    check::<rs_habe::KeyUpdate>();
+    check::<rs_habe::DecryptionKey>();
+    check::<rs_habe::TransformKey>();
+    check::<rs_habe::RetrievalKey>();
+    check::<rs_habe::PartialDecryption>();
+    check::<rs_habe::FreshnessGuard>();
+    check::<rs_habe::Header>();
+    check::<rs_habe::Policy>();
+    check::<rs_habe::AttributeSet>();
+    check::<rs_habe::Envelope>();
+    check::<rs_habe::EnvelopeHeader>();
+    check::<rs_habe::Error>();
+    check::<rs_habe::pre::KeyPair>();
+    check::<rs_habe::pre::PublicKey>();
+    check::<rs_habe::pre::Capsule>();
+    check::<rs_habe::pre::KeyFrag>();
+    check::<rs_habe::pre::VerificationKeys>();
+    check::<rs_habe::pre::CapsuleFrag>();
+    check::<rs_habe::pre::VerifiedCapsuleFrag>();
+}
