@@ -66,6 +66,7 @@ serde_via_bytes!(
     crate::EnvelopeHeader,
     crate::TransformKey,
     crate::PartialDecryption,
+    crate::RetrievalKey,
     crate::pre::PublicKey,
     crate::pre::KeyPair,
     crate::pre::Capsule,
@@ -122,6 +123,22 @@ mod tests {
         assert_eq!(*dk2.decapsulate(&header2).unwrap(), *key);
         let p: Policy = serde_json::from_str(&serde_json::to_string(&policy).unwrap()).unwrap();
         assert_eq!(p, policy);
+        // Outsourced decryption: the phone's retrieval key and the server's partial result.
+        let (tk, rk) = dk.outsource(&mut rng);
+        let rk2: crate::RetrievalKey =
+            serde_json::from_str(&serde_json::to_string(&rk).unwrap()).unwrap();
+        let partial: crate::PartialDecryption =
+            serde_json::from_str(&serde_json::to_string(&tk.transform(&header).unwrap()).unwrap())
+                .unwrap();
+        assert_eq!(*rk2.finish(&header, &partial).unwrap(), *key);
+        // A guard keeps the newest counter it saw.
+        let mut guard = crate::FreshnessGuard::default();
+        guard
+            .check(&authority.key_update(&mut rng, 3).unwrap())
+            .unwrap();
+        let guard2: crate::FreshnessGuard =
+            serde_json::from_str(&serde_json::to_string(&guard).unwrap()).unwrap();
+        assert_eq!(guard2, guard);
         assert!(serde_json::from_str::<Header>("[1,2,3]").is_err());
         assert!(serde_json::from_str::<Policy>("\"a and\"").is_err());
     }

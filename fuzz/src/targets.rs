@@ -13,8 +13,8 @@ use rand_chacha::ChaCha20Rng;
 use rs_habe::pre::{Capsule, CapsuleFrag, KeyFrag, KeyPair, PublicKey, VerificationKeys};
 use rs_habe::{
     AttributeSet, Authority, DecryptionKey, Delegator, Envelope, EnvelopeHeader, FreshnessGuard,
-    Header, KeyUpdate, PartialDecryption, Policy, PublicParams, Recipient, SecretKey, SetupParams,
-    TransformKey,
+    Header, KeyUpdate, PartialDecryption, Policy, PublicParams, Recipient, RetrievalKey, SecretKey,
+    SetupParams, TransformKey,
 };
 
 /// A target function.
@@ -35,6 +35,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("decode_envelope_header", decode_envelope_header),
     ("decode_transform_key", decode_transform_key),
     ("decode_partial_decryption", decode_partial_decryption),
+    ("decode_retrieval_key", decode_retrieval_key),
     ("decode_pre_public_key", decode_pre_public_key),
     ("decode_pre_key_pair", decode_pre_key_pair),
     ("decode_pre_capsule", decode_pre_capsule),
@@ -138,6 +139,11 @@ decode_target!(
     /// `PartialDecryption::from_bytes`.
     decode_partial_decryption,
     PartialDecryption
+);
+decode_target!(
+    /// `RetrievalKey::from_bytes` (secret; compares `to_bytes()` contents).
+    decode_retrieval_key,
+    RetrievalKey
 );
 decode_target!(
     /// `DecryptionKey::from_bytes` (secret; compares `to_bytes()` contents).

@@ -32,6 +32,7 @@ pub(crate) enum ObjectType {
     CapsuleFrag = 0x15,
     TransformKey = 0x20,
     PartialDecryption = 0x21,
+    RetrievalKey = 0x22,
 }
 
 /// Length of the common prefix: magic (4), version (1), object type (1).

@@ -67,7 +67,7 @@ pub struct TransformKey(pub(crate) DecryptionKey);
 /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
 ///
 /// let (transform, retrieval) = dk.outsource(&mut rng);
-/// let stored = retrieval.to_bytes(); // the phone keeps these 32 bytes
+/// let stored = retrieval.to_bytes(); // the phone keeps these 38 bytes
 /// let partial = transform.transform(&header)?; // on the server
 /// let retrieval = RetrievalKey::from_bytes(&stored)?;
 /// assert_eq!(*retrieval.finish(&header, &partial)?, *key);
@@ -483,7 +483,8 @@ impl RetrievalKey {
         kem_key(&(partial.value * *self.0), header.policy())
     }
 
-    /// The 32-byte big-endian encoding of `z` (secret: zeroized when dropped).
+    /// The encoding (scheme.md §12 framing, like every other object): the 6-byte prefix and `z`
+    /// as a 32-byte big-endian scalar. Secret: zeroized when dropped.
     ///
     /// # Examples
     ///
@@ -496,35 +497,50 @@ impl RetrievalKey {
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// let (_transform, retrieval) = dk.outsource(&mut rng);
     /// let bytes = retrieval.to_bytes(); // secret, wiped when dropped
+    /// assert_eq!(bytes.len(), 6 + 32);
     /// let again = RetrievalKey::from_bytes(&bytes)?;
     /// assert_eq!(*again.to_bytes(), *bytes);
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
-        Zeroizing::new(self.0.to_bytes_be())
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        // Exact capacity: no reallocation leaves a copy of the secret behind.
+        let mut out = Zeroizing::new(Vec::with_capacity(RETRIEVAL_KEY_LEN));
+        out.put_prefix(ObjectType::RetrievalKey);
+        out.extend_from_slice(&Zeroizing::new(self.0.to_bytes_be())[..]);
+        out
     }
 
-    /// Decodes `z` (canonical, non-zero).
+    /// Strictly decodes [`to_bytes`](Self::to_bytes): the prefix, a canonical non-zero scalar,
+    /// no trailing bytes.
     ///
     /// # Errors
-    /// [`Error::Decode`](crate::Error::Decode) with [`DecodeErrorKind::InvalidScalar`].
+    /// [`Error::Decode`](crate::Error::Decode), e.g. with [`DecodeErrorKind::InvalidScalar`] at
+    /// byte 6 for zero or a value not below the group order.
     ///
     /// # Examples
     ///
     /// ```
     /// use rs_habe::{DecodeErrorKind, Error, RetrievalKey};
-    /// let invalid = |bytes: &[u8; 32]| match RetrievalKey::from_bytes(bytes) {
-    ///     Err(Error::Decode(e)) => e.kind == DecodeErrorKind::InvalidScalar,
-    ///     _ => false,
+    /// let encoding = |z: [u8; 32]| [&b"RSHB\x01\x22"[..], &z].concat();
+    /// let kind = |bytes: &[u8]| match RetrievalKey::from_bytes(bytes) {
+    ///     Err(Error::Decode(e)) => Some((e.kind, e.offset)),
+    ///     _ => None,
     /// };
-    /// assert!(invalid(&[0; 32])); // zero
-    /// assert!(invalid(&[0xff; 32])); // not below the group order
+    /// assert_eq!(kind(&encoding([0; 32])), Some((DecodeErrorKind::InvalidScalar, 6))); // zero
+    /// assert_eq!(kind(&encoding([0xff; 32])), Some((DecodeErrorKind::InvalidScalar, 6)));
     /// let mut one = [0; 32];
     /// one[31] = 1; // big-endian
-    /// assert!(RetrievalKey::from_bytes(&one).is_ok());
+    /// assert!(RetrievalKey::from_bytes(&encoding(one)).is_ok());
+    /// assert_eq!(kind(&one), Some((DecodeErrorKind::BadMagic, 0))); // the bare scalar is not one
     /// ```
-    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
-        Ok(RetrievalKey(SecretScalar::new(r.nonzero_scalar()?)))
+        r.prefix(ObjectType::RetrievalKey)?;
+        let z = SecretScalar::new(r.nonzero_scalar()?);
+        r.finish()?;
+        Ok(RetrievalKey(z))
     }
 }
+
+/// Encoded length of a [`RetrievalKey`]: prefix and one scalar.
+const RETRIEVAL_KEY_LEN: usize = crate::encoding::PREFIX_LEN + 32;
