@@ -467,7 +467,7 @@ fn bench_outsourced(c: &mut Criterion, fx: &Fixture) {
     let mut rng = rng(17);
     let policy = Policy::parse("a00 and a01 and a02 and a03 and a04").unwrap();
     let (header, key) = Header::encapsulate(&mut rng, &fx.pp, &policy, T_MID).unwrap();
-    let (tk, rk) = fx.dk5.outsource(&mut rng);
+    let (tk, rk) = fx.dk5.outsource(&mut rng, &fx.pp).unwrap();
     fx.dk5.prepare();
     let partial = tk.transform(&header).unwrap();
     assert_eq!(*rk.finish(&header, &partial).unwrap(), *key);

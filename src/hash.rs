@@ -125,7 +125,16 @@ pub(crate) fn gt_to_bytes(z: &Gt) -> Result<Zeroizing<[u8; GT_BYTES]>> {
 /// `info = suite id ‖ label ‖ context`, 32 output bytes. Fails closed on the identity.
 pub(crate) fn kdf(z: &Gt, label: &[u8], context: &[&[u8]]) -> Result<Zeroizing<[u8; 32]>> {
     let ikm = gt_to_bytes(z)?;
-    let hk = Hkdf::<Sha256>::new(Some(&[]), &ikm[..]);
+    kdf_from_bytes(&ikm[..], label, context)
+}
+
+/// `KDF` over an already encoded GT element (see [`GtElem::kdf`](crate::gt::GtElem::kdf)).
+pub(crate) fn kdf_from_bytes(
+    ikm: &[u8],
+    label: &[u8],
+    context: &[&[u8]],
+) -> Result<Zeroizing<[u8; 32]>> {
+    let hk = Hkdf::<Sha256>::new(Some(&[]), ikm);
     let mut info: alloc::vec::Vec<&[u8]> = alloc::vec![domain::SUITE_ID, label];
     info.extend_from_slice(context);
     let mut okm = Zeroizing::new([0u8; 32]);

@@ -22,6 +22,7 @@ mod domain;
 mod encoding;
 pub mod envelope;
 pub mod error;
+mod gt;
 mod hash;
 pub mod policy;
 pub mod pre;

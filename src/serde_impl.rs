@@ -124,7 +124,7 @@ mod tests {
         let p: Policy = serde_json::from_str(&serde_json::to_string(&policy).unwrap()).unwrap();
         assert_eq!(p, policy);
         // Outsourced decryption: the phone's retrieval key and the server's partial result.
-        let (tk, rk) = dk.outsource(&mut rng);
+        let (tk, rk) = dk.outsource(&mut rng, &pp).unwrap();
         let rk2: crate::RetrievalKey =
             serde_json::from_str(&serde_json::to_string(&rk).unwrap()).unwrap();
         let partial: crate::PartialDecryption =

@@ -47,7 +47,7 @@ fn outsourced_decryption_recovers_the_key_and_garbage_is_rejected() {
     )
     .unwrap();
 
-    let (transform, retrieval) = dk.outsource(&mut rng);
+    let (transform, retrieval) = dk.outsource(&mut rng, &pp).unwrap();
     // The keys travel through their encodings.
     let transform = TransformKey::from_bytes(&transform.to_bytes()).unwrap();
     let retrieval = RetrievalKey::from_bytes(&retrieval.to_bytes()).unwrap();
@@ -68,7 +68,7 @@ fn outsourced_decryption_recovers_the_key_and_garbage_is_rejected() {
     let (h, key) = Header::encapsulate(&mut rng, &pp, &policy, 5).unwrap();
     let blinded = transform.transform(&h).unwrap();
     assert_eq!(*retrieval.finish(&h, &blinded).unwrap(), *key);
-    let (_, other_retrieval) = dk.outsource(&mut rng);
+    let (_, other_retrieval) = dk.outsource(&mut rng, &pp).unwrap();
     assert_ne!(
         *other_retrieval.finish(&h, &blinded).unwrap(),
         *key,

@@ -9,6 +9,7 @@ use group::Group;
 use super::ObjectType;
 use crate::domain::{MAGIC, WIRE_VERSION};
 use crate::error::{DecodeError, DecodeErrorKind as K};
+use crate::gt::GtElem;
 use crate::hash::GT_BYTES;
 
 type R<T> = core::result::Result<T, DecodeError>;
@@ -160,6 +161,17 @@ impl<'a> Reader<'a> {
         let b = self.bytes(GT_BYTES)?;
         let z = Gt::read_compressed(b).map_err(|_| self.err_at(K::InvalidPoint, at))?;
         if bool::from(z.is_identity()) {
+            return Err(self.err_at(K::IdentityPoint, at));
+        }
+        Ok(z)
+    }
+
+    /// A GT element (canonical, in the order-r subgroup), not the identity.
+    pub(crate) fn gt_elem(&mut self) -> R<GtElem> {
+        let at = self.pos;
+        let b = self.bytes(GT_BYTES)?;
+        let z = GtElem::from_compressed(b).ok_or_else(|| self.err_at(K::InvalidPoint, at))?;
+        if z.is_identity() {
             return Err(self.err_at(K::IdentityPoint, at));
         }
         Ok(z)

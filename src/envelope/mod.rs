@@ -457,7 +457,7 @@ impl EnvelopeHeader {
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
-    /// let (transform, retrieval) = dk.outsource(&mut rng);
+    /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
     ///
     /// let policy = Policy::parse("nurse")?;
     /// let to_nurses = [Recipient::Policy { policy: &policy, period: 1 }];

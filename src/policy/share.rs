@@ -25,7 +25,9 @@ use alloc::vec::Vec;
 use blstrs::Scalar;
 use ff::Field;
 use rand_core::{CryptoRng, RngCore};
-use zeroize::{DefaultIsZeroes, Zeroizing};
+use zeroize::Zeroizing;
+
+use crate::secret::ScalarCell;
 
 use super::tree::{Node, Policy};
 use super::AttributeSet;
@@ -41,22 +43,28 @@ pub(crate) struct Reconstruction {
     pub(crate) all_ones: bool,
 }
 
-/// A polynomial coefficient, wiped when dropped (`blstrs::Scalar` is not `Zeroize`).
-#[derive(Clone, Copy, Default)]
-struct Coefficient(Scalar);
-
-impl DefaultIsZeroes for Coefficient {}
-
 impl Policy {
     /// Shares `secret` over the leaves: `λ_i` for every leaf `i`, in leaf order (scheme.md §9).
+    /// The shares are as secret as `secret`: they are wiped when dropped.
     pub(crate) fn share<R: RngCore + CryptoRng>(
         &self,
         secret: &Scalar,
         rng: &mut R,
-    ) -> Vec<Scalar> {
-        let mut out = Vec::with_capacity(self.leaf_count());
+    ) -> Zeroizing<Vec<ScalarCell>> {
+        // Sized once (one share per leaf), so no reallocation leaves a copy behind.
+        let mut out = Zeroizing::new(Vec::with_capacity(self.leaf_count()));
         share_node(self.root(), *secret, rng, &mut out);
         out
+    }
+
+    /// [`share`](Self::share) as plain scalars, for the tests' linear algebra.
+    #[cfg(test)]
+    pub(crate) fn share_plain<R: RngCore + CryptoRng>(
+        &self,
+        secret: &Scalar,
+        rng: &mut R,
+    ) -> Vec<Scalar> {
+        self.share(secret, rng).iter().map(|c| c.0).collect()
     }
 
     /// The leaves and coefficients that recover the shared secret from the attributes in
@@ -72,9 +80,14 @@ impl Policy {
     }
 }
 
-fn share_node<R: RngCore + CryptoRng>(node: &Node, v: Scalar, rng: &mut R, out: &mut Vec<Scalar>) {
+fn share_node<R: RngCore + CryptoRng>(
+    node: &Node,
+    v: Scalar,
+    rng: &mut R,
+    out: &mut Vec<ScalarCell>,
+) {
     match node {
-        Node::Leaf(_) => out.push(v),
+        Node::Leaf(_) => out.push(ScalarCell(v)),
         Node::Gate { k, children } => {
             let n = children.len();
             if *k == 1 {
@@ -85,7 +98,7 @@ fn share_node<R: RngCore + CryptoRng>(node: &Node, v: Scalar, rng: &mut R, out: 
                 let Some((last, rest)) = children.split_last() else {
                     return;
                 };
-                let mut sum = Zeroizing::new(Coefficient(Scalar::ZERO));
+                let mut sum = Zeroizing::new(ScalarCell(Scalar::ZERO));
                 for c in rest {
                     let r = Scalar::random(&mut *rng);
                     sum.0 += r;
@@ -93,15 +106,15 @@ fn share_node<R: RngCore + CryptoRng>(node: &Node, v: Scalar, rng: &mut R, out: 
                 }
                 share_node(last, v - sum.0, rng, out);
             } else {
-                let coeffs: Zeroizing<Vec<Coefficient>> = Zeroizing::new(
+                let coeffs: Zeroizing<Vec<ScalarCell>> = Zeroizing::new(
                     (1..*k)
-                        .map(|_| Coefficient(Scalar::random(&mut *rng)))
+                        .map(|_| ScalarCell(Scalar::random(&mut *rng)))
                         .collect(),
                 );
                 for (j, c) in (1u64..).zip(children) {
                     let x = Scalar::from(j);
                     // Horner: q(x) = v + x(a_1 + x(a_2 + … + x a_{k−1})).
-                    let mut q = Zeroizing::new(Coefficient(Scalar::ZERO));
+                    let mut q = Zeroizing::new(ScalarCell(Scalar::ZERO));
                     for a in coeffs.iter().rev() {
                         q.0 = q.0 * x + a.0;
                     }
@@ -350,8 +363,8 @@ mod tests {
         ] {
             let p = Policy::parse(text).unwrap();
             let (v1, v2) = (Scalar::from(7u64), Scalar::random(&mut rng(1)));
-            let s1 = p.share(&v1, &mut rng(42));
-            let s2 = p.share(&v2, &mut rng(42));
+            let s1 = p.share_plain(&v1, &mut rng(42));
+            let s2 = p.share_plain(&v2, &mut rng(42));
             // Same RNG state, different secrets: the shares under children 1..n−1 are
             // identical, so they carry nothing about the secret; those under child n differ.
             assert_eq!(s1[..before_last], s2[..before_last], "{text}");
@@ -367,11 +380,11 @@ mod tests {
         let v = Scalar::random(&mut rng(2));
         let s = Policy::parse("a and b and c and d")
             .unwrap()
-            .share(&v, &mut rng(3));
+            .share_plain(&v, &mut rng(3));
         assert_eq!(s[0] + s[1] + s[2] + s[3], v);
         let s = Policy::parse("a and (b or c) and 2 of (d, e, f)")
             .unwrap()
-            .share(&v, &mut rng(3));
+            .share_plain(&v, &mut rng(3));
         assert_eq!(s[1], s[2]);
         let third = Policy::parse("2 of (d, e, f)")
             .unwrap()
@@ -380,7 +393,7 @@ mod tests {
         // Fresh randomness for each of children 1..n−1.
         let s = Policy::parse("a and b and c and d")
             .unwrap()
-            .share(&Scalar::ONE, &mut rng(7));
+            .share_plain(&Scalar::ONE, &mut rng(7));
         assert!(s[0] != s[1] && s[1] != s[2] && s[0] != s[2]);
     }
 
@@ -388,7 +401,7 @@ mod tests {
     fn threshold_needs_k_shares() {
         let p = Policy::parse("3 of (a, b, c, d, e)").unwrap();
         let v = Scalar::random(&mut rng(9));
-        let s = p.share(&v, &mut rng(10));
+        let s = p.share_plain(&v, &mut rng(10));
         let names = ["a", "b", "c", "d", "e"];
         for mask in 0u32..32 {
             let chosen: Vec<&str> = (0..5)
@@ -398,7 +411,7 @@ mod tests {
             let held: Vec<usize> = (0..5).filter(|i| mask >> i & 1 == 1).collect();
             let s_set = set(&chosen);
             let determined =
-                held_shares_determine_secret(|v, r| p.share(&v, r), 5, &held, u64::from(mask));
+                held_shares_determine_secret(|v, r| p.share_plain(&v, r), 5, &held, u64::from(mask));
             // Any k−1 (or fewer) shares are consistent with every secret; any k determine it.
             assert_eq!(determined, held.len() >= 3, "{chosen:?}");
             match p.reconstruct(&s_set) {
@@ -433,13 +446,13 @@ mod tests {
         // And the real thing.
         let p = Policy::parse("a and b and c").unwrap();
         assert!(!held_shares_determine_secret(
-            |v, r| p.share(&v, r),
+            |v, r| p.share_plain(&v, r),
             3,
             &[0, 1],
             1
         ));
         assert!(held_shares_determine_secret(
-            |v, r| p.share(&v, r),
+            |v, r| p.share_plain(&v, r),
             3,
             &[0, 1, 2],
             1
@@ -468,8 +481,8 @@ mod tests {
         let p = Policy::parse("(a and b) or 2 of (c, d and e, f)").unwrap();
         let mut r1 = rng(3);
         let mut r2 = rng(3);
-        p.share(&Scalar::ONE, &mut r1);
-        p.share(&Scalar::random(&mut rng(4)), &mut r2);
+        p.share_plain(&Scalar::ONE, &mut r1);
+        p.share_plain(&Scalar::random(&mut rng(4)), &mut r2);
         assert_eq!(
             rand_core::RngCore::next_u64(&mut r1),
             rand_core::RngCore::next_u64(&mut r2)
@@ -485,9 +498,9 @@ mod tests {
         let mut out = Vec::new();
         share_node(p.root(), v, &mut rng(0), &mut out);
         assert_eq!(out.len(), 4);
-        assert_eq!((out[0], out[3]), (v, v));
-        assert_eq!(out[1] + out[2], v);
-        assert_ne!(out[1], v);
+        assert_eq!((out[0].0, out[3].0), (v, v));
+        assert_eq!(out[1].0 + out[2].0, v);
+        assert_ne!(out[1].0, v);
     }
 
     proptest! {
@@ -499,7 +512,7 @@ mod tests {
         fn reconstruct_iff_satisfied(p in strategies::policy(), mask in any::<u64>(), seed in any::<u64>()) {
             let s = subset(&p, mask);
             let v = Scalar::random(&mut rng(seed));
-            let shares = p.share(&v, &mut rng(seed.wrapping_add(1)));
+            let shares = p.share_plain(&v, &mut rng(seed.wrapping_add(1)));
             prop_assert_eq!(shares.len(), p.leaf_count());
             match p.reconstruct(&s) {
                 Some(r) => {
@@ -522,7 +535,7 @@ mod tests {
             let s = subset(&p, mask);
             let held = held_leaves(&p, &s);
             let determined =
-                held_shares_determine_secret(|v, r| p.share(&v, r), p.leaf_count(), &held, seed);
+                held_shares_determine_secret(|v, r| p.share_plain(&v, r), p.leaf_count(), &held, seed);
             prop_assert_eq!(determined, p.is_satisfied_by(&s));
         }
 
@@ -539,7 +552,7 @@ mod tests {
             let s = subset(&p, mask);
             prop_assume!(!p.is_satisfied_by(&s));
             let v = Scalar::random(&mut rng(seed));
-            let shares = p.share(&v, &mut rng(seed.wrapping_add(1)));
+            let shares = p.share_plain(&v, &mut rng(seed.wrapping_add(1)));
             let known: Vec<Scalar> = shares
                 .iter()
                 .zip(p.leaves())

@@ -12,13 +12,15 @@
 //! · e(E_{N,1}, K1T) e(E_{N,2}, B2_N) e(E_{N,3}, B3_N) ]` — one multi-Miller loop over
 //! `2|I| + 5` pairs against the key's prepared lines (inverses moved into G1) and one final
 //! exponentiation; for AND/OR-only policies no G1 exponentiation at all.
+//!
+//! `Ω^s` is computed as `e(Ω₁^s, ĝ)` (v1.1): a constant-time fixed-base G1 multiplication and one
+//! pairing against `ĝ`'s lines, never `Ω * s` in GT, whose square-and-multiply leaks `s`
+//! (scheme.md §1; see `crate::gt`).
 
 use alloc::vec::Vec;
 
-use blstrs::{Bls12, G1Affine, G1Projective, G2Prepared, Scalar};
-use ff::Field;
+use blstrs::{G1Affine, G1Projective, G2Prepared, Scalar};
 use group::{Curve, Group};
-use pairing::{MillerLoopResult, MultiMillerLoop};
 use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
@@ -26,6 +28,7 @@ use super::keys::DecryptionKey;
 use super::params::{Base, PublicParams};
 use super::time::{self, TimeNode};
 use crate::domain;
+use crate::gt::GtElem;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::hash;
@@ -105,6 +108,20 @@ pub(crate) fn normalize_g1(points: &[G1Projective]) -> Vec<G1Affine> {
     out
 }
 
+impl TimeRow {
+    /// A time row from its projective points, normalised in two batches (no filler values: the
+    /// array and the vector are sized by what they receive).
+    pub(crate) fn normalize(node: TimeNode, e: &[G1Projective; 3], d: &[G1Projective]) -> TimeRow {
+        let mut e_affine = [G1Affine::default(); 3];
+        G1Projective::batch_normalize(e, &mut e_affine);
+        TimeRow {
+            node,
+            e: e_affine,
+            d: normalize_g1(d),
+        }
+    }
+}
+
 impl Header {
     /// Encapsulates a fresh key for `policy` at `period` (scheme.md §7). Returns the header and
     /// the 32-byte key; anyone whose attributes satisfy the policy and who holds a decryption key
@@ -143,44 +160,38 @@ impl Header {
     ) -> Result<(Header, SharedKey)> {
         time::check_period(pp.time_depth, period)?;
         let s = SecretScalar::random(&mut *rng);
-        let mut shares = policy.share(&s, rng);
+        let shares = policy.share(&s, rng);
         let cover = time::cover(pp.time_depth, period);
 
-        let mut pts = Vec::with_capacity(1 + 3 * shares.len());
-        pts.push(pp.mul_g1(Base::G, &s));
+        let c0 = pp.mul_g1(Base::G, &s).to_affine();
+        // The attribute rows, normalised in one batch.
+        let mut rows_proj = Vec::with_capacity(shares.len());
         for (attr, lambda) in policy.leaves().iter().zip(shares.iter()) {
             let t = SecretScalar::random(&mut *rng);
-            pts.push(pp.mul_g1(Base::WA, lambda) + pp.mul_g1(Base::VA, &t));
-            pts.push(-pp.attr_base_g1_pow(&hash::attribute_hash(attr.as_str()), &t));
-            pts.push(pp.mul_g1(Base::G, &t));
+            rows_proj.push([
+                pp.mul_g1(Base::WA, &lambda.0) + pp.mul_g1(Base::VA, &t),
+                -pp.attr_base_g1_pow(&hash::attribute_hash(attr.as_str()), &t),
+                pp.mul_g1(Base::G, &t),
+            ]);
         }
+        drop(shares); // wiped: the shares of `s` are as secret as `s`
+        let mut rows = alloc::vec![[G1Affine::default(); 3]; rows_proj.len()];
+        G1Projective::batch_normalize(rows_proj.as_flattened(), rows.as_flattened_mut());
+
         let w_t_s = pp.mul_g1(Base::WT, &s);
-        for node in &cover {
-            let t = SecretScalar::random(&mut *rng);
-            pts.push(w_t_s + pp.mul_g1(Base::VT, &t));
-            pts.push(-(pp.f_node_g1(node) * *t));
-            pts.push(pp.mul_g1(Base::G, &t));
-            for j in node.depth + 1..=pp.time_depth {
-                pts.push(-pp.mul_g1(Base::F(j), &t));
-            }
-        }
-        for x in shares.iter_mut() {
-            *x = Scalar::ZERO;
-        }
-        core::hint::black_box(&shares);
-        let affine = normalize_g1(&pts);
-        let mut it = affine.into_iter();
-        let mut next = || it.next().unwrap_or_default();
-        let c0 = next();
-        let rows = (0..policy.leaf_count())
-            .map(|_| [next(), next(), next()])
-            .collect();
         let time_rows = cover
             .iter()
-            .map(|node| TimeRow {
-                node: *node,
-                e: [next(), next(), next()],
-                d: (node.depth + 1..=pp.time_depth).map(|_| next()).collect(),
+            .map(|node| {
+                let t = SecretScalar::random(&mut *rng);
+                let e = [
+                    w_t_s + pp.mul_g1(Base::VT, &t),
+                    -(pp.f_node_g1(node) * *t),
+                    pp.mul_g1(Base::G, &t),
+                ];
+                let d: Vec<G1Projective> = (node.depth + 1..=pp.time_depth)
+                    .map(|j| -pp.mul_g1(Base::F(j), &t))
+                    .collect();
+                TimeRow::normalize(*node, &e, &d)
             })
             .collect();
         let header = Header {
@@ -191,8 +202,7 @@ impl Header {
             rows,
             time_rows,
         };
-        let z = pp.omega * *s;
-        let key = kem_key(&z, policy)?;
+        let key = kem_key(&pp.omega_pow(&s), policy)?;
         Ok((header, key))
     }
 
@@ -439,8 +449,8 @@ fn mul_public_vartime(p: G1Projective, omega: &Scalar) -> G1Projective {
 }
 
 /// `KDF(Ω^s, "RSHABE-V1-KEM" ‖ canonical policy bytes)` (scheme.md §7).
-pub(crate) fn kem_key(z: &blstrs::Gt, policy: &Policy) -> Result<SharedKey> {
-    hash::kdf(z, domain::LABEL_KEM, &[policy.canonical_text().as_bytes()])
+pub(crate) fn kem_key(z: &GtElem, policy: &Policy) -> Result<SharedKey> {
+    z.kdf(domain::LABEL_KEM, &[policy.canonical_text().as_bytes()])
 }
 
 impl DecryptionKey {
@@ -482,10 +492,10 @@ impl DecryptionKey {
     }
 
     /// `Ω^s` for a header (before the KDF).
-    pub(crate) fn decapsulate_gt(&self, header: &Header) -> Result<blstrs::Gt> {
+    pub(crate) fn decapsulate_gt(&self, header: &Header) -> Result<GtElem> {
         let (g1, lines) = self.pairing_inputs(header)?;
         let terms: Vec<(&G1Affine, &G2Prepared)> = g1.iter().zip(lines.iter().copied()).collect();
-        Ok(Bls12::multi_miller_loop(&terms).final_exponentiation())
+        Ok(GtElem::multi_pairing(&terms))
     }
 
     /// The G1 side (with inverses folded in) and the prepared G2 side of the decryption
@@ -562,6 +572,7 @@ impl DecryptionKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ff::Field;
     use rand::SeedableRng;
 
     #[test]

@@ -1,31 +1,36 @@
-//! Outsourced decryption (for phones and wearables; not in scheme.md — the standard
-//! Green–Hohenberger–Waters transformation applied to the §5 key).
+//! Outsourced decryption for phones and wearables (scheme.md §8a, v1.1: split `K0`).
 //!
-//! The user picks a secret `z` and raises every element of its decryption key to `1/z`: the
-//! result is a [`TransformKey`] of exactly the §5 form whose master part is `ĝ^{α/z}`. Any
-//! untrusted server runs the whole pairing computation of §8 with it and gets `(Ω^s)^{1/z}`, a
-//! [`PartialDecryption`]. The user, holding the small [`RetrievalKey`] `z`, finishes with one GT
-//! exponentiation and the KDF.
+//! The user re-randomises its decryption key (§5: fresh `δ_A`, `δ_T`, a fresh `r'` per attribute
+//! component and a fresh `q'` per time component), picks `β` fresh and splits `K0`:
+//! - the [`TransformKey`] is the re-randomised key with `K0' = K0 · ĝ^{−β}`;
+//! - the [`RetrievalKey`] is `RK = ĝ^β ∈ G2` (secret, 96 bytes, zeroized).
 //!
-//! The server learns `(Ω^s)^{1/z}` only: without `z` that is a uniformly random-looking GT
-//! element, and the transform key alone is a key "for a different master secret" that opens
-//! nothing. A server that returns garbage makes the user derive a wrong key, which the AEAD of the
+//! An untrusted server runs the whole pairing computation of §8 with the transform key and
+//! returns `T = Ω^s · e(C0, ĝ)^{−β}`, a [`PartialDecryption`]. The user finishes with one pairing:
+//! `Ω^s = T · e(C0, RK)`, then the KDF. No GT exponent at all: v1 raised `T` to a secret `z`, a
+//! variable-time GT exponentiation on a base the server chose (scheme.md §1).
+//!
+//! The server's `T` is untrusted: a wrong `T` only yields a wrong key, which the AEAD of the
 //! envelope rejects ([`Error::Decryption`](crate::Error::Decryption)); no plaintext is released.
+//! Re-randomising first keeps the pair period-bound: dividing out the public key update of the
+//! key's period and multiplying in a later one does not give a working key for the later period
+//! (§5 "period binding"; the regression test is in `attacks`).
 
 use alloc::vec::Vec;
 
-use blstrs::{G2Projective, Gt, Scalar};
-use ff::Field;
+use blstrs::G2Prepared;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
 use super::kem::{kem_key, Header, SharedKey};
-use super::keys::{normalize, DecryptionKey, KeyBody, Pair};
+use super::keys::DecryptionKey;
+use super::params::{Base, PublicParams};
 use super::tree::UserId;
 use crate::encoding::{ObjectType, Reader, Writer};
-use crate::error::{DecodeErrorKind, Result};
+use crate::error::{DecodeErrorKind, Error, Result};
+use crate::gt::{GtElem, GT_BYTES};
 use crate::policy::AttributeSet;
-use crate::secret::SecretScalar;
+use crate::secret::{SecretG2, SecretScalar};
 
 /// A decryption key blinded by `1/z`, for an untrusted server. Useless without the matching
 /// [`RetrievalKey`]; it carries the same attribute set and period as the key it came from.
@@ -41,12 +46,12 @@ use crate::secret::SecretScalar;
 /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
 /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
 ///
-/// let (transform, retrieval) = dk.outsource(&mut rng);
+/// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
 /// let on_server = TransformKey::from_bytes(&transform.to_bytes())?; // sent to the server
 /// let partial = on_server.transform(&header)?;
 /// assert_eq!(*retrieval.finish(&header, &partial)?, *key);
 /// // The server's work is useless with any other retrieval key.
-/// let (_, unrelated) = dk.outsource(&mut rng);
+/// let (_, unrelated) = dk.outsource(&mut rng, &pp)?;
 /// assert_ne!(*unrelated.finish(&header, &partial)?, *key);
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
@@ -66,14 +71,22 @@ pub struct TransformKey(pub(crate) DecryptionKey);
 /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
 /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
 ///
-/// let (transform, retrieval) = dk.outsource(&mut rng);
+/// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
 /// let stored = retrieval.to_bytes(); // the phone keeps these 38 bytes
 /// let partial = transform.transform(&header)?; // on the server
 /// let retrieval = RetrievalKey::from_bytes(&stored)?;
 /// assert_eq!(*retrieval.finish(&header, &partial)?, *key);
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
-pub struct RetrievalKey(SecretScalar);
+pub struct RetrievalKey(pub(crate) SecretG2);
+
+impl Drop for RetrievalKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for RetrievalKey {}
 
 /// What the server returns: `(Ω^s)^{1/z}` for one header (or one policy recipient of an
 /// envelope, identified by its position).
@@ -88,7 +101,7 @@ pub struct RetrievalKey(SecretScalar);
 /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
 /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
 /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
-/// let (transform, retrieval) = dk.outsource(&mut rng);
+/// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
 ///
 /// let reply = transform.transform(&header)?.to_bytes(); // the server's answer
 /// let partial = PartialDecryption::from_bytes(&reply)?;
@@ -98,7 +111,10 @@ pub struct RetrievalKey(SecretScalar);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PartialDecryption {
-    pub(crate) value: Gt,
+    pub(crate) value: GtElem,
+    /// The encoding of `value`, made when the value is (it is never the identity, which has
+    /// none), so that encoding the reply cannot fail.
+    encoded: [u8; GT_BYTES],
     pub(crate) slot: u32,
 }
 
@@ -138,56 +154,24 @@ impl DecryptionKey {
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 2)?)?;
     /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
     ///
-    /// let (transform, retrieval) = dk.outsource(&mut rng);
+    /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
     /// let partial = transform.transform(&header)?; // on the server
     /// assert_eq!(*retrieval.finish(&header, &partial)?, *key); // on the phone
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn outsource<R: RngCore + CryptoRng>(&self, rng: &mut R) -> (TransformKey, RetrievalKey) {
-        let z = loop {
-            let z = Scalar::random(&mut *rng);
-            if !bool::from(z.is_zero()) {
-                break SecretScalar::new(z);
-            }
-        };
-        // z is non-zero, so the inverse exists.
-        let inv = SecretScalar::new(Option::<Scalar>::from(z.invert()).unwrap_or(Scalar::ONE));
-        let b = &self.body;
-        let mut pts: Vec<G2Projective> = Vec::with_capacity(3 + 2 * (b.attrs.len() + b.time.len()));
-        for p in [&b.k0, &b.k1a, &b.k1t] {
-            pts.push(p.proj() * *inv);
+    pub fn outsource<R: RngCore + CryptoRng>(
+        &self,
+        rng: &mut R,
+        pp: &PublicParams,
+    ) -> Result<(TransformKey, RetrievalKey)> {
+        if pp.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
         }
-        for pair in b.attrs.iter().chain(b.time.iter()) {
-            pts.push(pair.a.proj() * *inv);
-            pts.push(pair.b.proj() * *inv);
-        }
-        let flat = normalize(&pts);
-        let mut it = flat.into_iter();
-        let mut next = || it.next().unwrap_or_default();
-        let (k0, k1a, k1t) = (next(), next(), next());
-        let attrs = b
-            .attrs
-            .iter()
-            .map(|_| Pair {
-                a: next(),
-                b: next(),
-            })
-            .collect();
-        let time = b
-            .time
-            .iter()
-            .map(|_| Pair {
-                a: next(),
-                b: next(),
-            })
-            .collect();
-        let body = KeyBody {
-            k0,
-            k1a,
-            attrs,
-            k1t,
-            time,
-        };
+        let mut body = self.body.clone();
+        body.rerandomize(pp, &self.attributes, self.period, rng);
+        let beta = SecretScalar::random(&mut *rng);
+        let rk = SecretG2::from(pp.mul_g2(Base::G, &beta));
+        body.k0 = SecretG2::from(body.k0.proj() - rk.0);
         let tk = DecryptionKey::new(
             self.holder,
             self.time_depth,
@@ -195,7 +179,7 @@ impl DecryptionKey {
             self.attributes.clone(),
             body,
         );
-        (TransformKey(tk), RetrievalKey(z))
+        Ok((TransformKey(tk), RetrievalKey(rk)))
     }
 }
 
@@ -215,7 +199,7 @@ impl TransformKey {
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
-    /// let (transform, retrieval) = dk.outsource(&mut rng);
+    /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
     ///
     /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
     /// let partial = transform.transform(&header)?;
@@ -226,10 +210,7 @@ impl TransformKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn transform(&self, header: &Header) -> Result<PartialDecryption> {
-        Ok(PartialDecryption {
-            value: self.0.decapsulate_gt(header)?,
-            slot: 0,
-        })
+        PartialDecryption::new(self.0.decapsulate_gt(header)?, 0)
     }
 
     /// The period of the decryption key it was made from: it transforms headers of this period
@@ -244,7 +225,7 @@ impl TransformKey {
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 6)?)?;
-    /// let (transform, _retrieval) = dk.outsource(&mut rng);
+    /// let (transform, _retrieval) = dk.outsource(&mut rng, &pp)?;
     /// assert_eq!(transform.period(), 6);
     /// assert!(transform.attributes().contains_str("ward:3"));
     /// assert_eq!(transform.user_id(), nurse.user_id());
@@ -265,7 +246,7 @@ impl TransformKey {
     /// let attrs = AttributeSet::new(["nurse"])?;
     /// let update = authority.key_update(&mut rng, 1)?;
     /// let dk = authority.enrol(&mut rng, &attrs)?.decryption_key(&update)?;
-    /// assert_eq!(dk.outsource(&mut rng).0.attributes(), &attrs);
+    /// assert_eq!(dk.outsource(&mut rng, &pp)?.0.attributes(), &attrs);
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn attributes(&self) -> &AttributeSet {
@@ -282,7 +263,7 @@ impl TransformKey {
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
-    /// assert_eq!(dk.outsource(&mut rng).0.user_id(), nurse.user_id());
+    /// assert_eq!(dk.outsource(&mut rng, &pp)?.0.user_id(), nurse.user_id());
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn user_id(&self) -> UserId {
@@ -299,7 +280,7 @@ impl TransformKey {
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
-    /// let (transform, _retrieval) = dk.outsource(&mut rng);
+    /// let (transform, _retrieval) = dk.outsource(&mut rng, &pp)?;
     /// let bytes = transform.to_bytes();
     /// assert_eq!(bytes.len(), dk.to_bytes().len()); // a decryption key's layout…
     /// assert!(DecryptionKey::from_bytes(&bytes).is_err()); // …that cannot pass for one
@@ -326,7 +307,7 @@ impl TransformKey {
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
-    /// let (transform, _retrieval) = dk.outsource(&mut rng);
+    /// let (transform, _retrieval) = dk.outsource(&mut rng, &pp)?;
     /// let restored = TransformKey::from_bytes(&transform.to_bytes())?;
     /// assert_eq!(restored.to_bytes(), transform.to_bytes());
     /// // A decryption key is refused: it must never be sent to a server.
@@ -363,7 +344,7 @@ impl PartialDecryption {
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// # let (header, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
-    /// let (transform, _retrieval) = dk.outsource(&mut rng);
+    /// let (transform, _retrieval) = dk.outsource(&mut rng, &pp)?;
     /// let partial = transform.transform(&header)?;
     /// let bytes = partial.to_bytes();
     /// assert_eq!(bytes.len(), 6 + 4 + 288); // prefix, slot, one GT element
@@ -371,10 +352,10 @@ impl PartialDecryption {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(crate::encoding::PREFIX_LEN + 4 + crate::hash::GT_BYTES);
+        let mut out = Vec::with_capacity(crate::encoding::PREFIX_LEN + 4 + GT_BYTES);
         out.put_prefix(ObjectType::PartialDecryption);
         out.put_u32(self.slot);
-        out.put_gt(&self.value);
+        out.extend_from_slice(&self.encoded);
         out
     }
 
@@ -395,7 +376,7 @@ impl PartialDecryption {
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// # let (header, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
-    /// let (transform, _retrieval) = dk.outsource(&mut rng);
+    /// let (transform, _retrieval) = dk.outsource(&mut rng, &pp)?;
     /// let mut bytes = transform.transform(&header)?.to_bytes();
     /// assert_eq!(PartialDecryption::from_bytes(&bytes)?.slot(), 0);
     /// // A slot at or beyond MAX_RECIPIENTS cannot name an envelope recipient.
@@ -416,9 +397,9 @@ impl PartialDecryption {
         if slot as usize >= crate::envelope::MAX_RECIPIENTS {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
         }
-        let value = r.gt()?;
+        let value = r.gt_elem()?;
         r.finish()?;
-        Ok(PartialDecryption { value, slot })
+        PartialDecryption::new(value, slot)
     }
 
     /// The envelope recipient position this partial result is for (0 for a bare header).
@@ -437,7 +418,7 @@ impl PartialDecryption {
     /// let policy = Policy::parse("nurse")?;
     /// let recipients = [Recipient::Pre(&patient), Recipient::Policy { policy: &policy, period: 1 }];
     /// let envelope = Envelope::seal(&mut rng, &pp, &recipients, b"", b"note")?;
-    /// let (transform, retrieval) = dk.outsource(&mut rng);
+    /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
     /// let partial = envelope.header().transform(&transform)?;
     /// assert_eq!(partial.slot(), 1); // the second recipient
     /// let opener = Opener::Outsourced { retrieval_key: &retrieval, partial: &partial };
@@ -468,7 +449,7 @@ impl RetrievalKey {
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// let policy = Policy::parse("nurse")?;
     /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 1)?;
-    /// let (transform, retrieval) = dk.outsource(&mut rng);
+    /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
     /// let partial = transform.transform(&header)?; // on the server
     /// assert_eq!(*retrieval.finish(&header, &partial)?, *key); // on the phone
     ///
@@ -480,7 +461,8 @@ impl RetrievalKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn finish(&self, header: &Header, partial: &PartialDecryption) -> Result<SharedKey> {
-        kem_key(&(partial.value * *self.0), header.policy())
+        let blinding = GtElem::multi_pairing(&[(&header.c0, &G2Prepared::from(self.0 .0))]);
+        kem_key(&partial.value.mul(&blinding), header.policy())
     }
 
     /// The encoding (scheme.md §12 framing, like every other object): the 6-byte prefix and `z`
@@ -495,7 +477,7 @@ impl RetrievalKey {
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
-    /// let (_transform, retrieval) = dk.outsource(&mut rng);
+    /// let (_transform, retrieval) = dk.outsource(&mut rng, &pp)?;
     /// let bytes = retrieval.to_bytes(); // secret, wiped when dropped
     /// assert_eq!(bytes.len(), 6 + 32);
     /// let again = RetrievalKey::from_bytes(&bytes)?;
@@ -506,7 +488,7 @@ impl RetrievalKey {
         // Exact capacity: no reallocation leaves a copy of the secret behind.
         let mut out = Zeroizing::new(Vec::with_capacity(RETRIEVAL_KEY_LEN));
         out.put_prefix(ObjectType::RetrievalKey);
-        out.extend_from_slice(&Zeroizing::new(self.0.to_bytes_be())[..]);
+        out.put_g2(&self.0 .0);
         out
     }
 
@@ -536,11 +518,24 @@ impl RetrievalKey {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::RetrievalKey)?;
-        let z = SecretScalar::new(r.nonzero_scalar()?);
+        let rk = SecretG2(r.g2()?);
         r.finish()?;
-        Ok(RetrievalKey(z))
+        Ok(RetrievalKey(rk))
     }
 }
 
 /// Encoded length of a [`RetrievalKey`]: prefix and one scalar.
-const RETRIEVAL_KEY_LEN: usize = crate::encoding::PREFIX_LEN + 32;
+const RETRIEVAL_KEY_LEN: usize = crate::encoding::PREFIX_LEN + 96;
+
+impl PartialDecryption {
+    /// A reply for `slot`; refuses the identity, which only a malformed header can produce and
+    /// which has no encoding.
+    pub(crate) fn new(value: GtElem, slot: u32) -> Result<Self> {
+        let encoded = *value.to_bytes()?;
+        Ok(PartialDecryption {
+            value,
+            encoded,
+            slot,
+        })
+    }
+}

@@ -1,7 +1,11 @@
 //! Public parameters (scheme.md §2).
 //!
-//! `PP = { D_t, Ω = e(g, ĝ)^α, and every X with its twin X̂ }` for
-//! `X ∈ {w_A, v_A, u, h, w_T, v_T, f_0, …, f_{D_t}}`.
+//! `PP = { D_t, Ω₁ = g^α ∈ G1, and every X with its twin X̂ }` for
+//! `X ∈ {w_A, v_A, u, h, w_T, v_T, f_0, …, f_{D_t}}` (v1.1). `Ω = e(g, ĝ)^α = e(Ω₁, ĝ)` is never
+//! encoded, nor even stored: encryption needs `Ω^s`, computed as `e(Ω₁^s, ĝ)` with a constant-time
+//! fixed-base table of `Ω₁` (scheme.md §7), so no secret ever becomes a GT exponent (§1).
+//! Decoding refuses an identity `Ω₁` (it would make every encapsulated key `KDF(1)`, which fails
+//! closed anyway).
 //!
 //! Decoding checks every twin pair at once with a random linear combination,
 //! `e(Π X^{ρ_X}, ĝ) = e(g, Π X̂^{ρ_X})`. Deviation from scheme.md: the design draws the `ρ_X` at
@@ -16,17 +20,17 @@ use alloc::vec::Vec;
 
 use once_cell::race::OnceBox;
 
-use blstrs::{Bls12, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Gt, Scalar};
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
 use ff::Field;
 use group::prime::PrimeCurveAffine;
 use group::{Curve, Group};
-use pairing::{MillerLoopResult, MultiMillerLoop};
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 
 use super::fixed_base::{FixedBaseG1, FixedBaseG2};
 use super::time::{TimeNode, MAX_TIME_DEPTH};
 use crate::domain;
+use crate::gt::GtElem;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::hash;
@@ -67,7 +71,8 @@ impl Twin {
 #[derive(Clone)]
 pub struct PublicParams {
     pub(crate) time_depth: u8,
-    pub(crate) omega: Gt,
+    /// `Ω₁ = g^α` (scheme.md §2, v1.1).
+    pub(crate) omega1: G1Affine,
     pub(crate) w_a: Twin,
     pub(crate) v_a: Twin,
     pub(crate) u: Twin,
@@ -83,7 +88,7 @@ pub struct PublicParams {
 impl PartialEq for PublicParams {
     fn eq(&self, other: &Self) -> bool {
         self.time_depth == other.time_depth
-            && self.omega == other.omega
+            && self.omega1 == other.omega1
             && self.twins().eq(other.twins())
     }
 }
@@ -109,6 +114,8 @@ pub(crate) enum Base {
 pub(crate) struct Tables {
     g1: Vec<FixedBaseG1>,
     g2: Vec<FixedBaseG2>,
+    /// `Ω₁` (G1 only: it has no twin).
+    omega1: FixedBaseG1,
 }
 
 fn table_index(base: Base) -> usize {
@@ -142,11 +149,12 @@ impl PublicParams {
             return Err(Error::InvalidParameter(Parameter::TimeDepth));
         }
         let alpha = SecretScalar::random(&mut *rng);
-        let omega = Gt::generator() * *alpha;
+        // Both constant-time group multiplications; Ω itself is never computed here (§1).
+        let omega1 = (G1Projective::generator() * *alpha).to_affine();
         let msk = G2Projective::generator() * *alpha;
         let pp = PublicParams {
             time_depth,
-            omega,
+            omega1,
             w_a: Twin::random(rng),
             v_a: Twin::random(rng),
             u: Twin::random(rng),
@@ -244,7 +252,8 @@ impl PublicParams {
             .into_iter()
             .map(|p| FixedBaseG2::new(&G2Projective::from(*p)))
             .collect();
-            Box::new(Tables { g1, g2 })
+            let omega1 = FixedBaseG1::new(&G1Projective::from(self.omega1));
+            Box::new(Tables { g1, g2, omega1 })
         });
     }
 
@@ -316,6 +325,17 @@ impl PublicParams {
 
     /// `f_j` as a twin, `0 ≤ j ≤ D_t` (callers only ask within range; out of range gives the
     /// identity, which makes any result fail to decrypt rather than succeed wrongly).
+    /// `Ω^s = e(Ω₁^s, ĝ)` (scheme.md §7, v1.1): a constant-time G1 multiplication (through the
+    /// fixed-base table once [`precompute`](Self::precompute)d) and one pairing against `ĝ`'s
+    /// lines, prepared once per process. Never `Ω * s` in GT (§1).
+    pub(crate) fn omega_pow(&self, s: &Scalar) -> GtElem {
+        let p = match self.tables.get() {
+            Some(t) => t.omega1.mul(s),
+            None => G1Projective::from(self.omega1) * s,
+        };
+        GtElem::pair_with_g2_generator(&p.to_affine())
+    }
+
     pub(crate) fn f(&self, j: u8) -> Twin {
         self.f.get(usize::from(j)).copied().unwrap_or(Twin {
             g1: G1Affine::identity(),
@@ -364,7 +384,7 @@ impl PublicParams {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn encoded_len(&self) -> usize {
-        crate::encoding::PREFIX_LEN + 1 + hash::GT_BYTES + (6 + self.f.len()) * (48 + 96)
+        crate::encoding::PREFIX_LEN + 1 + 48 + (6 + self.f.len()) * (48 + 96)
     }
 
     /// The canonical encoding (scheme.md §12).
@@ -386,7 +406,7 @@ impl PublicParams {
         let mut out = Vec::with_capacity(self.encoded_len());
         out.put_prefix(ObjectType::PublicParams);
         out.put_u8(self.time_depth);
-        out.put_gt(&self.omega);
+        out.put_g1(&self.omega1);
         for t in self.twins() {
             out.put_g1(&t.g1);
             out.put_g2(&t.g2);
@@ -434,7 +454,7 @@ impl PublicParams {
         if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
         }
-        let omega = r.gt()?;
+        let omega1 = r.g1()?;
         let read_twin = |r: &mut Reader<'_>| -> core::result::Result<Twin, DecodeError> {
             Ok(Twin {
                 g1: r.g1()?,
@@ -454,7 +474,7 @@ impl PublicParams {
         let end = r.offset();
         let pp = PublicParams {
             time_depth,
-            omega,
+            omega1,
             w_a,
             v_a,
             u,
@@ -491,10 +511,10 @@ impl PublicParams {
         }
         let lhs = a.to_affine();
         let rhs = (-b).to_affine();
-        let ml = Bls12::multi_miller_loop(&[
-            (&lhs, &G2Prepared::from(G2Affine::generator())),
+        GtElem::multi_pairing(&[
+            (&lhs, crate::gt::g2_generator_prepared()),
             (&G1Affine::generator(), &G2Prepared::from(rhs)),
-        ]);
-        bool::from(ml.final_exponentiation().is_identity())
+        ])
+        .is_identity()
     }
 }

@@ -309,10 +309,10 @@ fn main() {
     out.put("envelope_open", "whole-other-setup", &other);
 
     // Outsourced decryption (last, so that the RNG stream of the seeds above is unchanged).
-    let (tk, rk) = dk.outsource(&mut rng);
+    let (tk, rk) = dk.outsource(&mut rng, &pp).expect("outsource");
     out.object("decode_transform_key", "tk-alice-p5", &tk.to_bytes());
     out.object("decode_retrieval_key", "rk-alice-p5", &rk.to_bytes());
-    let (tk_child, _) = dk_child.outsource(&mut rng);
+    let (tk_child, _) = dk_child.outsource(&mut rng, &pp).expect("outsource");
     out.object("decode_transform_key", "tk-child", &tk_child.to_bytes());
     let (h, _) = Header::encapsulate(&mut rng, &pp, &policy, 4).expect("encap");
     let partial = tk.transform(&h).expect("transform");
