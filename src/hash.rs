@@ -61,26 +61,19 @@ pub(crate) fn expand_message_xmd<const N: usize>(parts: &[&[u8]], dst: &[u8]) ->
 
 /// Reads 64 bytes as a big-endian integer and reduces it modulo r.
 ///
-/// `blstrs` has no wide reduction, so the integer is split into limbs below 2^248 (each then a
-/// canonical scalar) and recombined with scalar arithmetic: `hi·2^496 + mid·2^248 + lo`.
+/// `blstrs` has no wide reduction, so the integer is rebuilt word by word with scalar
+/// arithmetic.
 pub(crate) fn scalar_from_wide_be(bytes: &[u8; 64]) -> Scalar {
-    let limb = |range: core::ops::Range<usize>| -> Scalar {
-        let mut buf = [0u8; 32];
-        let src = bytes.get(range).unwrap_or(&[]);
-        let start = 32 - src.len();
-        if let Some(d) = buf.get_mut(start..) {
-            d.copy_from_slice(src);
-        }
-        // Every limb is below 2^248 < r, so the conversion cannot fail.
-        Option::<Scalar>::from(Scalar::from_bytes_be(&buf)).unwrap_or(Scalar::ZERO)
-    };
-    let mut two_248 = [0u8; 32];
-    two_248[0] = 1;
-    let shift = Option::<Scalar>::from(Scalar::from_bytes_be(&two_248)).unwrap_or(Scalar::ZERO);
-    let hi = limb(0..2);
-    let mid = limb(2..33);
-    let lo = limb(33..64);
-    (hi * shift + mid) * shift + lo
+    // Horner over eight big-endian 64-bit words: acc = acc · 2^64 + word. Field arithmetic
+    // only, so it is constant-time and cannot fail (no conversion that could reject a value).
+    let two_64 = Scalar::from(u64::MAX) + Scalar::ONE;
+    let mut acc = Scalar::ZERO;
+    for word in bytes.chunks_exact(8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        acc = acc * two_64 + Scalar::from(u64::from_be_bytes(w));
+    }
+    acc
 }
 
 /// `expand_message_xmd` to 64 bytes, reduced mod r.

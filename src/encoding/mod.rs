@@ -9,7 +9,7 @@
 
 mod reader;
 
-pub(crate) use reader::{Reader, Writer};
+pub(crate) use reader::{secret_bytes, Reader, Writer};
 
 /// The object-type byte that follows magic and version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,6 +9,8 @@ use group::Group;
 use super::ObjectType;
 use crate::domain::{MAGIC, WIRE_VERSION};
 use crate::error::{DecodeError, DecodeErrorKind as K};
+use zeroize::Zeroizing;
+
 use crate::gt::GtElem;
 use crate::hash::GT_BYTES;
 
@@ -217,6 +219,7 @@ pub(crate) trait Writer {
     /// A GT element; the caller guarantees it is not the identity (it has no encoding).
     fn put_gt(&mut self, z: &Gt);
     fn put_scalar(&mut self, s: &Scalar);
+    fn put_bytes(&mut self, b: &[u8]);
 }
 
 impl Writer for Vec<u8> {
@@ -261,4 +264,58 @@ impl Writer for Vec<u8> {
     fn put_scalar(&mut self, s: &Scalar) {
         self.extend_from_slice(&s.to_bytes_be());
     }
+    fn put_bytes(&mut self, b: &[u8]) {
+        self.extend_from_slice(b);
+    }
+}
+
+/// A [`Writer`] that only counts: the first pass of [`secret_bytes`].
+struct LenCounter(usize);
+
+impl Writer for LenCounter {
+    fn put_prefix(&mut self, _: ObjectType) {
+        self.0 += super::PREFIX_LEN;
+    }
+    fn put_u8(&mut self, _: u8) {
+        self.0 += 1;
+    }
+    fn put_u32(&mut self, _: u32) {
+        self.0 += 4;
+    }
+    fn put_u64(&mut self, _: u64) {
+        self.0 += 8;
+    }
+    fn put_len(&mut self, _: usize) {
+        self.0 += 4;
+    }
+    fn put_var_bytes(&mut self, b: &[u8]) {
+        self.0 += 4 + b.len();
+    }
+    fn put_g1(&mut self, _: &G1Affine) {
+        self.0 += 48;
+    }
+    fn put_g2(&mut self, _: &G2Affine) {
+        self.0 += 96;
+    }
+    fn put_gt(&mut self, _: &Gt) {
+        self.0 += GT_BYTES;
+    }
+    fn put_scalar(&mut self, _: &Scalar) {
+        self.0 += 32;
+    }
+    fn put_bytes(&mut self, b: &[u8]) {
+        self.0 += b.len();
+    }
+}
+
+/// Encodes a secret object into a buffer allocated once, at its exact size (scheme.md §12): a
+/// `Zeroizing<Vec>` that grew by reallocation would free unwiped copies of the key material.
+/// `write` runs twice, first against a counter, then against the buffer.
+pub(crate) fn secret_bytes(write: impl Fn(&mut dyn Writer)) -> Zeroizing<Vec<u8>> {
+    let mut counter = LenCounter(0);
+    write(&mut counter);
+    let mut out = Zeroizing::new(Vec::with_capacity(counter.0));
+    write(&mut *out);
+    debug_assert_eq!((out.len(), out.capacity()), (counter.0, counter.0));
+    out
 }

@@ -364,9 +364,9 @@ fn update_attribute_set_must_cover_the_childs() {
 /// `F̂_X` for the prefix of depth `k` of `period` (scheme.md §3), in G2.
 fn f_hat(pp: &PublicParams, period: u64, k: u8) -> G2Projective {
     let leaf = time::prefix(pp.time_depth, period, pp.time_depth);
-    let mut f_x = G2Projective::from(pp.f(0).g2);
+    let mut f_x = G2Projective::from(pp.f()[0].g2);
     for j in 1..=k {
-        let f_j = G2Projective::from(pp.f(j).g2);
+        let f_j = G2Projective::from(pp.f()[usize::from(j)].g2);
         f_x += if leaf.label(j) == 2 { f_j.double() } else { f_j };
     }
     f_x

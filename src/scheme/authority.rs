@@ -6,12 +6,12 @@ use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::key_update::{KeyUpdate, UpdateEntry};
-use super::keys::{normalize, normalize_pairs, time_comps, KeyBody};
+use super::keys::{time_comps, KeyBody, Pair};
 use super::params::{Base, PublicParams};
 use super::secret_key::{enrol_path, SecretKey};
 use super::time;
 use super::tree::{IssuerId, IssuerTree, UserId};
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{Error, Result};
 use crate::policy::AttributeSet;
 use crate::secret::{SecretG2, SecretScalar};
@@ -353,14 +353,16 @@ impl Authority {
                 let big_r = SecretScalar::random(&mut *rng);
                 let k0 = self.tree.node_secret(theta).proj() + self.pp.mul_g2(Base::WT, &big_r);
                 let k1t = self.pp.mul_g2(Base::G, &big_r);
-                let time = time_comps(&self.pp, period, &big_r, rng);
-                let head = normalize(&[k0, k1t]);
+                let mut time = Vec::with_capacity(usize::from(self.pp.time_depth) + 1);
+                time_comps(&self.pp, period, &big_r, rng, |_, c| {
+                    time.push(Pair::from_proj(c))
+                });
                 let body = KeyBody {
-                    k0: head.first().copied().unwrap_or_default(),
+                    k0: SecretG2::from(k0),
                     k1a: SecretG2::default(),
                     attrs: Vec::new(),
-                    k1t: head.get(1).copied().unwrap_or_default(),
-                    time: normalize_pairs(&time),
+                    k1t: SecretG2::from(k1t),
+                    time,
                 };
                 UpdateEntry { node: theta, body }
             })
@@ -398,12 +400,13 @@ impl Authority {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = Zeroizing::new(Vec::new());
-        out.put_prefix(ObjectType::AuthorityState);
-        out.put_var_bytes(&self.pp.to_bytes());
-        out.put_g2(&self.msk.0);
-        self.tree.write(&mut out);
-        out
+        let pp = self.pp.to_bytes();
+        secret_bytes(|out| {
+            out.put_prefix(ObjectType::AuthorityState);
+            out.put_var_bytes(&pp);
+            out.put_g2(&self.msk.0);
+            self.tree.write(out);
+        })
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -445,7 +448,15 @@ impl Authority {
                 .err_at(crate::error::DecodeErrorKind::InvalidValue, pp_start)
                 .into());
         }
+        let at = r.offset();
         let msk = SecretG2(r.g2()?);
+        // The master secret must be ĝ^α for the α of Ω₁ = g^α: a state whose two halves come
+        // from different setups would issue keys that open nothing.
+        if !pp.matches_master_secret(&msk.0) {
+            return Err(r
+                .err_at(crate::error::DecodeErrorKind::InconsistentParams, at)
+                .into());
+        }
         let tree = IssuerTree::read(&mut r, pp.time_depth)?;
         r.finish()?;
         Ok(Authority { pp, msk, tree })

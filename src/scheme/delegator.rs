@@ -29,7 +29,7 @@ use super::params::PublicParams;
 use super::secret_key::{enrol_path, SecretKey};
 use super::time::MAX_TIME_DEPTH;
 use super::tree::{IssuerId, IssuerTree, UserId};
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::policy::AttributeSet;
 use crate::secret::SecretG2;
@@ -432,13 +432,13 @@ impl Delegator {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = Zeroizing::new(Vec::new());
-        out.put_prefix(ObjectType::DelegatorState);
-        self.holder.write(&mut out);
-        out.put_u8(self.time_depth);
-        write_attributes(&mut out, &self.attributes);
-        self.tree.write(&mut out);
-        out
+        secret_bytes(|out| {
+            out.put_prefix(ObjectType::DelegatorState);
+            self.holder.write(out);
+            out.put_u8(self.time_depth);
+            write_attributes(out, &self.attributes);
+            self.tree.write(out);
+        })
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).

@@ -188,8 +188,10 @@ impl Header {
                     -(pp.f_node_g1(node) * *t),
                     pp.mul_g1(Base::G, &t),
                 ];
-                let d: Vec<G1Projective> = (node.depth + 1..=pp.time_depth)
-                    .map(|j| -pp.mul_g1(Base::F(j), &t))
+                let d: Vec<G1Projective> = pp
+                    .f_muls_g1(node.depth + 1, &t)
+                    .into_iter()
+                    .map(|p| -p)
                     .collect();
                 TimeRow::normalize(*node, &e, &d)
             })

@@ -8,8 +8,8 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use blstrs::{G2Affine, G2Prepared, G2Projective, Scalar};
-use group::{Curve, Group};
+use blstrs::{G2Prepared, G2Projective, Scalar};
+use group::Group;
 use once_cell::race::OnceBox;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -17,7 +17,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use super::params::{Base, PublicParams};
 use super::time::{self, MAX_TIME_DEPTH};
 use super::tree::UserId;
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{secret_bytes, ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
 use crate::hash;
 use crate::policy::{Attribute, AttributeSet, MAX_ATTRIBUTES};
@@ -31,10 +31,21 @@ pub(crate) struct Pair {
 }
 
 impl Pair {
-    pub(crate) fn add(&self, other: &Pair) -> [G2Projective; 2] {
-        [self.a.proj() + other.a.0, self.b.proj() + other.b.0]
+    /// A pair from projective points, each normalised on its own: secret points never sit in a
+    /// shared normalisation buffer that could not be wiped.
+    pub(crate) fn from_proj([a, b]: [G2Projective; 2]) -> Pair {
+        Pair {
+            a: SecretG2::from(a),
+            b: SecretG2::from(b),
+        }
     }
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+
+    /// The component-wise product of two pairs.
+    pub(crate) fn add(&self, other: &Pair) -> Pair {
+        Pair::from_proj([self.a.proj() + other.a.0, self.b.proj() + other.b.0])
+    }
+
+    pub(crate) fn write(&self, out: &mut dyn Writer) {
         out.put_g2(&self.a.0);
         out.put_g2(&self.b.0);
     }
@@ -45,24 +56,6 @@ impl Pair {
             b: SecretG2(r.g2()?),
         })
     }
-}
-
-/// Normalises projective points to affine with one shared inversion.
-pub(crate) fn normalize(points: &[G2Projective]) -> Vec<SecretG2> {
-    let mut affine = alloc::vec![G2Affine::default(); points.len()];
-    G2Projective::batch_normalize(points, &mut affine);
-    affine.into_iter().map(SecretG2).collect()
-}
-
-/// Normalises a flat list `[a0, b0, a1, b1, …]` into pairs.
-pub(crate) fn normalize_pairs(points: &[G2Projective]) -> Vec<Pair> {
-    let flat = normalize(points);
-    flat.chunks_exact(2)
-        .map(|c| Pair {
-            a: c.first().copied().unwrap_or_default(),
-            b: c.get(1).copied().unwrap_or_default(),
-        })
-        .collect()
 }
 
 /// `AttrComp(τ, R)` with fresh `r_τ`, as projective `[A2, A3]`. `v_a_r` is `v̂_A^{R}`, computed
@@ -78,33 +71,30 @@ pub(crate) fn attr_comp<R: RngCore + CryptoRng>(
     [pp.mul_g2(Base::G, &r), pp.attr_base_g2_pow(&h, &r) - v_a_r]
 }
 
-/// The time components `{TimeComp(Prefix(T, k), R)}_{k=0..D_t}`, flat `[B2, B3, …]`:
-/// `B2 = ĝ^q`, `B3 = F̂_X^q · v̂_T^{−R}` with a fresh `q` per component. `v̂_T^{R}` is computed
-/// once, and `F̂` of each prefix from the previous one.
+/// The time components `{TimeComp(Prefix(T, k), R)}_{k=0..D_t}`, handed to `sink` as
+/// `(k, [B2, B3])`: `B2 = ĝ^q`, `B3 = F̂_X^q · v̂_T^{−R}` with a fresh `q` per component (never one
+/// `q` for several: scheme.md §5, §13). `v̂_T^{R}` is computed once, and `F̂` of each prefix from
+/// the previous one.
 pub(crate) fn time_comps<R: RngCore + CryptoRng>(
     pp: &PublicParams,
     period: u64,
     big_r: &Scalar,
     rng: &mut R,
-) -> Vec<G2Projective> {
+    mut sink: impl FnMut(usize, [G2Projective; 2]),
+) {
     let v_t_r = pp.mul_g2(Base::VT, big_r);
     let leaf = time::prefix(pp.time_depth, period, pp.time_depth);
-    let mut f_x = G2Projective::from(pp.f(0).g2);
-    let mut out = Vec::with_capacity(2 * (usize::from(pp.time_depth) + 1));
-    for k in 0..=pp.time_depth {
-        if k > 0 {
-            let f_k = G2Projective::from(pp.f(k).g2);
-            f_x += if leaf.label(k) == 2 {
-                f_k.double()
-            } else {
-                f_k
-            };
-        }
+    let mut f_x = G2Projective::identity();
+    for (k, twin) in (0u8..).zip(pp.f()) {
+        let f_k = G2Projective::from(twin.g2);
+        f_x += if k > 0 && leaf.label(k) == 2 {
+            f_k.double()
+        } else {
+            f_k
+        };
         let q = SecretScalar::random(&mut *rng);
-        out.push(pp.mul_g2(Base::G, &q));
-        out.push(f_x * *q - v_t_r);
+        sink(usize::from(k), [pp.mul_g2(Base::G, &q), f_x * *q - v_t_r]);
     }
-    out
 }
 
 /// The group elements of a `DK_{S,T}` (also the body of a delegated key update, scheme.md §6).
@@ -131,47 +121,22 @@ impl KeyBody {
     ) {
         let d_a = SecretScalar::random(&mut *rng);
         let d_t = SecretScalar::random(&mut *rng);
-        let mut pts = Vec::with_capacity(3 + 2 * (self.attrs.len() + self.time.len()));
-        pts.push(self.k0.proj() + pp.mul_g2(Base::WA, &d_a) + pp.mul_g2(Base::WT, &d_t));
-        pts.push(self.k1a.proj() + pp.mul_g2(Base::G, &d_a));
-        pts.push(self.k1t.proj() + pp.mul_g2(Base::G, &d_t));
+        self.k0 = SecretG2::from(
+            self.k0.proj() + pp.mul_g2(Base::WA, &d_a) + pp.mul_g2(Base::WT, &d_t),
+        );
+        self.k1a = SecretG2::from(self.k1a.proj() + pp.mul_g2(Base::G, &d_a));
+        self.k1t = SecretG2::from(self.k1t.proj() + pp.mul_g2(Base::G, &d_t));
         let v_a_d = pp.mul_g2(Base::VA, &d_a);
-        for (pair, attr) in self.attrs.iter().zip(attributes.iter()) {
+        for (pair, attr) in self.attrs.iter_mut().zip(attributes.iter()) {
             let [a, b] = attr_comp(pp, attr, &v_a_d, rng);
-            pts.push(pair.a.proj() + a);
-            pts.push(pair.b.proj() + b);
+            *pair = Pair::from_proj([pair.a.proj() + a, pair.b.proj() + b]);
         }
-        let fresh = time_comps(pp, period, &d_t, rng);
-        for (pair, new) in self.time.iter().zip(fresh.chunks_exact(2)) {
-            if let [a, b] = new {
-                pts.push(pair.a.proj() + a);
-                pts.push(pair.b.proj() + b);
+        let time = &mut self.time;
+        time_comps(pp, period, &d_t, rng, |k, [a, b]| {
+            if let Some(pair) = time.get_mut(k) {
+                *pair = Pair::from_proj([pair.a.proj() + a, pair.b.proj() + b]);
             }
-        }
-        let flat = normalize(&pts);
-        pts.zeroize_points();
-        let mut it = flat.into_iter();
-        self.k0 = it.next().unwrap_or_default();
-        self.k1a = it.next().unwrap_or_default();
-        self.k1t = it.next().unwrap_or_default();
-        for pair in self.attrs.iter_mut().chain(self.time.iter_mut()) {
-            pair.a = it.next().unwrap_or_default();
-            pair.b = it.next().unwrap_or_default();
-        }
-    }
-}
-
-/// Overwrites a vector of projective temporaries with the identity.
-pub(crate) trait ZeroizePoints {
-    fn zeroize_points(&mut self);
-}
-
-impl ZeroizePoints for Vec<G2Projective> {
-    fn zeroize_points(&mut self) {
-        for p in self.iter_mut() {
-            *p = G2Projective::identity();
-        }
-        core::hint::black_box(&*self);
+        });
     }
 }
 
@@ -448,13 +413,14 @@ impl DecryptionKey {
         }
         let mut body = self.body.clone();
         body.rerandomize(pp, &self.attributes, self.period, rng);
-        body.attrs = self
-            .attributes
-            .iter()
-            .zip(body.attrs.iter())
-            .filter(|(a, _)| attrs.contains(a))
-            .map(|(_, p)| *p)
-            .collect();
+        let mut kept = Vec::with_capacity(attrs.len());
+        for (attr, pair) in self.attributes.iter().zip(body.attrs.iter()) {
+            if attrs.contains(attr) {
+                kept.push(*pair);
+            }
+        }
+        // The components of the dropped attributes are wiped, not just forgotten.
+        core::mem::replace(&mut body.attrs, kept).zeroize();
         Ok(DecryptionKey::new(
             self.holder,
             self.time_depth,
@@ -481,22 +447,22 @@ impl DecryptionKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = Zeroizing::new(Vec::new());
-        out.put_prefix(ObjectType::DecryptionKey);
-        self.holder.write(&mut out);
-        out.put_u8(self.time_depth);
-        out.put_u64(self.period);
-        write_attributes(&mut out, &self.attributes);
-        out.put_g2(&self.body.k0.0);
-        out.put_g2(&self.body.k1a.0);
-        for p in &self.body.attrs {
-            p.write(&mut out);
-        }
-        out.put_g2(&self.body.k1t.0);
-        for p in &self.body.time {
-            p.write(&mut out);
-        }
-        out
+        secret_bytes(|out| {
+            out.put_prefix(ObjectType::DecryptionKey);
+            self.holder.write(out);
+            out.put_u8(self.time_depth);
+            out.put_u64(self.period);
+            write_attributes(out, &self.attributes);
+            out.put_g2(&self.body.k0.0);
+            out.put_g2(&self.body.k1a.0);
+            for p in &self.body.attrs {
+                p.write(out);
+            }
+            out.put_g2(&self.body.k1t.0);
+            for p in &self.body.time {
+                p.write(out);
+            }
+        })
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -591,11 +557,11 @@ pub(crate) fn read_body(
 }
 
 /// Writes an attribute set: count, then each as a u8 length and UTF-8, strictly sorted.
-pub(crate) fn write_attributes(out: &mut Vec<u8>, attrs: &AttributeSet) {
+pub(crate) fn write_attributes(out: &mut dyn Writer, attrs: &AttributeSet) {
     out.put_len(attrs.len());
     for a in attrs {
         out.put_u8(a.as_str().len() as u8);
-        out.extend_from_slice(a.as_str().as_bytes());
+        out.put_bytes(a.as_str().as_bytes());
     }
 }
 

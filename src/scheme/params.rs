@@ -95,7 +95,8 @@ impl PartialEq for PublicParams {
 
 impl Eq for PublicParams {}
 
-/// A public generator with a fixed-base table.
+/// A public generator with a fixed-base table (the `f_j` have their own, see
+/// [`PublicParams::f_muls_g1`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Base {
     /// `g` / `ĝ`.
@@ -106,29 +107,53 @@ pub(crate) enum Base {
     H,
     WT,
     VT,
-    /// `f_j` (G1 only).
-    F(u8),
+}
+
+/// One value per [`Base`].
+struct PerBase<T> {
+    g: T,
+    w_a: T,
+    v_a: T,
+    u: T,
+    h: T,
+    w_t: T,
+    v_t: T,
+}
+
+impl<T> PerBase<T> {
+    fn get(&self, base: Base) -> &T {
+        match base {
+            Base::G => &self.g,
+            Base::WA => &self.w_a,
+            Base::VA => &self.v_a,
+            Base::U => &self.u,
+            Base::H => &self.h,
+            Base::WT => &self.w_t,
+            Base::VT => &self.v_t,
+        }
+    }
+
+    fn map<U>(&self, f: impl Fn(&T) -> U) -> PerBase<U> {
+        PerBase {
+            g: f(&self.g),
+            w_a: f(&self.w_a),
+            v_a: f(&self.v_a),
+            u: f(&self.u),
+            h: f(&self.h),
+            w_t: f(&self.w_t),
+            v_t: f(&self.v_t),
+        }
+    }
 }
 
 /// Fixed-base tables of every public generator (see `fixed_base`).
 pub(crate) struct Tables {
-    g1: Vec<FixedBaseG1>,
-    g2: Vec<FixedBaseG2>,
+    g1: PerBase<FixedBaseG1>,
+    g2: PerBase<FixedBaseG2>,
+    /// `f_0 … f_{D_t}` in G1, one per entry of `PublicParams::f`.
+    f_g1: Vec<FixedBaseG1>,
     /// `Ω₁` (G1 only: it has no twin).
     omega1: FixedBaseG1,
-}
-
-fn table_index(base: Base) -> usize {
-    match base {
-        Base::G => 0,
-        Base::WA => 1,
-        Base::VA => 2,
-        Base::U => 3,
-        Base::H => 4,
-        Base::WT => 5,
-        Base::VT => 6,
-        Base::F(j) => 7 + usize::from(j),
-    }
 }
 
 impl core::fmt::Debug for PublicParams {
@@ -227,33 +252,17 @@ impl PublicParams {
     /// ```
     pub fn precompute(&self) {
         let _ = self.tables.get_or_init(|| {
-            let g1 = [
-                &G1Affine::generator(),
-                &self.w_a.g1,
-                &self.v_a.g1,
-                &self.u.g1,
-                &self.h.g1,
-                &self.w_t.g1,
-                &self.v_t.g1,
-            ]
-            .into_iter()
-            .chain(self.f.iter().map(|t| &t.g1))
-            .map(|p| FixedBaseG1::new(&G1Projective::from(*p)))
-            .collect();
-            let g2 = [
-                &G2Affine::generator(),
-                &self.w_a.g2,
-                &self.v_a.g2,
-                &self.u.g2,
-                &self.h.g2,
-                &self.w_t.g2,
-                &self.v_t.g2,
-            ]
-            .into_iter()
-            .map(|p| FixedBaseG2::new(&G2Projective::from(*p)))
-            .collect();
-            let omega1 = FixedBaseG1::new(&G1Projective::from(self.omega1));
-            Box::new(Tables { g1, g2, omega1 })
+            let twins = self.bases();
+            Box::new(Tables {
+                g1: twins.map(|t| FixedBaseG1::new(&G1Projective::from(t.g1))),
+                g2: twins.map(|t| FixedBaseG2::new(&G2Projective::from(t.g2))),
+                f_g1: self
+                    .f
+                    .iter()
+                    .map(|t| FixedBaseG1::new(&G1Projective::from(t.g1)))
+                    .collect(),
+                omega1: FixedBaseG1::new(&G1Projective::from(self.omega1)),
+            })
         });
     }
 
@@ -278,48 +287,36 @@ impl PublicParams {
         self.tables.get().is_some()
     }
 
-    /// The G1 point of a base.
-    fn base_g1(&self, base: Base) -> G1Affine {
-        match base {
-            Base::G => G1Affine::generator(),
-            Base::WA => self.w_a.g1,
-            Base::VA => self.v_a.g1,
-            Base::U => self.u.g1,
-            Base::H => self.h.g1,
-            Base::WT => self.w_t.g1,
-            Base::VT => self.v_t.g1,
-            Base::F(j) => self.f(j).g1,
-        }
-    }
-
-    /// The G2 point of a base (`F` has no G2 table: `f̂_j` only ever enter through `F̂_X`).
-    fn base_g2(&self, base: Base) -> G2Affine {
-        match base {
-            Base::G => G2Affine::generator(),
-            Base::WA => self.w_a.g2,
-            Base::VA => self.v_a.g2,
-            Base::U => self.u.g2,
-            Base::H => self.h.g2,
-            Base::WT => self.w_t.g2,
-            Base::VT => self.v_t.g2,
-            Base::F(j) => self.f(j).g2,
+    /// Every [`Base`] with its twin; `g`/`ĝ` are the generators.
+    fn bases(&self) -> PerBase<Twin> {
+        PerBase {
+            g: Twin {
+                g1: G1Affine::generator(),
+                g2: G2Affine::generator(),
+            },
+            w_a: self.w_a,
+            v_a: self.v_a,
+            u: self.u,
+            h: self.h,
+            w_t: self.w_t,
+            v_t: self.v_t,
         }
     }
 
     /// `base^k` in G1: a table lookup after [`precompute`](Self::precompute), else a
     /// variable-base multiplication.
     pub(crate) fn mul_g1(&self, base: Base, k: &Scalar) -> G1Projective {
-        match self.tables.get().and_then(|t| t.g1.get(table_index(base))) {
-            Some(table) => table.mul(k),
-            None => G1Projective::from(self.base_g1(base)) * k,
+        match self.tables.get() {
+            Some(t) => t.g1.get(base).mul(k),
+            None => G1Projective::from(self.bases().get(base).g1) * k,
         }
     }
 
     /// `base^k` in G2, as [`mul_g1`](Self::mul_g1).
     pub(crate) fn mul_g2(&self, base: Base, k: &Scalar) -> G2Projective {
-        match self.tables.get().and_then(|t| t.g2.get(table_index(base))) {
-            Some(table) => table.mul(k),
-            None => G2Projective::from(self.base_g2(base)) * k,
+        match self.tables.get() {
+            Some(t) => t.g2.get(base).mul(k),
+            None => G2Projective::from(self.bases().get(base).g2) * k,
         }
     }
 
@@ -336,19 +333,37 @@ impl PublicParams {
         GtElem::pair_with_g2_generator(&p.to_affine())
     }
 
-    pub(crate) fn f(&self, j: u8) -> Twin {
-        self.f.get(usize::from(j)).copied().unwrap_or(Twin {
-            g1: G1Affine::identity(),
-            g2: G2Affine::identity(),
-        })
+    /// `f_j^{t}` in G1 for `j = from..=D_t`, in order: through the tables after
+    /// [`precompute`](Self::precompute), else variable-base multiplications (constant-time
+    /// either way: `t` is secret).
+    pub(crate) fn f_muls_g1(&self, from: u8, t: &Scalar) -> Vec<G1Projective> {
+        let skip = usize::from(from);
+        match self.tables.get() {
+            Some(tables) => tables.f_g1.iter().skip(skip).map(|b| b.mul(t)).collect(),
+            None => self
+                .f
+                .iter()
+                .skip(skip)
+                .map(|b| G1Projective::from(b.g1) * t)
+                .collect(),
+        }
+    }
+
+    /// The `f_j` twins, `j = 0..=D_t`.
+    pub(crate) fn f(&self) -> &[Twin] {
+        &self.f
     }
 
     /// `F_N = f_0 · Π_{j=1..k} f_j^{x_j(N)}` in G1 (scheme.md §3).
     pub(crate) fn f_node_g1(&self, node: &TimeNode) -> G1Projective {
-        let mut acc = G1Projective::from(self.f(0).g1);
-        for j in 1..=node.depth {
-            let fj = G1Projective::from(self.f(j).g1);
-            acc += if node.label(j) == 2 { fj.double() } else { fj };
+        let mut acc = G1Projective::identity();
+        for (j, twin) in (0u8..=node.depth).zip(self.f.iter()) {
+            let fj = G1Projective::from(twin.g1);
+            acc += if j > 0 && node.label(j) == 2 {
+                fj.double()
+            } else {
+                fj
+            };
         }
         acc
     }
@@ -498,6 +513,17 @@ impl PublicParams {
     }
 
     /// `e(Σ ρ_X X, ĝ) == e(g, Σ ρ_X X̂)` with `ρ_X` hashed from the encoding.
+    /// Whether `msk = ĝ^α` for this `Ω₁ = g^α`: `e(Ω₁, ĝ) · e(g, msk)^{−1} = 1`, one
+    /// multi-pairing (the inverse moved into G1).
+    pub(crate) fn matches_master_secret(&self, msk: &G2Affine) -> bool {
+        let neg_g = -G1Affine::generator();
+        GtElem::multi_pairing(&[
+            (&self.omega1, crate::gt::g2_generator_prepared()),
+            (&neg_g, &G2Prepared::from(*msk)),
+        ])
+        .is_identity()
+    }
+
     fn twins_consistent(&self, encoded: &[u8]) -> bool {
         let digest = Sha256::digest(encoded);
         let (mut a, mut b) = (G1Projective::identity(), G2Projective::identity());

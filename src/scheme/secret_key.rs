@@ -13,18 +13,17 @@
 use alloc::vec::Vec;
 
 use blstrs::{G2Projective, Scalar};
-use group::Group;
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::key_update::KeyUpdate;
 use super::keys::{
-    attr_comp, normalize, read_attributes, write_attributes, DecryptionKey, KeyBody, Pair,
+    attr_comp, read_attributes, write_attributes, DecryptionKey, KeyBody, Pair,
 };
 use super::params::{Base, PublicParams};
 use super::time::MAX_TIME_DEPTH;
 use super::tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::policy::AttributeSet;
 use crate::secret::{SecretG2, SecretScalar};
@@ -47,22 +46,16 @@ pub(crate) fn sk_node<R: RngCore + CryptoRng>(
     r: &Scalar,
     rng: &mut R,
 ) -> SkNode {
-    let mut pts = Vec::with_capacity(2 + 2 * attributes.len());
-    pts.push(base + pp.mul_g2(Base::WA, r));
-    pts.push(pp.mul_g2(Base::G, r));
     let v_a_r = pp.mul_g2(Base::VA, r);
-    for a in attributes {
-        pts.extend(attr_comp(pp, a, &v_a_r, rng));
-    }
-    let flat = normalize(&pts);
-    let mut it = flat.into_iter();
-    let k0 = it.next().unwrap_or_default();
-    let k1a = it.next().unwrap_or_default();
     let mut attrs = Vec::with_capacity(attributes.len());
-    while let (Some(a), Some(b)) = (it.next(), it.next()) {
-        attrs.push(Pair { a, b });
+    for a in attributes {
+        attrs.push(Pair::from_proj(attr_comp(pp, a, &v_a_r, rng)));
     }
-    SkNode { k0, k1a, attrs }
+    SkNode {
+        k0: SecretG2::from(base + pp.mul_g2(Base::WA, r)),
+        k1a: SecretG2::from(pp.mul_g2(Base::G, r)),
+        attrs,
+    }
 }
 
 /// A user's long-term secret key, issued once at enrolment by an
@@ -197,21 +190,14 @@ impl SecretKey {
             .and_then(|i| self.nodes.get(i))
             .ok_or(Error::Revoked)?;
         let ku = &entry.body;
-        let mut pts: Vec<G2Projective> = Vec::with_capacity(2 + 2 * self.attributes.len());
-        pts.push(sk.k0.proj() + ku.k0.0);
-        match &update.delegated {
-            None => {
-                pts.push(sk.k1a.proj());
-                for p in &sk.attrs {
-                    pts.push(p.a.proj());
-                    pts.push(p.b.proj());
-                }
-            }
+        let k0 = SecretG2::from(sk.k0.proj() + ku.k0.0);
+        let (k1a, attrs) = match &update.delegated {
+            None => (sk.k1a, sk.attrs.clone()),
             Some(s_ku) => {
                 if !self.attributes.is_subset(s_ku) {
                     return Err(Error::NotASubset(self.attributes.difference(s_ku)));
                 }
-                pts.push(sk.k1a.proj() + ku.k1a.0);
+                let mut attrs = Vec::with_capacity(self.attributes.len());
                 // Both lists are sorted; pick the update's pair of each of our attributes.
                 let mut theirs = s_ku.iter().zip(ku.attrs.iter());
                 for (attr, mine) in self.attributes.iter().zip(sk.attrs.iter()) {
@@ -219,18 +205,11 @@ impl SecretKey {
                         .find(|(a, _)| *a == attr)
                         .map(|(_, p)| p)
                         .ok_or(Error::InvalidAttributeSet)?;
-                    pts.extend(mine.add(other));
+                    attrs.push(mine.add(other));
                 }
+                (SecretG2::from(sk.k1a.proj() + ku.k1a.0), attrs)
             }
-        }
-        let flat = normalize(&pts);
-        let mut it = flat.into_iter();
-        let k0 = it.next().unwrap_or_default();
-        let k1a = it.next().unwrap_or_default();
-        let mut attrs = Vec::with_capacity(self.attributes.len());
-        while let (Some(a), Some(b)) = (it.next(), it.next()) {
-            attrs.push(Pair { a, b });
-        }
+        };
         let body = KeyBody {
             k0,
             k1a,
@@ -263,20 +242,20 @@ impl SecretKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = Zeroizing::new(Vec::new());
-        out.put_prefix(ObjectType::SecretKey);
-        self.user.write(&mut out);
-        out.put_u8(self.tree_depth);
-        out.put_u8(self.time_depth);
-        write_attributes(&mut out, &self.attributes);
-        for n in &self.nodes {
-            out.put_g2(&n.k0.0);
-            out.put_g2(&n.k1a.0);
-            for p in &n.attrs {
-                p.write(&mut out);
+        secret_bytes(|out| {
+            out.put_prefix(ObjectType::SecretKey);
+            self.user.write(out);
+            out.put_u8(self.tree_depth);
+            out.put_u8(self.time_depth);
+            write_attributes(out, &self.attributes);
+            for n in &self.nodes {
+                out.put_g2(&n.k0.0);
+                out.put_g2(&n.k1a.0);
+                for p in &n.attrs {
+                    p.write(out);
+                }
             }
-        }
-        out
+        })
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -356,11 +335,7 @@ pub(crate) fn enrol_path<R: RngCore + CryptoRng>(
         .into_iter()
         .map(|theta| {
             let r = SecretScalar::random(&mut *rng);
-            let mut b = base(theta);
-            let node = sk_node(pp, b, attributes, &r, rng);
-            b = G2Projective::identity();
-            core::hint::black_box(&b);
-            node
+            sk_node(pp, base(theta), attributes, &r, rng)
         })
         .collect();
     SecretKey {

@@ -48,7 +48,7 @@ pub(crate) struct TreeNode {
 }
 
 impl TreeNode {
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write(&self, out: &mut dyn Writer) {
         out.put_u8(self.depth);
         out.put_u64(self.index);
     }
@@ -210,8 +210,8 @@ pub struct UserId {
 }
 
 impl UserId {
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.issuer.0);
+    pub(crate) fn write(&self, out: &mut dyn Writer) {
+        out.put_bytes(&self.issuer.0);
         out.put_u64(self.leaf);
     }
 
@@ -337,9 +337,9 @@ impl IssuerTree {
         ku_nodes(self.depth, &revoked)
     }
 
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.id.0);
-        out.extend_from_slice(&self.seed);
+    pub(crate) fn write(&self, out: &mut dyn Writer) {
+        out.put_bytes(&self.id.0);
+        out.put_bytes(&self.seed);
         out.put_u8(self.depth);
         out.put_u64(self.next_leaf);
         out.put_u64(self.counter);

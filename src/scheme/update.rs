@@ -19,7 +19,7 @@ use blstrs::{G1Projective, Scalar};
 use group::Group;
 use rand_core::{CryptoRng, RngCore};
 
-use super::kem::{normalize_g1, Header, TimeRow};
+use super::kem::{Header, TimeRow};
 use super::params::{Base, PublicParams};
 use super::time::{self, TimeNode};
 use crate::error::{Error, Result};
@@ -43,22 +43,19 @@ pub(crate) fn derive_row(
         let d = G1Projective::from(*parent.d.get(usize::from(j - k - 1))?);
         e2 += if child.label(j) == 2 { d.double() } else { d };
     }
-    let mut pts = Vec::with_capacity(3 + usize::from(pp.time_depth - k2));
-    pts.push(e1 + pp.mul_g1(Base::VT, t));
-    pts.push(e2 - pp.f_node_g1(&child) * t);
-    pts.push(e3 + pp.mul_g1(Base::G, t));
-    for j in k2 + 1..=pp.time_depth {
-        let d = G1Projective::from(*parent.d.get(usize::from(j - k - 1))?);
-        pts.push(d - pp.mul_g1(Base::F(j), t));
-    }
-    let affine = normalize_g1(&pts);
-    let mut it = affine.into_iter();
-    let e = [it.next()?, it.next()?, it.next()?];
-    Some(TimeRow {
-        node: child,
-        e,
-        d: it.collect(),
-    })
+    let e = [
+        e1 + pp.mul_g1(Base::VT, t),
+        e2 - pp.f_node_g1(&child) * t,
+        e3 + pp.mul_g1(Base::G, t),
+    ];
+    // D'_j = D_{N,j} f_j^{−t'} for j = k'+1..D_t: the parent's last D_t − k' elements.
+    let kept = parent.d.get(usize::from(k2 - k)..)?;
+    let d: Vec<G1Projective> = kept
+        .iter()
+        .zip(pp.f_muls_g1(k2 + 1, t))
+        .map(|(d, f)| G1Projective::from(*d) - f)
+        .collect();
+    Some(TimeRow::normalize(child, &e, &d))
 }
 
 impl Header {
@@ -93,8 +90,9 @@ impl Header {
         if period < self.period {
             return Err(Error::PeriodInPast);
         }
-        let mut time_rows = Vec::new();
-        for node in time::cover(self.time_depth, period) {
+        let cover = time::cover(self.time_depth, period);
+        let mut time_rows = Vec::with_capacity(cover.len());
+        for node in cover {
             let parent = self
                 .time_rows
                 .iter()
