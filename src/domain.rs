@@ -28,7 +28,7 @@ pub(crate) const LABEL_ENVELOPE_AD: &[u8] = b"RSHABE-V1-ENVELOPE-AD";
 pub(crate) const MAGIC: [u8; 4] = *b"RSHB";
 
 /// The wire-format version byte (scheme.md §12).
-pub(crate) const WIRE_VERSION: u8 = 1;
+pub(crate) const WIRE_VERSION: u8 = 2;
 
 /// `expand_message_xmd` DST of the coefficients of the batched twin check done when public
 /// parameters are decoded (scheme.md §2; see `scheme::params` for why they are hashed, not drawn).

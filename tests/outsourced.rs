@@ -64,7 +64,7 @@ fn outsourced_decryption_recovers_the_key_and_garbage_is_rejected() {
         b"blood pressure 120/80"
     );
 
-    // Only the matching z finishes a partial result.
+    // Only the matching retrieval key finishes a partial result.
     let (h, key) = Header::encapsulate(&mut rng, &pp, &policy, 5).unwrap();
     let blinded = transform.transform(&h).unwrap();
     assert_eq!(*retrieval.finish(&h, &blinded).unwrap(), *key);
@@ -72,7 +72,7 @@ fn outsourced_decryption_recovers_the_key_and_garbage_is_rejected() {
     assert_ne!(
         *other_retrieval.finish(&h, &blinded).unwrap(),
         *key,
-        "another z must not finish it"
+        "another retrieval key must not finish it"
     );
 
     // A server returning garbage (another header's partial result): the AEAD rejects.

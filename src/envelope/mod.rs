@@ -165,7 +165,7 @@ pub enum Opener<'a> {
     /// A user finishing an outsourced decryption: the server's partial result (from
     /// [`EnvelopeHeader::transform`]) and the user's retrieval key.
     Outsourced {
-        /// The user's secret `z`.
+        /// The user's retrieval key `RK = ĝ^β` (scheme.md §8a).
         retrieval_key: &'a RetrievalKey,
         /// The server's result for one policy recipient of this envelope.
         partial: &'a PartialDecryption,

@@ -32,7 +32,8 @@ use crate::gt::{GtElem, GT_BYTES};
 use crate::policy::AttributeSet;
 use crate::secret::{SecretG2, SecretScalar};
 
-/// A decryption key blinded by `1/z`, for an untrusted server. Useless without the matching
+/// A re-randomised decryption key whose `K0` is blinded by `ĝ^{−β}`, for an untrusted server
+/// (scheme.md §8a). Useless without the matching
 /// [`RetrievalKey`]; it carries the same attribute set and period as the key it came from.
 ///
 /// # Examples
@@ -57,7 +58,8 @@ use crate::secret::{SecretG2, SecretScalar};
 /// ```
 pub struct TransformKey(pub(crate) DecryptionKey);
 
-/// The user's secret `z`: 32 bytes that turn a server's [`PartialDecryption`] into the key.
+/// The user's secret `RK = ĝ^β ∈ G2` (scheme.md §8a): turns a server's [`PartialDecryption`]
+/// into the key with one pairing.
 /// Zeroized on drop, never printed.
 ///
 /// # Examples
@@ -72,7 +74,7 @@ pub struct TransformKey(pub(crate) DecryptionKey);
 /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
 ///
 /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
-/// let stored = retrieval.to_bytes(); // the phone keeps these 38 bytes
+/// let stored = retrieval.to_bytes(); // the phone keeps these 102 bytes
 /// let partial = transform.transform(&header)?; // on the server
 /// let retrieval = RetrievalKey::from_bytes(&stored)?;
 /// assert_eq!(*retrieval.finish(&header, &partial)?, *key);
@@ -88,7 +90,7 @@ impl Drop for RetrievalKey {
 
 impl zeroize::ZeroizeOnDrop for RetrievalKey {}
 
-/// What the server returns: `(Ω^s)^{1/z}` for one header (or one policy recipient of an
+/// What the server returns: `T = Ω^s · e(C0, ĝ)^{−β}` (288 bytes) for one header (or one policy recipient of an
 /// envelope, identified by its position).
 ///
 /// # Examples
@@ -223,6 +225,7 @@ impl TransformKey {
     /// use rs_habe::{Authority, AttributeSet, SetupParams};
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 6)?)?;
     /// let (transform, _retrieval) = dk.outsource(&mut rng, &pp)?;
@@ -243,6 +246,7 @@ impl TransformKey {
     /// use rs_habe::{Authority, AttributeSet, SetupParams};
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
     /// let attrs = AttributeSet::new(["nurse"])?;
     /// let update = authority.key_update(&mut rng, 1)?;
     /// let dk = authority.enrol(&mut rng, &attrs)?.decryption_key(&update)?;
@@ -261,6 +265,7 @@ impl TransformKey {
     /// use rs_habe::{Authority, AttributeSet, SetupParams};
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// assert_eq!(dk.outsource(&mut rng, &pp)?.0.user_id(), nurse.user_id());
@@ -278,6 +283,7 @@ impl TransformKey {
     /// use rs_habe::{Authority, AttributeSet, DecryptionKey, SetupParams};
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// let (transform, _retrieval) = dk.outsource(&mut rng, &pp)?;
@@ -305,6 +311,7 @@ impl TransformKey {
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, SetupParams, TransformKey};
     /// let mut rng = rand::thread_rng();
     /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// let (transform, _retrieval) = dk.outsource(&mut rng, &pp)?;
@@ -431,7 +438,8 @@ impl PartialDecryption {
 }
 
 impl RetrievalKey {
-    /// The user's finishing step: `Ω^s = partial^z`, then the KDF — one GT exponentiation.
+    /// The user's finishing step: `Ω^s = T · e(C0, RK)`, then the KDF — one pairing, no GT
+    /// exponentiation (scheme.md §8a).
     ///
     /// # Errors
     /// [`Error::Decryption`](crate::Error::Decryption) if the partial result is degenerate. A wrong partial result gives
@@ -465,8 +473,8 @@ impl RetrievalKey {
         kem_key(&partial.value.mul(&blinding), header.policy())
     }
 
-    /// The encoding (scheme.md §12 framing, like every other object): the 6-byte prefix and `z`
-    /// as a 32-byte big-endian scalar. Secret: zeroized when dropped.
+    /// The encoding (scheme.md §12 framing, like every other object): the 6-byte prefix and
+    /// `RK` as a 96-byte compressed G2 point. Secret: zeroized when dropped.
     ///
     /// # Examples
     ///
@@ -475,6 +483,7 @@ impl RetrievalKey {
     /// # let mut rng = rand::thread_rng();
     /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
     /// # let mut authority = Authority::setup(&mut rng, params)?;
+    /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// let (_transform, retrieval) = dk.outsource(&mut rng, &pp)?;
@@ -492,28 +501,38 @@ impl RetrievalKey {
         out
     }
 
-    /// Strictly decodes [`to_bytes`](Self::to_bytes): the prefix, a canonical non-zero scalar,
-    /// no trailing bytes.
+    /// Strictly decodes [`to_bytes`](Self::to_bytes): the prefix, a compressed G2 point in the
+    /// prime-order subgroup that is not the identity, no trailing bytes.
     ///
     /// # Errors
-    /// [`Error::Decode`](crate::Error::Decode), e.g. with [`DecodeErrorKind::InvalidScalar`] at
-    /// byte 6 for zero or a value not below the group order.
+    /// [`Error::Decode`](crate::Error::Decode), e.g. with [`DecodeErrorKind::IdentityPoint`] at
+    /// byte 6 for the identity.
     ///
     /// # Examples
     ///
     /// ```
-    /// use rs_habe::{DecodeErrorKind, Error, RetrievalKey};
-    /// let encoding = |z: [u8; 32]| [&b"RSHB\x01\x22"[..], &z].concat();
+    /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, RetrievalKey, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let pp = authority.public_params().clone();
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
+    /// let (_, retrieval) = dk.outsource(&mut rng, &pp)?;
+    /// let bytes = retrieval.to_bytes();
+    /// assert!(RetrievalKey::from_bytes(&bytes).is_ok());
+    ///
     /// let kind = |bytes: &[u8]| match RetrievalKey::from_bytes(bytes) {
     ///     Err(Error::Decode(e)) => Some((e.kind, e.offset)),
     ///     _ => None,
     /// };
-    /// assert_eq!(kind(&encoding([0; 32])), Some((DecodeErrorKind::InvalidScalar, 6))); // zero
-    /// assert_eq!(kind(&encoding([0xff; 32])), Some((DecodeErrorKind::InvalidScalar, 6)));
-    /// let mut one = [0; 32];
-    /// one[31] = 1; // big-endian
-    /// assert!(RetrievalKey::from_bytes(&encoding(one)).is_ok());
-    /// assert_eq!(kind(&one), Some((DecodeErrorKind::BadMagic, 0))); // the bare scalar is not one
+    /// // The identity of G2 (compressed: the infinity flag set, all else zero) is refused.
+    /// let mut identity = bytes.to_vec();
+    /// identity[6..].fill(0);
+    /// identity[6] = 0xc0;
+    /// assert_eq!(kind(&identity), Some((DecodeErrorKind::IdentityPoint, 6)));
+    /// assert_eq!(kind(&bytes[..bytes.len() - 1]), Some((DecodeErrorKind::Truncated, 6)));
+    /// assert_eq!(kind(&bytes[6..]), Some((DecodeErrorKind::BadMagic, 0))); // the bare point
+    /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
@@ -524,7 +543,7 @@ impl RetrievalKey {
     }
 }
 
-/// Encoded length of a [`RetrievalKey`]: prefix and one scalar.
+/// Encoded length of a [`RetrievalKey`]: prefix and one G2 point.
 const RETRIEVAL_KEY_LEN: usize = crate::encoding::PREFIX_LEN + 96;
 
 impl PartialDecryption {

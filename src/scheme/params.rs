@@ -394,8 +394,8 @@ impl PublicParams {
     /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let pp = authority.public_params();
     /// assert_eq!(pp.encoded_len(), pp.to_bytes().len());
-    /// // 295 bytes of prefix, depth and Ω, then 144 bytes per twin pair: 6 + (D_t + 1) pairs.
-    /// assert_eq!(pp.encoded_len(), 295 + (6 + 5) * 144);
+    /// // 55 bytes of prefix, depth and Ω₁, then 144 bytes per twin pair: 6 + (D_t + 1) pairs.
+    /// assert_eq!(pp.encoded_len(), 55 + (6 + 5) * 144);
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn encoded_len(&self) -> usize {
@@ -448,7 +448,7 @@ impl PublicParams {
     ///
     /// // Splice the G1 half of the first twin pair from another setup: every point is still
     /// // valid on its own, but the pair no longer matches.
-    /// let first_g1 = 6 + 1 + 288; // after prefix, D_t and Ω
+    /// let first_g1 = 6 + 1 + 48; // after prefix, D_t and Ω₁
     /// let mut spliced = a.clone();
     /// spliced[first_g1..first_g1 + 48].copy_from_slice(&b[first_g1..first_g1 + 48]);
     /// match PublicParams::from_bytes(&spliced) {
