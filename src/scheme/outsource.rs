@@ -26,7 +26,7 @@ use super::kem::{kem_key, Header, SharedKey};
 use super::keys::DecryptionKey;
 use super::params::{Base, PublicParams};
 use super::tree::UserId;
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{secret_bytes, ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::gt::{GtElem, GT_BYTES};
 use crate::policy::AttributeSet;
@@ -488,17 +488,16 @@ impl RetrievalKey {
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// let (_transform, retrieval) = dk.outsource(&mut rng, &pp)?;
     /// let bytes = retrieval.to_bytes(); // secret, wiped when dropped
-    /// assert_eq!(bytes.len(), 6 + 32);
+    /// assert_eq!(bytes.len(), 6 + 96); // the prefix and RK = ĝ^β
     /// let again = RetrievalKey::from_bytes(&bytes)?;
     /// assert_eq!(*again.to_bytes(), *bytes);
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        // Exact capacity: no reallocation leaves a copy of the secret behind.
-        let mut out = Zeroizing::new(Vec::with_capacity(RETRIEVAL_KEY_LEN));
-        out.put_prefix(ObjectType::RetrievalKey);
-        out.put_g2(&self.0 .0);
-        out
+        secret_bytes(|out| {
+            out.put_prefix(ObjectType::RetrievalKey);
+            out.put_g2(&self.0 .0);
+        })
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): the prefix, a compressed G2 point in the
@@ -543,8 +542,6 @@ impl RetrievalKey {
     }
 }
 
-/// Encoded length of a [`RetrievalKey`]: prefix and one G2 point.
-const RETRIEVAL_KEY_LEN: usize = crate::encoding::PREFIX_LEN + 96;
 
 impl PartialDecryption {
     /// A reply for `slot`; refuses the identity, which only a malformed header can produce and
