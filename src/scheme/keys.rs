@@ -177,6 +177,24 @@ pub(crate) struct Lines {
 ///
 /// Secret: zeroized on drop, never printed, not `Clone` (re-derive it, or store it with
 /// [`to_bytes`](Self::to_bytes)). The prepared lines cannot be wiped (README, Security).
+///
+/// # Period binding: guard a plain key like the secret key
+///
+/// A key made by [`SecretKey::decryption_key`](crate::SecretKey::decryption_key) is the secret
+/// key's node component times the period's public key update, component by component. Its holder
+/// can therefore divide out the public update of period `T` and multiply in the update of any
+/// later period `T'`, getting a working key for `T'` for as long as the user is not revoked
+/// (scheme.md §5, "period binding"): **a plain decryption key is as sensitive as the
+/// [`SecretKey`](crate::SecretKey) itself until revocation.** Revocation still works (a revoked
+/// user's node is in no later update), but expiry does not.
+///
+/// Whatever leaves the holder's hands must be re-randomised, and is then bound to its period:
+/// [`restrict`](Self::restrict) (a device key) and [`outsource`](Self::outsource) (a transform key
+/// for a server) draw fresh `δ_A`, `δ_T` and a fresh `q'` for every time component, so the
+/// ratios of the key's time components reveal nothing that would rebuild a later period's
+/// components. The regression tests in `src/scheme/attacks.rs` mount the period-moving attack on
+/// both: it succeeds on a plain key and on a variant sharing one `q'`, and fails on the
+/// re-randomised keys.
 pub struct DecryptionKey {
     pub(crate) holder: UserId,
     pub(crate) time_depth: u8,

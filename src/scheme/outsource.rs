@@ -144,8 +144,15 @@ impl core::fmt::Debug for PartialDecryption {
 }
 
 impl DecryptionKey {
-    /// Splits this key for outsourced decryption: a [`TransformKey`] for a server and a
-    /// [`RetrievalKey`] the user keeps.
+    /// Splits this key for outsourced decryption (scheme.md §8a): re-randomises it (so the pair
+    /// is bound to this key's period, see [`DecryptionKey`]'s "Period binding"), then returns a
+    /// [`TransformKey`] with `K0 · ĝ^{−β}` for a server and the [`RetrievalKey`] `ĝ^β` the user
+    /// keeps. `pp` supplies the generators of the re-randomisation.
+    ///
+    /// # Errors
+    /// [`Error::ParamsMismatch`] if `pp` has another time depth than the key.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
