@@ -6,8 +6,8 @@ use std::io::{Read, Write};
 use rand_core::{CryptoRng, RngCore};
 
 use super::{
-    payload, Envelope, EnvelopeHeader, Opener, Recipient, MAX_RECIPIENTS, MAX_RECIPIENT_LEN,
-    WRAPPED_LEN,
+    payload, Envelope, EnvelopeHeader, Opener, Recipient, COMMITMENT_LEN, ID_LEN, MAX_RECIPIENTS,
+    MAX_RECIPIENT_LEN, WRAPPED_LEN,
 };
 use crate::encoding::{Reader, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
@@ -37,7 +37,7 @@ fn read_header<R: Read>(reader: &mut R) -> Result<EnvelopeHeader> {
     read_more(
         reader,
         &mut buf,
-        PREFIX_LEN + 16 + payload::NONCE_PREFIX_SIZE + 4,
+        PREFIX_LEN + ID_LEN + COMMITMENT_LEN + payload::NONCE_PREFIX_SIZE + 4,
     )?;
     let count_at = buf.len() - 4;
     let n = buf
@@ -93,9 +93,9 @@ impl Envelope {
         reader: R,
         mut writer: W,
     ) -> Result<u64> {
-        let (header, ck, ad) = EnvelopeHeader::seal(rng, pp, recipients, aad)?;
+        let (header, payload_key, ad) = EnvelopeHeader::seal(rng, pp, recipients, aad)?;
         writer.write_all(&header.to_bytes()).map_err(io_err)?;
-        payload::seal_stream(&ck, &header.nonce_prefix, &ad, reader, writer)
+        payload::seal_stream(&payload_key, &header.nonce_prefix, &ad, reader, writer)
     }
 
     /// Opens a streamed envelope (with any [`Opener`]), writing the plaintext to `writer` one
@@ -142,8 +142,15 @@ impl Envelope {
         writer: W,
     ) -> Result<u64> {
         let header = read_header(&mut reader)?;
-        let ck = header.content_key(opener.into(), aad)?;
-        payload::open_stream(&ck, &header.nonce_prefix, &header.ad(aad), reader, writer)
+        // The key commitment is checked before a single payload byte is read.
+        let payload_key = header.payload_key(opener.into(), aad)?;
+        payload::open_stream(
+            &payload_key,
+            &header.nonce_prefix,
+            &header.ad(aad),
+            reader,
+            writer,
+        )
     }
 
     /// The cloud's update of a stored envelope, streamed: reads the header part, moves its
