@@ -84,6 +84,9 @@ pub(crate) const MAX_RECIPIENT_LEN: usize = 8 << 20;
 /// Size of a wrapped content key: 32 bytes and a 16-byte tag.
 const WRAPPED_LEN: usize = 48;
 
+/// The fewest bytes an encoded recipient takes: kind, length and wrapped key.
+const MIN_SLOT_LEN: usize = 1 + 4 + WRAPPED_LEN;
+
 const KIND_POLICY: u8 = 1;
 const KIND_PRE: u8 = 2;
 
@@ -735,7 +738,7 @@ impl EnvelopeHeader {
         let commitment = r.array()?;
         let nonce_prefix = r.array()?;
         let at = r.offset();
-        let n = r.count(MAX_RECIPIENTS, 1 + 4 + WRAPPED_LEN)?;
+        let n = r.count(MAX_RECIPIENTS, MIN_SLOT_LEN)?;
         if n == 0 {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
         }

@@ -38,8 +38,6 @@
 use aes_gcm::aead::stream::{DecryptorBE32, EncryptorBE32};
 use aes_gcm::aead::KeyInit;
 use aes_gcm::{Aes256Gcm, Key};
-#[cfg(feature = "std")]
-use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 #[cfg(test)]
@@ -226,7 +224,7 @@ pub(crate) fn open(
 /// Reads until `buf` is full or the reader reports end of input; returns the bytes read.
 /// Retries on `Interrupted`, like `Read::read_exact`.
 #[cfg(feature = "std")]
-fn read_full<R: Read>(reader: &mut R, buf: &mut [u8]) -> Result<usize> {
+pub(crate) fn read_full<R: Read>(reader: &mut R, buf: &mut [u8]) -> Result<usize> {
     let mut filled = 0;
     while let Some(rest) = buf.get_mut(filled..) {
         if rest.is_empty() {
@@ -244,9 +242,11 @@ fn read_full<R: Read>(reader: &mut R, buf: &mut [u8]) -> Result<usize> {
     Ok(filled)
 }
 
-/// Fills the first `limit` bytes of `buf` (a `SEALED_CHUNK_SIZE` buffer) from `reader`.
+/// Fills the first `limit` bytes of `buf` (a [`chunk_buffer`]) from `reader`.
 #[cfg(feature = "std")]
 fn read_chunk<R: Read>(reader: &mut R, buf: &mut Vec<u8>, limit: usize) -> Result<usize> {
+    // Allocates exactly one sealed chunk the first time, and nothing afterwards.
+    buf.reserve_exact(SEALED_CHUNK_SIZE.saturating_sub(buf.len()));
     buf.resize(SEALED_CHUNK_SIZE, 0);
     match buf.get_mut(..limit) {
         Some(window) => read_full(reader, window),
@@ -259,12 +259,14 @@ fn write_all<W: Write>(writer: &mut W, bytes: &[u8]) -> Result<()> {
     writer.write_all(bytes).map_err(|e| Error::Io(e.kind()))
 }
 
-/// A fresh chunk buffer. Its length only ever moves within its capacity (`resize`,
-/// `truncate`, the tag appended in place), so it never reallocates and `Zeroizing` wipes the
-/// only copy.
+/// A chunk buffer, empty until its first [`read_chunk`] allocates exactly one sealed chunk, so
+/// the look-ahead buffer of a one-chunk stream is never allocated (scheme.md §12: a streaming
+/// decoder reserves at most one chunk ahead). From then on its length only moves within its
+/// capacity (`resize`, `truncate`, the tag appended in place), so it never reallocates and
+/// `Zeroizing` wipes the only copy.
 #[cfg(feature = "std")]
 fn chunk_buffer() -> Zeroizing<Vec<u8>> {
-    Zeroizing::new(vec![0u8; SEALED_CHUNK_SIZE])
+    Zeroizing::new(Vec::new())
 }
 
 /// The loop shared by [`seal_stream`] and [`open_stream`]: reads `limit`-byte chunks with one

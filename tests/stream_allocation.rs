@@ -1,0 +1,230 @@
+//! Streaming decoders allocate as bytes arrive (scheme.md §12): a short stream that claims a long
+//! recipient must not make `Envelope::open_stream` or `Envelope::update_stream` reserve the
+//! claimed length (up to 8 MiB) before the bytes are there. Reading in steps changes nothing
+//! else: honest streams open, and a malformed stream gets exactly the decoding error that
+//! `Envelope::from_bytes` gives its bytes.
+//!
+//! A counting global allocator (`tests/alloc-counter`, a separate crate because this package
+//! forbids `unsafe` in every target) measures the peak of live heap bytes. It counts only on the
+//! thread that is measuring and only inside `peak_during`, so the test harness's other threads
+//! do not disturb the figures.
+#![allow(missing_docs, clippy::unwrap_used)]
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use rs_habe::{
+    pre, AttributeSet, Authority, DecodeErrorKind, Envelope, Error, Policy, Recipient, SetupParams,
+};
+use rs_habe_alloc_counter::{peak_during, Counting};
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const KIB: usize = 1024;
+const CHUNK: usize = 64 * KIB;
+/// Bytes of an envelope before its recipient count: prefix 6, id 16, commitment 32, nonce 7.
+const COUNT_AT: usize = 61;
+
+fn setup(rng: &mut ChaCha20Rng) -> Authority {
+    Authority::setup(
+        rng,
+        SetupParams {
+            time_depth: 3,
+            tree_depth: 2,
+        },
+    )
+    .unwrap()
+}
+
+/// The start of a genuine envelope up to its recipient count, then `count`, a policy
+/// recipient's kind byte and the claimed length `len` — and nothing else.
+fn lying_stream(real: &[u8], count: u32, len: u32) -> Vec<u8> {
+    let mut s = real[..COUNT_AT].to_vec();
+    s.extend_from_slice(&count.to_be_bytes());
+    s.push(1);
+    s.extend_from_slice(&len.to_be_bytes());
+    s
+}
+
+/// A 70-byte stream (the 38-byte stream of scheme.md §12, with v1.1's 32-byte commitment)
+/// claiming an 8 MiB recipient: opening or updating it is a truncation error, and the reader
+/// never holds more than one 64 KiB step (the limit pinned here is 128 KiB).
+#[test]
+fn a_short_stream_claiming_a_long_recipient_allocates_at_most_one_step() {
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    let authority = setup(&mut rng);
+    let pp = authority.public_params();
+    let patient = pre::KeyPair::random(&mut rng);
+    let policy = Policy::parse("nurse").unwrap();
+    let real = Envelope::seal(
+        &mut rng,
+        pp,
+        &[Recipient::Policy {
+            policy: &policy,
+            period: 0,
+        }],
+        b"",
+        b"x",
+    )
+    .unwrap()
+    .to_bytes();
+
+    for (count, len) in [
+        (1, 8 << 20),
+        (64, 8 << 20),
+        (1, 1 << 20),
+        (2, CHUNK as u32 + 1),
+    ] {
+        let lying = lying_stream(&real, count, len);
+        assert_eq!(lying.len(), 70);
+        let expected = Envelope::from_bytes(&lying).unwrap_err();
+        assert!(
+            matches!(&expected, Error::Decode(e) if e.kind == DecodeErrorKind::Truncated),
+            "{expected:?}"
+        );
+
+        let (opened, peak) =
+            peak_during(|| Envelope::open_stream(&patient, b"", &lying[..], std::io::sink()));
+        eprintln!("open_stream, count {count}, claimed {len}: peak {peak} bytes");
+        assert_eq!(opened.unwrap_err(), expected);
+        assert!(peak <= 128 * KIB, "open_stream peak {peak} bytes");
+
+        let (updated, peak) = peak_during(|| {
+            let mut out = Vec::new();
+            Envelope::update_stream(&mut rng, pp, 1, &lying[..], &mut out)
+        });
+        eprintln!("update_stream, count {count}, claimed {len}: peak {peak} bytes");
+        assert_eq!(updated.unwrap_err(), expected);
+        assert!(peak <= 128 * KIB, "update_stream peak {peak} bytes");
+    }
+}
+
+/// The bounded steps do not get in the way of honest streams: a recipient longer than one step
+/// (a 600-leaf policy, over 64 KiB of header) and a payload of several chunks open, streamed,
+/// from a reader that hands out a few bytes at a time; the peak stays proportional to what
+/// arrived.
+#[test]
+fn a_long_honest_stream_still_opens() {
+    let mut rng = ChaCha20Rng::seed_from_u64(2);
+    let mut authority = setup(&mut rng);
+    let pp = authority.public_params().clone();
+    let leaves: Vec<String> = (0..600).map(|i| format!("ward:{i}")).collect();
+    let policy = Policy::parse(&leaves.join(" or ")).unwrap();
+    let plaintext: Vec<u8> = (0..3 * CHUNK + 1234).map(|i| (i % 251) as u8).collect();
+    let mut sealed = Vec::new();
+    Envelope::seal_stream(
+        &mut rng,
+        &pp,
+        &[Recipient::Policy {
+            policy: &policy,
+            period: 1,
+        }],
+        b"scan",
+        &plaintext[..],
+        &mut sealed,
+    )
+    .unwrap();
+    let header_len = sealed.len() - (plaintext.len() + 4 * 16);
+    assert!(header_len > CHUNK + KIB, "header part {header_len} bytes");
+
+    let nurse = authority
+        .enrol(&mut rng, &AttributeSet::new(["ward:599"]).unwrap())
+        .unwrap();
+    let dk = nurse
+        .decryption_key(&authority.key_update(&mut rng, 1).unwrap())
+        .unwrap();
+
+    let (opened, peak) = peak_during(|| {
+        let mut out = Vec::new();
+        Envelope::open_stream(&dk, b"scan", Trickle(&sealed[..]), &mut out).map(|n| (n, out))
+    });
+    let (n, out) = opened.unwrap();
+    eprintln!("honest stream: header {header_len} bytes, peak {peak} bytes");
+    assert_eq!(n, plaintext.len() as u64);
+    assert!(out == plaintext);
+}
+
+/// A reader that hands out at most 4093 bytes per call.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.0.len()).min(4093);
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+/// The streaming decoder reads in steps but decodes with the strict decoder: every cut inside an
+/// envelope's header part, and every over-limit or invalid count, length or kind, gets the same
+/// error (kind and offset) from `open_stream` and `update_stream` as from `Envelope::from_bytes`.
+#[test]
+fn a_stream_gets_the_decoding_error_its_bytes_get() {
+    let mut rng = ChaCha20Rng::seed_from_u64(3);
+    let authority = setup(&mut rng);
+    let pp = authority.public_params();
+    let patient = pre::KeyPair::random(&mut rng);
+    let patient_pk = patient.public_key();
+    let policy = Policy::parse("nurse and ward:3").unwrap();
+    let recipients = [
+        Recipient::Policy {
+            policy: &policy,
+            period: 0,
+        },
+        Recipient::Pre(&patient_pk),
+    ];
+    let envelope = Envelope::seal(&mut rng, pp, &recipients, b"", b"x").unwrap();
+    let bytes = envelope.to_bytes();
+    let header_len = envelope.header().to_bytes().len();
+    let slot0 = COUNT_AT + 4;
+    let len0 = u32::from_be_bytes(bytes[slot0 + 1..slot0 + 5].try_into().unwrap());
+    let slot1 = slot0 + 5 + len0 as usize + 48;
+
+    let patch = |at: usize, with: &[u8]| {
+        let mut b = bytes.clone();
+        b[at..at + with.len()].copy_from_slice(with);
+        b
+    };
+    // Cuts inside the header part (a stream cut after it is a payload matter: `from_bytes`
+    // refuses a payload shorter than a tag as truncated, `open_stream` as `Decryption`).
+    let mut inputs: Vec<Vec<u8>> = (0..header_len).map(|cut| bytes[..cut].to_vec()).collect();
+    for count in [0u32, 3, 65, u32::MAX] {
+        inputs.push(patch(COUNT_AT, &count.to_be_bytes()));
+    }
+    for slot in [slot0, slot1] {
+        for kind in [0u8, 3, 0xff] {
+            inputs.push(patch(slot, &[kind]));
+        }
+        for len in [0u32, 1, (8 << 20) + 1, u32::MAX] {
+            inputs.push(patch(slot + 1, &len.to_be_bytes()));
+        }
+    }
+    inputs.push(patch(0, b"RSHC"));
+    inputs.push(patch(4, &[0xff]));
+    inputs.push(patch(5, &[0x01]));
+
+    let mut compared = 0;
+    for input in &inputs {
+        let Err(expected) = Envelope::from_bytes(input) else {
+            continue;
+        };
+        assert!(matches!(expected, Error::Decode(_)), "{expected:?}");
+        let opened = Envelope::open_stream(&patient, b"", &input[..], std::io::sink());
+        assert_eq!(
+            opened.unwrap_err(),
+            expected,
+            "open_stream, {} bytes",
+            input.len()
+        );
+        let updated = Envelope::update_stream(&mut rng, pp, 1, &input[..], std::io::sink());
+        assert_eq!(
+            updated.unwrap_err(),
+            expected,
+            "update_stream, {} bytes",
+            input.len()
+        );
+        compared += 1;
+    }
+    assert!(compared > header_len, "only {compared} malformed inputs");
+}
