@@ -27,7 +27,7 @@ use hkdf::Hkdf;
 use rand_core::{CryptoRng, RngCore};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use super::payload::PayloadKey;
 use crate::domain;
@@ -59,10 +59,19 @@ impl ContentKey {
         key
     }
 
-    /// Wraps key bytes (an unwrapped content key). The caller's copy of `b` is its own to
-    /// zeroize.
+    /// Wraps key bytes (tests). The caller's copy of `b` is its own to zeroize.
+    #[cfg(test)]
     pub(crate) fn from_bytes(b: [u8; 32]) -> Self {
         ContentKey(b)
+    }
+
+    /// A content key copied from `bytes` (an unwrapped key) into its own zeroizing storage;
+    /// `None` unless `bytes` is 32 bytes long.
+    pub(crate) fn from_slice(bytes: &[u8]) -> Option<Self> {
+        let bytes: &[u8; 32] = bytes.try_into().ok()?;
+        let mut key = ContentKey([0u8; 32]);
+        key.0.copy_from_slice(bytes);
+        Some(key)
     }
 
     /// The key bytes, for wrapping the key to a recipient.
@@ -77,9 +86,9 @@ impl ContentKey {
     /// sealed.
     pub(crate) fn derive(&self, id: &[u8; ID_LEN]) -> Result<(PayloadKey, [u8; COMMITMENT_LEN])> {
         let hk = self.extract(id);
-        let commitment = expand(&hk, domain::LABEL_COMMIT)?;
-        let payload_key = expand(&hk, domain::LABEL_PAYLOAD)?;
-        Ok((PayloadKey::from_bytes(*payload_key), *commitment))
+        let mut commitment = [0u8; COMMITMENT_LEN];
+        expand(&hk, domain::LABEL_COMMIT, &mut commitment)?;
+        Ok((payload_key(&hk)?, commitment))
     }
 
     /// The payload key for the envelope `id`, released only if this content key's commitment
@@ -93,12 +102,12 @@ impl ContentKey {
         commitment: &[u8; COMMITMENT_LEN],
     ) -> Result<PayloadKey> {
         let hk = self.extract(id);
-        let mine = expand(&hk, domain::LABEL_COMMIT)?;
+        let mut mine = [0u8; COMMITMENT_LEN];
+        expand(&hk, domain::LABEL_COMMIT, &mut mine)?;
         if !bool::from(mine[..].ct_eq(&commitment[..])) {
             return Err(Error::Decryption);
         }
-        let payload_key = expand(&hk, domain::LABEL_PAYLOAD)?;
-        Ok(PayloadKey::from_bytes(*payload_key))
+        payload_key(&hk)
     }
 
     /// `HKDF-Extract(salt = id, IKM = CK)`, ready to expand.
@@ -107,12 +116,15 @@ impl ContentKey {
     }
 }
 
-/// `HKDF-Expand(PRK, suite id ‖ label, 32)` into a zeroizing buffer.
-fn expand(hk: &Hkdf<Sha256>, label: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
-    let mut okm = Zeroizing::new([0u8; 32]);
+/// `HKDF-Expand(PRK, suite id ‖ label, 32)` into `okm`.
+fn expand(hk: &Hkdf<Sha256>, label: &[u8], okm: &mut [u8; 32]) -> Result<()> {
     hk.expand_multi_info(&[domain::SUITE_ID, label], &mut okm[..])
-        .map_err(|_| Error::Decryption)?;
-    Ok(okm)
+        .map_err(|_| Error::Decryption)
+}
+
+/// The payload key, expanded straight into its zeroizing storage.
+fn payload_key(hk: &Hkdf<Sha256>) -> Result<PayloadKey> {
+    PayloadKey::derive_in_place(|key| expand(hk, domain::LABEL_PAYLOAD, key))
 }
 
 #[cfg(test)]
@@ -177,6 +189,14 @@ mod tests {
         assert_ne!(k2.as_bytes(), payload_key.as_bytes());
         assert_ne!(c2, commitment);
         assert_ne!(&commitment, payload_key.as_bytes());
+    }
+
+    #[test]
+    fn content_key_from_slice() {
+        assert_eq!(ContentKey::from_slice(&CK).unwrap().as_bytes(), &CK);
+        assert!(ContentKey::from_slice(&CK[..31]).is_none());
+        assert!(ContentKey::from_slice(&[0u8; 33]).is_none());
+        assert!(ContentKey::from_slice(&[]).is_none());
     }
 
     #[test]

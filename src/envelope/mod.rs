@@ -322,8 +322,7 @@ fn unwrap_key(
         )
         .map_err(|_| Error::Decryption)?,
     );
-    let ck = <[u8; 32]>::try_from(pt.as_slice()).map_err(|_| Error::Decryption)?;
-    Ok(ContentKey::from_bytes(ck))
+    ContentKey::from_slice(&pt).ok_or(Error::Decryption)
 }
 
 impl EnvelopeHeader {

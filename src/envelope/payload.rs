@@ -79,9 +79,18 @@ impl PayloadKey {
         key
     }
 
-    /// Wraps derived key bytes. The caller's copy of `b` is its own to zeroize.
+    /// Wraps key bytes (tests). The caller's copy of `b` is its own to zeroize.
+    #[cfg(test)]
     pub(crate) fn from_bytes(b: [u8; 32]) -> Self {
         PayloadKey(b)
+    }
+
+    /// An all-zero key for `fill` to write the derived key into, in place (no stray copy of
+    /// the key bytes is left behind); fails if `fill` does.
+    pub(crate) fn derive_in_place(fill: impl FnOnce(&mut [u8; 32]) -> Result<()>) -> Result<Self> {
+        let mut key = PayloadKey([0u8; 32]);
+        fill(&mut key.0)?;
+        Ok(key)
     }
 
     /// The key bytes (tests that check the format against plain AES-256-GCM).
