@@ -99,6 +99,36 @@ fn a_short_stream_claiming_a_long_recipient_allocates_at_most_one_step() {
     }
 }
 
+/// A short honest envelope opens, streamed, within one 64 KiB chunk buffer and its header: the
+/// payload reader's look-ahead buffer is allocated only when a second chunk can follow (two
+/// chunk buffers alone are 128 KiB + 32 bytes, over the limit).
+#[test]
+fn a_short_honest_stream_opens_within_one_chunk() {
+    let mut rng = ChaCha20Rng::seed_from_u64(4);
+    let authority = setup(&mut rng);
+    let patient = pre::KeyPair::random(&mut rng);
+    let mut sealed = Vec::new();
+    Envelope::seal_stream(
+        &mut rng,
+        authority.public_params(),
+        &[Recipient::Pre(&patient.public_key())],
+        b"",
+        &b"allergy: penicillin"[..],
+        &mut sealed,
+    )
+    .unwrap();
+    let (opened, peak) = peak_during(|| {
+        let mut out = Vec::with_capacity(64);
+        Envelope::open_stream(&patient, b"", &sealed[..], &mut out).map(|_| out)
+    });
+    eprintln!(
+        "short honest stream of {} bytes: peak {peak} bytes",
+        sealed.len()
+    );
+    assert_eq!(opened.unwrap(), b"allergy: penicillin");
+    assert!(peak <= 128 * KIB, "peak {peak} bytes");
+}
+
 /// The bounded steps do not get in the way of honest streams: a recipient longer than one step
 /// (a 600-leaf policy, over 64 KiB of header) and a payload of several chunks open, streamed,
 /// from a reader that hands out a few bytes at a time; the peak stays proportional to what
