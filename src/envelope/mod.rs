@@ -25,9 +25,9 @@
 //! - The associated data `ad` of the wraps and of every payload chunk is a SHA-256 digest of the
 //!   envelope's *invariant core*: format version, suite id, envelope id, key commitment, nonce
 //!   prefix, each policy recipient's canonical policy, each PRE recipient's capsule, and the
-//!   caller's associated data. It does not cover the header rows or period, which the cloud legitimately
-//!   rewrites when it [updates](EnvelopeHeader::update) an envelope to a later period; the
-//!   payload is never touched by an update.
+//!   caller's associated data. It does not cover the header rows or period, which the cloud
+//!   legitimately rewrites when it [updates](EnvelopeHeader::update) an envelope to a later
+//!   period; the payload is never touched by an update.
 
 mod content_key;
 #[cfg(feature = "std")]
