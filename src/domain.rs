@@ -21,6 +21,14 @@ pub(crate) const LABEL_KEM: &[u8] = b"RSHABE-V1-KEM";
 /// KDF label of the proxy re-encryption key encapsulation (scheme.md §10).
 pub(crate) const LABEL_PRE: &[u8] = b"RSHABE-V1-PRE";
 
+/// HKDF label (after the suite id) of an envelope's payload key, expanded from the content key
+/// with the envelope id as salt (scheme.md §11, v1.1).
+pub(crate) const LABEL_PAYLOAD: &[u8] = b"RSHABE-V1-PAYLOAD";
+
+/// HKDF label (after the suite id) of an envelope's 32-byte key commitment, expanded from the
+/// same pseudorandom key as the payload key (scheme.md §11, v1.1).
+pub(crate) const LABEL_COMMIT: &[u8] = b"RSHABE-V1-COMMIT";
+
 /// Hash of the envelope's invariant core, used as associated data (scheme.md §11).
 pub(crate) const LABEL_ENVELOPE_AD: &[u8] = b"RSHABE-V1-ENVELOPE-AD";
 

@@ -111,6 +111,10 @@ pub enum Error {
 ///     Envelope::seal(&mut rng, &pp, &[], b"", b"for nobody"),
 ///     Err(Error::InvalidParameter(Parameter::Recipients))
 /// ));
+///
+/// // Every parameter says its range (a plaintext above 256 TiB cannot be sealed).
+/// let err = Error::InvalidParameter(Parameter::Plaintext);
+/// assert!(err.to_string().contains("at most 256 TiB"));
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +129,9 @@ pub enum Parameter {
     /// An envelope must have between 1 and [`MAX_RECIPIENTS`](crate::envelope::MAX_RECIPIENTS)
     /// recipients.
     Recipients,
+    /// An envelope's plaintext can be at most 256 TiB: `2^32` STREAM chunks of 64 KiB, as many as
+    /// its 32-bit chunk counter can number (scheme.md §11).
+    Plaintext,
 }
 
 impl fmt::Display for Parameter {
@@ -134,6 +141,10 @@ impl fmt::Display for Parameter {
             Parameter::TreeDepth => "a user-tree depth must be in 1..=32",
             Parameter::Threshold => "a re-encryption threshold must satisfy 1 <= t <= n <= 255",
             Parameter::Recipients => "an envelope needs between 1 and 64 recipients",
+            Parameter::Plaintext => {
+                "an envelope's plaintext can be at most 256 TiB (2^32 chunks of 64 KiB); split \
+                 the record over several envelopes"
+            }
         })
     }
 }

@@ -73,7 +73,7 @@ impl GtElem {
 
     /// The 288-byte compressed encoding. The identity has none (`blstrs` panics on it): it can
     /// only arise from a malformed input, so it is refused with [`Error::Decryption`].
-    pub(crate) fn to_bytes(&self) -> Result<Zeroizing<[u8; GT_BYTES]>> {
+    pub(crate) fn compressed(&self) -> Result<Zeroizing<[u8; GT_BYTES]>> {
         if self.is_identity() {
             return Err(Error::Decryption);
         }
@@ -93,7 +93,7 @@ impl GtElem {
 
     /// `KDF(self, suite id ‖ label ‖ context)` (scheme.md §1); fails closed on the identity.
     pub(crate) fn kdf(&self, label: &[u8], context: &[&[u8]]) -> Result<Zeroizing<[u8; 32]>> {
-        crate::hash::kdf_from_bytes(&self.to_bytes()?[..], label, context)
+        crate::hash::kdf_from_bytes(&self.compressed()?[..], label, context)
     }
 }
 
@@ -122,10 +122,10 @@ mod tests {
             GtElem::pair_with_g2_generator(&p).mul(&GtElem::identity()),
             GtElem(expected)
         );
-        let bytes = GtElem(expected).to_bytes().unwrap();
+        let bytes = GtElem(expected).compressed().unwrap();
         assert_eq!(GtElem::from_compressed(&bytes[..]), Some(GtElem(expected)));
         assert!(GtElem::identity().kdf(b"x", &[]).is_err());
-        assert!(GtElem::identity().to_bytes().is_err());
+        assert!(GtElem::identity().compressed().is_err());
     }
 
     /// The grep-able half of the constant-time rule (module docs): outside this file, the

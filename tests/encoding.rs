@@ -37,8 +37,8 @@ use rs_habe::{DecodeError, DecodeErrorKind as K, Envelope, Error};
 /// Header         = prefix ‖ D_t @6 ‖ period @7 ‖ u32 len @15 ‖ policy text @19 ‖ C0
 ///                  ‖ {C1 ‖ C2 ‖ C3}* ‖ { E1 ‖ E2 ‖ E3 ‖ D_(k+1..D_t) }  per node of Cover(T)
 /// Delegator      = prefix ‖ holder 24 @6 ‖ D_t @30 ‖ attributes @31 ‖ issuer tree
-/// EnvelopeHeader = prefix ‖ id 16 @6 ‖ nonce prefix 7 @22 ‖ u32 n @29
-///                  ‖ { kind 1 ‖ u32 len ‖ Header ‖ wrapped key 48 }* @33
+/// EnvelopeHeader = prefix ‖ id 16 @6 ‖ key commitment 32 @22 ‖ nonce prefix 7 @54 ‖ u32 n @61
+///                  ‖ { kind 1 ‖ u32 len ‖ Header ‖ wrapped key 48 }* @65
 /// Envelope       = EnvelopeHeader ‖ payload (to the end, at least one 16-byte tag)
 /// ```
 mod layout {
@@ -66,8 +66,8 @@ mod layout {
     pub const HDR_TEXT: usize = 19;
     pub const DLG_TIME_DEPTH: usize = 30;
     pub const DLG_ATTRS: usize = 31;
-    pub const ENV_COUNT: usize = 29;
-    pub const ENV_SLOTS: usize = 33;
+    pub const ENV_COUNT: usize = 61;
+    pub const ENV_SLOTS: usize = 65;
     /// Issuer-tree field offsets relative to the tree's start.
     pub const TREE_DEPTH: usize = 48;
     pub const TREE_NEXT_LEAF: usize = 49;

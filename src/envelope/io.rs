@@ -6,8 +6,8 @@ use std::io::{Read, Write};
 use rand_core::{CryptoRng, RngCore};
 
 use super::{
-    payload, Envelope, EnvelopeHeader, Opener, Recipient, MAX_RECIPIENTS, MAX_RECIPIENT_LEN,
-    WRAPPED_LEN,
+    payload, Envelope, EnvelopeHeader, Opener, Recipient, COMMITMENT_LEN, ID_LEN, MAX_RECIPIENTS,
+    MAX_RECIPIENT_LEN, MIN_SLOT_LEN, WRAPPED_LEN,
 };
 use crate::encoding::{Reader, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
@@ -17,52 +17,107 @@ fn io_err(e: std::io::Error) -> Error {
     Error::Io(e.kind())
 }
 
-/// Reads exactly `n` more bytes into `buf`; a short input is a truncated encoding.
-fn read_more<R: Read>(reader: &mut R, buf: &mut Vec<u8>, n: usize) -> Result<()> {
-    let start = buf.len();
-    buf.resize(start + n, 0);
-    let dst = buf.get_mut(start..).unwrap_or(&mut []);
-    reader.read_exact(dst).map_err(|e| match e.kind() {
-        std::io::ErrorKind::UnexpectedEof => {
-            Error::Decode(DecodeError::new(DecodeErrorKind::Truncated, start))
+/// How far ahead of the bytes that have arrived a streaming decoder may reserve memory
+/// (scheme.md §12): one 64 KiB chunk.
+const READ_STEP: usize = payload::CHUNK_SIZE;
+
+/// Bytes of the fixed part of an envelope before its first recipient: prefix, id, key
+/// commitment, nonce prefix and the `u32` recipient count.
+const FIXED_LEN: usize = PREFIX_LEN + ID_LEN + COMMITMENT_LEN + payload::NONCE_PREFIX_SIZE + 4;
+
+/// Appends up to `n` more bytes from `reader` to `buf`; returns `false` if the input ended
+/// first (everything it held is then in `buf`).
+///
+/// Memory grows only as bytes arrive (scheme.md §12): at most [`READ_STEP`] bytes are reserved
+/// beyond what has been read, however large `n` is, so a short stream that claims a long field
+/// cannot make the reader reserve more than one step.
+fn read_more<R: Read>(reader: &mut R, buf: &mut Vec<u8>, n: usize) -> Result<bool> {
+    let mut left = n;
+    while left > 0 {
+        let filled = buf.len();
+        let step = left.min(READ_STEP);
+        // Exact: never more than one step ahead of the data (a `Vec`'s doubling would reserve
+        // as much again as has arrived).
+        buf.reserve_exact(step);
+        buf.resize(filled + step, 0);
+        let Some(window) = buf.get_mut(filled..) else {
+            // `filled` is the length before `resize` grew the buffer, so this is unreachable;
+            // were it reached, it is an error, not an empty window.
+            return Err(Error::Io(std::io::ErrorKind::InvalidInput));
+        };
+        let got = payload::read_full(reader, window).inspect_err(|_| buf.truncate(filled))?;
+        buf.truncate(filled + got);
+        if got < step {
+            return Ok(false);
         }
-        _ => io_err(e),
-    })
+        left -= step;
+    }
+    Ok(true)
+}
+
+/// Reads a big-endian `u32` count or length field; `None` if the input ended inside it.
+fn read_u32<R: Read>(reader: &mut R, buf: &mut Vec<u8>) -> Result<Option<u32>> {
+    let mut field = [0u8; 4];
+    let got = payload::read_full(reader, &mut field)?;
+    buf.extend(field.iter().take(got));
+    Ok((got == field.len()).then_some(u32::from_be_bytes(field)))
 }
 
 /// Reads the header part of an envelope from a stream, leaving the reader at the payload.
-/// Lengths are checked against their limits before anything is read into memory.
+///
+/// Only lengths are interpreted while reading: each is read whole, and memory for what it
+/// announces is reserved only as those bytes arrive ([`read_more`]). Counts above their limit
+/// stop the reading at once. The bytes are then decoded by [`EnvelopeHeader::read`], the strict
+/// decoder of [`EnvelopeHeader::from_bytes`] — also when the stream ends early or a limit is
+/// exceeded, so a stream gets exactly the decoding error (kind and offset) its bytes get from
+/// [`Envelope::from_bytes`].
 fn read_header<R: Read>(reader: &mut R) -> Result<EnvelopeHeader> {
     let mut buf = Vec::new();
-    read_more(
-        reader,
-        &mut buf,
-        PREFIX_LEN + 16 + payload::NONCE_PREFIX_SIZE + 4,
-    )?;
-    let count_at = buf.len() - 4;
-    let n = buf
-        .get(count_at..)
-        .and_then(|b| <[u8; 4]>::try_from(b).ok())
-        .map_or(0, u32::from_be_bytes) as usize;
-    if n > MAX_RECIPIENTS {
-        return Err(DecodeError::new(DecodeErrorKind::LimitExceeded, count_at).into());
-    }
-    for _ in 0..n {
-        read_more(reader, &mut buf, 5)?;
-        let len_at = buf.len() - 4;
-        let len = buf
-            .get(len_at..)
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-            .map_or(0, u32::from_be_bytes) as usize;
-        if len > MAX_RECIPIENT_LEN {
-            return Err(DecodeError::new(DecodeErrorKind::LimitExceeded, len_at).into());
-        }
-        read_more(reader, &mut buf, len + WRAPPED_LEN)?;
-    }
+    let complete = read_header_bytes(reader, &mut buf)?;
     let mut r = Reader::new(&buf);
     let header = EnvelopeHeader::read(&mut r)?;
+    if !complete {
+        // The decoder accepted a prefix that stopped short of what its lengths announced; it
+        // cannot, but if it did the input is still truncated.
+        return Err(DecodeError::new(DecodeErrorKind::Truncated, buf.len()).into());
+    }
     r.finish()?;
     Ok(header)
+}
+
+/// Reads the bytes of an envelope's header part into `buf`; returns `false` if the input ended
+/// early or a count or length exceeds its limit (the decoder then reports which).
+fn read_header_bytes<R: Read>(reader: &mut R, buf: &mut Vec<u8>) -> Result<bool> {
+    if !read_more(reader, buf, FIXED_LEN - 4)? {
+        return Ok(false);
+    }
+    let n = match read_u32(reader, buf)?.map(usize::try_from) {
+        Some(Ok(n)) if n <= MAX_RECIPIENTS => n,
+        _ => return Ok(false),
+    };
+    // The decoder checks that the input can hold `n` slots of at least MIN_SLOT_LEN bytes before
+    // it looks at them (at most 64 × 53 bytes: a bounded read).
+    let min_end = buf.len() + n * MIN_SLOT_LEN;
+    for _ in 0..n {
+        // The kind byte is checked by the decoder.
+        if !read_more(reader, buf, 1)? {
+            return Ok(false);
+        }
+        let len = match read_u32(reader, buf)?.map(usize::try_from) {
+            Some(Ok(len)) if len <= MAX_RECIPIENT_LEN => len,
+            Some(_) => {
+                // Over the limit: stop, but first read what the decoder's check of the count
+                // looks at, so it fails (or not) on the same bytes as on the whole input.
+                read_more(reader, buf, min_end.saturating_sub(buf.len()))?;
+                return Ok(false);
+            }
+            None => return Ok(false),
+        };
+        if !read_more(reader, buf, len + WRAPPED_LEN)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 impl Envelope {
@@ -93,9 +148,9 @@ impl Envelope {
         reader: R,
         mut writer: W,
     ) -> Result<u64> {
-        let (header, ck, ad) = EnvelopeHeader::seal(rng, pp, recipients, aad)?;
+        let (header, payload_key, ad) = EnvelopeHeader::seal(rng, pp, recipients, aad)?;
         writer.write_all(&header.to_bytes()).map_err(io_err)?;
-        payload::seal_stream(&ck, &header.nonce_prefix, &ad, reader, writer)
+        payload::seal_stream(&payload_key, &header.nonce_prefix, &ad, reader, writer)
     }
 
     /// Opens a streamed envelope (with any [`Opener`]), writing the plaintext to `writer` one
@@ -142,8 +197,15 @@ impl Envelope {
         writer: W,
     ) -> Result<u64> {
         let header = read_header(&mut reader)?;
-        let ck = header.content_key(opener.into(), aad)?;
-        payload::open_stream(&ck, &header.nonce_prefix, &header.ad(aad), reader, writer)
+        // The key commitment is checked before a single payload byte is read.
+        let payload_key = header.payload_key(opener.into(), aad)?;
+        payload::open_stream(
+            &payload_key,
+            &header.nonce_prefix,
+            &header.ad(aad),
+            reader,
+            writer,
+        )
     }
 
     /// The cloud's update of a stored envelope, streamed: reads the header part, moves its

@@ -2,10 +2,14 @@
 //! key wrapped once per recipient.
 //!
 //! ```text
-//! envelope = magic ‖ version ‖ type ‖ id (16) ‖ nonce prefix (7) ‖ u32 recipient count
+//! envelope = magic ‖ version ‖ type ‖ id (16) ‖ key commitment (32) ‖ nonce prefix (7)
+//!            ‖ u32 recipient count
 //!            ‖ { kind (1) ‖ u32 len ‖ header or capsule ‖ wrapped key (48) }*
 //!            ‖ payload (AES-256-GCM STREAM, 64 KiB chunks, to the end)
 //! ```
+//!
+//! The fixed part before the recipients is 65 bytes: the 6-byte prefix, 16 + 32 + 7 bytes, and
+//! the count.
 //!
 //! - A **policy recipient** is an ABE [`Header`] (scheme.md §7): whoever holds a
 //!   [`DecryptionKey`] satisfying the policy, for the header's period or later, unwraps the key.
@@ -13,16 +17,24 @@
 //!   owner opens it directly, a delegatee with `t` verified fragments from proxies.
 //! - The wrapped key is `AES-256-GCM(KEM key, nonce = 0, ad, CK)`; each KEM key is fresh and used
 //!   exactly once, so the fixed nonce is safe.
+//! - `CK` never keys the payload itself (v1.1): the payload key and a 32-byte key commitment are
+//!   derived from `CK` with HKDF, salted with the envelope id. Every opener checks the stored
+//!   commitment in constant time before it touches the payload, so all recipients who open an
+//!   envelope read the same record, even if a malicious sender wrapped a different `CK` for each
+//!   (AES-GCM alone is not key-committing). A mismatch is the opaque [`Error::Decryption`].
 //! - The associated data `ad` of the wraps and of every payload chunk is a SHA-256 digest of the
-//!   envelope's *invariant core*: format version, suite id, envelope id, nonce prefix, each
-//!   policy recipient's canonical policy, each PRE recipient's capsule, and the caller's
-//!   associated data. It does not cover the header rows or period, which the cloud legitimately
-//!   rewrites when it [updates](EnvelopeHeader::update) an envelope to a later period; the
-//!   payload is never touched by an update.
+//!   envelope's *invariant core*: format version, suite id, envelope id, key commitment, nonce
+//!   prefix, each policy recipient's canonical policy, each PRE recipient's capsule, and the
+//!   caller's associated data. It does not cover the header rows or period, which the cloud
+//!   legitimately rewrites when it [updates](EnvelopeHeader::update) an envelope to a later
+//!   period; the payload is never touched by an update.
 
+mod content_key;
 #[cfg(feature = "std")]
 mod io;
 mod payload;
+#[cfg(test)]
+mod tests;
 
 use alloc::vec::Vec;
 
@@ -41,6 +53,7 @@ use crate::scheme::{
     DecryptionKey, Header, PartialDecryption, PublicParams, RetrievalKey, TransformKey,
 };
 
+use content_key::{ContentKey, COMMITMENT_LEN, ID_LEN};
 use payload::PayloadKey;
 
 /// The most recipients one envelope may have.
@@ -70,6 +83,9 @@ pub(crate) const MAX_RECIPIENT_LEN: usize = 8 << 20;
 
 /// Size of a wrapped content key: 32 bytes and a 16-byte tag.
 const WRAPPED_LEN: usize = 48;
+
+/// The fewest bytes an encoded recipient takes: kind, length and wrapped key.
+const MIN_SLOT_LEN: usize = 1 + 4 + WRAPPED_LEN;
 
 const KIND_POLICY: u8 = 1;
 const KIND_PRE: u8 = 2;
@@ -205,8 +221,9 @@ impl Slot {
     }
 }
 
-/// An envelope without its payload: id, nonce prefix and recipients. This is all the cloud
-/// rewrites when it moves an envelope to a later period.
+/// An envelope without its payload: id, key commitment, nonce prefix and recipients. This is all
+/// the cloud rewrites when it moves an envelope to a later period (and of it, only the policy
+/// recipients' headers change).
 ///
 /// ```
 /// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
@@ -222,7 +239,9 @@ impl Slot {
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct EnvelopeHeader {
-    id: [u8; 16],
+    id: [u8; ID_LEN],
+    /// The key commitment derived from the content key (scheme.md §11 v1.1).
+    commitment: [u8; COMMITMENT_LEN],
     nonce_prefix: [u8; payload::NONCE_PREFIX_SIZE],
     slots: Vec<Slot>,
 }
@@ -270,7 +289,7 @@ impl core::fmt::Debug for Envelope {
 }
 
 /// `AES-256-GCM(kem_key, 0, ad, ck)`.
-fn wrap(kem_key: &[u8; 32], ad: &[u8; 32], ck: &PayloadKey) -> Result<[u8; WRAPPED_LEN]> {
+fn wrap(kem_key: &[u8; 32], ad: &[u8; 32], ck: &ContentKey) -> Result<[u8; WRAPPED_LEN]> {
     let aead = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(kem_key));
     let ct = aead
         .encrypt(
@@ -284,12 +303,14 @@ fn wrap(kem_key: &[u8; 32], ad: &[u8; 32], ck: &PayloadKey) -> Result<[u8; WRAPP
     ct.as_slice().try_into().map_err(|_| Error::Decryption)
 }
 
-/// The inverse of [`wrap`]; any failure is the opaque [`Error::Decryption`].
+/// The inverse of [`wrap`]; any failure is the opaque [`Error::Decryption`]. The content key it
+/// returns is not yet checked against the envelope's commitment
+/// ([`ContentKey::payload_key`] does that).
 fn unwrap_key(
     kem_key: &[u8; 32],
     ad: &[u8; 32],
     wrapped: &[u8; WRAPPED_LEN],
-) -> Result<PayloadKey> {
+) -> Result<ContentKey> {
     let aead = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(kem_key));
     let pt = Zeroizing::new(
         aead.decrypt(
@@ -301,16 +322,12 @@ fn unwrap_key(
         )
         .map_err(|_| Error::Decryption)?,
     );
-    let mut ck = [0u8; 32];
-    if pt.len() != 32 {
-        return Err(Error::Decryption);
-    }
-    ck.copy_from_slice(&pt);
-    Ok(PayloadKey::from_bytes(ck))
+    ContentKey::from_slice(&pt).ok_or(Error::Decryption)
 }
 
 impl EnvelopeHeader {
-    /// Makes a header with a fresh content key wrapped for every recipient.
+    /// Makes a header with a fresh content key wrapped for every recipient; returns it with the
+    /// payload key derived from that content key and the associated data.
     fn seal<R: RngCore + CryptoRng>(
         rng: &mut R,
         pp: &PublicParams,
@@ -320,9 +337,11 @@ impl EnvelopeHeader {
         if recipients.is_empty() || recipients.len() > MAX_RECIPIENTS {
             return Err(Error::InvalidParameter(Parameter::Recipients));
         }
-        let ck = PayloadKey::random(rng);
-        let mut id = [0u8; 16];
+        let ck = ContentKey::random(rng);
+        let mut id = [0u8; ID_LEN];
         rng.fill_bytes(&mut id);
+        // scheme.md §11 v1.1: the payload is keyed by a key derived from CK, and CK is committed.
+        let (payload_key, commitment) = ck.derive(&id)?;
         let mut nonce_prefix = [0u8; payload::NONCE_PREFIX_SIZE];
         rng.fill_bytes(&mut nonce_prefix);
         let mut keys = Vec::with_capacity(recipients.len());
@@ -349,6 +368,7 @@ impl EnvelopeHeader {
         }
         let mut header = EnvelopeHeader {
             id,
+            commitment,
             nonce_prefix,
             slots,
         };
@@ -356,7 +376,7 @@ impl EnvelopeHeader {
         for (slot, key) in header.slots.iter_mut().zip(keys.iter()) {
             *slot.wrapped_mut() = wrap(key, &ad, &ck)?;
         }
-        Ok((header, ck, ad))
+        Ok((header, payload_key, ad))
     }
 
     /// The digest of the invariant core, used as associated data (see the module docs).
@@ -370,6 +390,7 @@ impl EnvelopeHeader {
         put(&[domain::WIRE_VERSION]);
         put(domain::SUITE_ID);
         put(&self.id);
+        put(&self.commitment);
         put(&self.nonce_prefix);
         put(&(self.slots.len() as u64).to_be_bytes());
         for slot in &self.slots {
@@ -587,8 +608,11 @@ impl EnvelopeHeader {
         Ok(out)
     }
 
-    /// Recovers the content key: tries every recipient the opener can open.
-    fn content_key(&self, opener: Opener<'_>, aad: &[u8]) -> Result<PayloadKey> {
+    /// Recovers the payload key: tries every recipient the opener can open, unwraps its content
+    /// key and accepts it only if it matches the envelope's key commitment (scheme.md §11 v1.1).
+    /// A recipient whose wrap opens to an uncommitted content key counts as a failed attempt
+    /// ([`Error::Decryption`] if no other recipient succeeds); the payload is never touched here.
+    fn payload_key(&self, opener: Opener<'_>, aad: &[u8]) -> Result<PayloadKey> {
         let ad = self.ad(aad);
         let mut public_error = None;
         let mut tried = false;
@@ -640,8 +664,10 @@ impl EnvelopeHeader {
             match attempt {
                 Ok((key, wrapped)) => {
                     tried = true;
-                    if let Ok(ck) = unwrap_key(&key, &ad, wrapped) {
-                        return Ok(ck);
+                    let committed = unwrap_key(&key, &ad, wrapped)
+                        .and_then(|ck| ck.payload_key(&self.id, &self.commitment));
+                    if let Ok(payload_key) = committed {
+                        return Ok(payload_key);
                     }
                 }
                 Err(e) => {
@@ -685,6 +711,7 @@ impl EnvelopeHeader {
     fn write(&self, out: &mut Vec<u8>) {
         out.put_prefix(ObjectType::Envelope);
         out.extend_from_slice(&self.id);
+        out.extend_from_slice(&self.commitment);
         out.extend_from_slice(&self.nonce_prefix);
         out.put_len(self.slots.len());
         for slot in &self.slots {
@@ -707,9 +734,10 @@ impl EnvelopeHeader {
     fn read(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
         r.prefix(ObjectType::Envelope)?;
         let id = r.array()?;
+        let commitment = r.array()?;
         let nonce_prefix = r.array()?;
         let at = r.offset();
-        let n = r.count(MAX_RECIPIENTS, 1 + 4 + WRAPPED_LEN)?;
+        let n = r.count(MAX_RECIPIENTS, MIN_SLOT_LEN)?;
         if n == 0 {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
         }
@@ -746,6 +774,7 @@ impl EnvelopeHeader {
         }
         Ok(EnvelopeHeader {
             id,
+            commitment,
             nonce_prefix,
             slots,
         })
@@ -793,8 +822,9 @@ impl Envelope {
     /// associated data: bound to the envelope, not stored in it, needed again to open it.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for no or too many recipients; the errors of
-    /// [`Header::encapsulate`].
+    /// [`Error::InvalidParameter`] for no or too many recipients
+    /// ([`Parameter::Recipients`]) or a plaintext above 256 TiB ([`Parameter::Plaintext`]); the
+    /// errors of [`Header::encapsulate`].
     ///
     /// # Examples
     ///
@@ -828,8 +858,8 @@ impl Envelope {
         aad: &[u8],
         plaintext: &[u8],
     ) -> Result<Envelope> {
-        let (header, ck, ad) = EnvelopeHeader::seal(rng, pp, recipients, aad)?;
-        let payload = payload::seal(&ck, &header.nonce_prefix, &ad, plaintext);
+        let (header, payload_key, ad) = EnvelopeHeader::seal(rng, pp, recipients, aad)?;
+        let payload = payload::seal(&payload_key, &header.nonce_prefix, &ad, plaintext)?;
         Ok(Envelope { header, payload })
     }
 
@@ -843,7 +873,8 @@ impl Envelope {
     /// [`Error::FragmentMismatch`] when the fragments belong to none of the envelope's capsules,
     /// [`Error::NotEnoughFragments`] for no fragments at all);
     /// [`Error::NoMatchingRecipient`] when the envelope has no recipient of the opener's kind;
-    /// [`Error::Decryption`] for a wrong key or any tampering.
+    /// [`Error::Decryption`] for a wrong key, a content key that does not match the envelope's
+    /// key commitment (checked before the payload is touched), or any tampering.
     ///
     /// # Examples
     ///
@@ -871,9 +902,9 @@ impl Envelope {
         opener: impl Into<Opener<'a>>,
         aad: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>> {
-        let ck = self.header.content_key(opener.into(), aad)?;
+        let payload_key = self.header.payload_key(opener.into(), aad)?;
         payload::open(
-            &ck,
+            &payload_key,
             &self.header.nonce_prefix,
             &self.header.ad(aad),
             &self.payload,

@@ -38,14 +38,13 @@
 use aes_gcm::aead::stream::{DecryptorBE32, EncryptorBE32};
 use aes_gcm::aead::KeyInit;
 use aes_gcm::{Aes256Gcm, Key};
-#[cfg(feature = "std")]
-use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
+#[cfg(test)]
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Parameter, Result};
 #[cfg(feature = "std")]
 use std::io::{ErrorKind, Read, Write};
 
@@ -62,25 +61,40 @@ const MAX_CHUNKS: u64 = 1 << 32;
 /// Largest payload the 32-bit STREAM counter can carry: `2^32` full chunks (256 TiB).
 pub(crate) const MAX_PLAINTEXT_LEN: u64 = MAX_CHUNKS * CHUNK_SIZE as u64;
 
-/// The 32-byte content key `CK` of an envelope. Zeroized on drop; `Debug` prints no key bytes.
+/// The 32-byte AES-256-GCM key of an envelope's payload. Zeroized on drop; `Debug` prints no key
+/// bytes.
+///
+/// It is never the content key `CK` itself: it is derived from `CK` and the envelope id
+/// (scheme.md §11 v1.1, see [`ContentKey`](super::content_key::ContentKey)), and an opener only
+/// obtains it after the envelope's key commitment was checked.
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub(crate) struct PayloadKey([u8; 32]);
 
 impl PayloadKey {
-    /// A fresh uniformly random content key.
+    /// A fresh uniformly random key (tests of the payload layer on its own).
+    #[cfg(test)]
     pub(crate) fn random<R: RngCore + CryptoRng>(rng: &mut R) -> Self {
         let mut key = PayloadKey([0u8; 32]);
         rng.fill_bytes(&mut key.0);
         key
     }
 
-    /// Wraps key bytes (for instance an unwrapped content key). The caller's copy of `b` is its
-    /// own to zeroize.
+    /// Wraps key bytes (tests). The caller's copy of `b` is its own to zeroize.
+    #[cfg(test)]
     pub(crate) fn from_bytes(b: [u8; 32]) -> Self {
         PayloadKey(b)
     }
 
-    /// The key bytes (for wrapping the key to a recipient).
+    /// An all-zero key for `fill` to write the derived key into, in place (no stray copy of
+    /// the key bytes is left behind); fails if `fill` does.
+    pub(crate) fn derive_in_place(fill: impl FnOnce(&mut [u8; 32]) -> Result<()>) -> Result<Self> {
+        let mut key = PayloadKey([0u8; 32]);
+        fill(&mut key.0)?;
+        Ok(key)
+    }
+
+    /// The key bytes (tests that check the format against plain AES-256-GCM).
+    #[cfg(test)]
     pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
@@ -118,27 +132,34 @@ pub(crate) fn ciphertext_len(plaintext_len: u64) -> u64 {
     plaintext_len.saturating_add(chunks.saturating_mul(TAG_SIZE as u64))
 }
 
+/// The error for a plaintext too long to seal.
+const TOO_LONG: Error = Error::InvalidParameter(Parameter::Plaintext);
+
+/// The sealed length of a `plaintext_len`-byte plaintext as a buffer size, or [`TOO_LONG`] when
+/// the STREAM counter cannot number its chunks or the result does not fit in a `usize`.
+fn sealed_capacity(plaintext_len: u64) -> Result<usize> {
+    if plaintext_len > MAX_PLAINTEXT_LEN {
+        return Err(TOO_LONG);
+    }
+    usize::try_from(ciphertext_len(plaintext_len)).map_err(|_| TOO_LONG)
+}
+
 /// Seals `plaintext` as one payload under `key`, `nonce_prefix` and associated data `ad`.
 ///
 /// The output is exactly [`ciphertext_len`]`(plaintext.len())` bytes and is byte-for-byte what
 /// `seal_stream` writes for the same input.
 ///
-/// A plaintext longer than [`MAX_PLAINTEXT_LEN`] (256 TiB, more than the 32-bit counter can
-/// number) cannot be sealed; as this function is infallible it then returns an empty vector,
-/// which [`open`] always rejects (every payload is at least one tag long), rather than panic or
-/// emit a truncated payload.
+/// Errors: [`Error::InvalidParameter`]`(`[`Parameter::Plaintext`]`)` for a plaintext longer than
+/// [`MAX_PLAINTEXT_LEN`] (256 TiB, more than the 32-bit counter can number), or whose sealed
+/// length does not fit in memory (`usize`); nothing is returned then, not even a partial payload.
 pub(crate) fn seal(
     key: &PayloadKey,
     nonce_prefix: &[u8; NONCE_PREFIX_SIZE],
     ad: &[u8],
     plaintext: &[u8],
-) -> Vec<u8> {
-    let len = plaintext.len() as u64;
-    if len > MAX_PLAINTEXT_LEN {
-        return Vec::new();
-    }
-    let capacity = usize::try_from(ciphertext_len(len)).unwrap_or(0);
-    let mut out = Vec::with_capacity(capacity);
+) -> Result<Vec<u8>> {
+    let len = u64::try_from(plaintext.len()).map_err(|_| TOO_LONG)?;
+    let mut out = Vec::with_capacity(sealed_capacity(len)?);
     // Holds one chunk of plaintext before it is encrypted in place; room for the tag up front so
     // appending it never reallocates (which would leave an unwiped copy behind).
     let mut buf = Zeroizing::new(Vec::with_capacity(SEALED_CHUNK_SIZE));
@@ -148,19 +169,20 @@ pub(crate) fn seal(
         let (chunk, tail) = rest.split_at(rest.len().min(CHUNK_SIZE));
         buf.clear();
         buf.extend_from_slice(chunk);
+        // Sealing a chunk fails only when the counter is exhausted, which the length check
+        // above excludes; were it to happen, the error is the same.
         if tail.is_empty() {
             // Always reached: an empty plaintext is one empty final chunk, and an exact multiple
             // of CHUNK_SIZE ends with a full final chunk.
-            if stream.encrypt_last_in_place(ad, &mut *buf).is_err() {
-                return Vec::new();
-            }
+            stream
+                .encrypt_last_in_place(ad, &mut *buf)
+                .map_err(|_| TOO_LONG)?;
             out.extend_from_slice(&buf);
-            return out;
+            return Ok(out);
         }
-        // Only fails on counter overflow, excluded by the length check above.
-        if stream.encrypt_next_in_place(ad, &mut *buf).is_err() {
-            return Vec::new();
-        }
+        stream
+            .encrypt_next_in_place(ad, &mut *buf)
+            .map_err(|_| TOO_LONG)?;
         out.extend_from_slice(&buf);
         rest = tail;
     }
@@ -211,7 +233,7 @@ pub(crate) fn open(
 /// Reads until `buf` is full or the reader reports end of input; returns the bytes read.
 /// Retries on `Interrupted`, like `Read::read_exact`.
 #[cfg(feature = "std")]
-fn read_full<R: Read>(reader: &mut R, buf: &mut [u8]) -> Result<usize> {
+pub(crate) fn read_full<R: Read>(reader: &mut R, buf: &mut [u8]) -> Result<usize> {
     let mut filled = 0;
     while let Some(rest) = buf.get_mut(filled..) {
         if rest.is_empty() {
@@ -229,9 +251,11 @@ fn read_full<R: Read>(reader: &mut R, buf: &mut [u8]) -> Result<usize> {
     Ok(filled)
 }
 
-/// Fills the first `limit` bytes of `buf` (a `SEALED_CHUNK_SIZE` buffer) from `reader`.
+/// Fills the first `limit` bytes of `buf` (a [`chunk_buffer`]) from `reader`.
 #[cfg(feature = "std")]
 fn read_chunk<R: Read>(reader: &mut R, buf: &mut Vec<u8>, limit: usize) -> Result<usize> {
+    // Allocates exactly one sealed chunk the first time, and nothing afterwards.
+    buf.reserve_exact(SEALED_CHUNK_SIZE.saturating_sub(buf.len()));
     buf.resize(SEALED_CHUNK_SIZE, 0);
     match buf.get_mut(..limit) {
         Some(window) => read_full(reader, window),
@@ -244,12 +268,14 @@ fn write_all<W: Write>(writer: &mut W, bytes: &[u8]) -> Result<()> {
     writer.write_all(bytes).map_err(|e| Error::Io(e.kind()))
 }
 
-/// A fresh chunk buffer. Its length only ever moves within its capacity (`resize`,
-/// `truncate`, the tag appended in place), so it never reallocates and `Zeroizing` wipes the
-/// only copy.
+/// A chunk buffer, empty until its first [`read_chunk`] allocates exactly one sealed chunk, so
+/// the look-ahead buffer of a one-chunk stream is never allocated (scheme.md §12: a streaming
+/// decoder reserves at most one chunk ahead). From then on its length only moves within its
+/// capacity (`resize`, `truncate`, the tag appended in place), so it never reallocates and
+/// `Zeroizing` wipes the only copy.
 #[cfg(feature = "std")]
 fn chunk_buffer() -> Zeroizing<Vec<u8>> {
-    Zeroizing::new(vec![0u8; SEALED_CHUNK_SIZE])
+    Zeroizing::new(Vec::new())
 }
 
 /// The loop shared by [`seal_stream`] and [`open_stream`]: reads `limit`-byte chunks with one
@@ -296,9 +322,10 @@ fn drive_chunks<R: Read, W: Write>(
 /// Short reads are fine (the reader is read until each chunk is full or it reports end of
 /// input). To know whether a full chunk is the final one, one chunk is read ahead.
 ///
-/// Errors: [`Error::Io`] with the reader's or writer's error kind; `Error::Io(FileTooLarge)`
-/// if the input exceeds [`MAX_PLAINTEXT_LEN`] (the counter would overflow) — detected only
-/// after `2^32 - 1` chunks were written. On error the output is incomplete and will not open.
+/// Errors: [`Error::Io`] with the reader's or writer's error kind;
+/// [`Error::InvalidParameter`]`(`[`Parameter::Plaintext`]`)`, as for [`seal`], if the input
+/// exceeds [`MAX_PLAINTEXT_LEN`] (the counter would overflow) — detected only after `2^32 - 1`
+/// chunks were written. On error the output is incomplete and will not open.
 #[cfg(feature = "std")]
 pub(crate) fn seal_stream<R: Read, W: Write>(
     key: &PayloadKey,
@@ -319,7 +346,7 @@ pub(crate) fn seal_stream<R: Read, W: Write>(
             },
             (false, None) => Err(aes_gcm::aead::Error),
         };
-        sealed.map_err(|_| Error::Io(ErrorKind::FileTooLarge))
+        sealed.map_err(|_| TOO_LONG)
     })?;
     Ok(read)
 }
@@ -378,6 +405,11 @@ mod tests {
     const PREFIX: [u8; NONCE_PREFIX_SIZE] = [7, 6, 5, 4, 3, 2, 1];
     const AD: [u8; 32] = [0xad; 32];
     const SIZES: [usize; 7] = [0, 1, C - 1, C, C + 1, 3 * C, 3 * 1024 * 1024 + 17];
+
+    /// [`super::seal`] for inputs that are never too long.
+    fn seal(k: &PayloadKey, prefix: &[u8; NONCE_PREFIX_SIZE], ad: &[u8], pt: &[u8]) -> Vec<u8> {
+        super::seal(k, prefix, ad, pt).unwrap()
+    }
 
     fn key() -> PayloadKey {
         PayloadKey::random(&mut ChaCha20Rng::seed_from_u64(1))
@@ -483,6 +515,21 @@ mod tests {
         assert_eq!(ciphertext_len(u64::MAX), u64::MAX);
         // An exact multiple ends with a full final chunk, not an extra empty one.
         assert_eq!(seal(&key(), &PREFIX, &AD, &plaintext(2 * C)).len(), 2 * S);
+    }
+
+    /// A plaintext the 32-bit counter cannot number is a typed error, not an empty payload.
+    #[test]
+    fn too_long_plaintext_is_an_error() {
+        let too_long = Err(Error::InvalidParameter(Parameter::Plaintext));
+        assert_eq!(sealed_capacity(MAX_PLAINTEXT_LEN + 1), too_long);
+        assert_eq!(sealed_capacity(u64::MAX), too_long);
+        assert_eq!(sealed_capacity(0), Ok(TAG_SIZE));
+        assert_eq!(sealed_capacity(C as u64 + 1), Ok(S + 1 + TAG_SIZE));
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(
+            sealed_capacity(MAX_PLAINTEXT_LEN),
+            Ok((MAX_PLAINTEXT_LEN + (MAX_CHUNKS << 4)) as usize)
+        );
     }
 
     /// The format does not depend on `aead::stream` internals: chunk `i` is plain AES-256-GCM

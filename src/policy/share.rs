@@ -410,8 +410,12 @@ mod tests {
                 .collect();
             let held: Vec<usize> = (0..5).filter(|i| mask >> i & 1 == 1).collect();
             let s_set = set(&chosen);
-            let determined =
-                held_shares_determine_secret(|v, r| p.share_plain(&v, r), 5, &held, u64::from(mask));
+            let determined = held_shares_determine_secret(
+                |v, r| p.share_plain(&v, r),
+                5,
+                &held,
+                u64::from(mask),
+            );
             // Any k−1 (or fewer) shares are consistent with every secret; any k determine it.
             assert_eq!(determined, held.len() >= 3, "{chosen:?}");
             match p.reconstruct(&s_set) {

@@ -18,13 +18,13 @@ use super::kem::{kem_key, Header, SharedKey, TimeRow};
 use super::keys::{DecryptionKey, KeyBody, Pair};
 use super::outsource::{RetrievalKey, TransformKey};
 use super::params::PublicParams;
-use super::time::{self, TimeNode};
 use super::secret_key::{sk_node, SecretKey};
+use super::time::{self, TimeNode};
 use super::tree::{path, TreeNode, UserId};
 use super::update::derive_row;
 use super::{Authority, SetupParams};
-use crate::policy::{AttributeSet, Policy};
 use crate::gt::GtElem;
+use crate::policy::{AttributeSet, Policy};
 use crate::secret::SecretG2;
 
 fn rng() -> ChaCha20Rng {
@@ -317,7 +317,12 @@ fn update_attribute_set_must_cover_the_childs() {
     // neither set alone would justify for S_c ∩ S_KU = ∅, while `a`, `b` and `a and b` stay
     // closed: the child decrypts exactly the policies that S_c and S_KU each satisfy.
     assert_eq!(
-        child_split_opens(&["a"], &["a", "b"], &["b"], &["a or b", "a", "b", "a and b"]),
+        child_split_opens(
+            &["a"],
+            &["a", "b"],
+            &["b"],
+            &["a or b", "a", "b", "a and b"]
+        ),
         [true, false, false, false],
         "the split decryption must work on the narrowed variant, for `a or b` only"
     );
@@ -367,7 +372,11 @@ fn f_hat(pp: &PublicParams, period: u64, k: u8) -> G2Projective {
     let mut f_x = G2Projective::from(pp.f()[0].g2);
     for j in 1..=k {
         let f_j = G2Projective::from(pp.f()[usize::from(j)].g2);
-        f_x += if leaf.label(j) == 2 { f_j.double() } else { f_j };
+        f_x += if leaf.label(j) == 2 {
+            f_j.double()
+        } else {
+            f_j
+        };
     }
     f_x
 }
@@ -529,9 +538,7 @@ fn device_key_moves_to_a_later_period(shared_q: bool) -> bool {
     };
     let moved = move_to_later_period(&fx.pp, &device, &fx.ku_from, &fx.ku_to, FROM, TO);
     let forged = DecryptionKey::new(fx.dk.holder, 4, TO, fx.dk.attributes.clone(), moved);
-    forged
-        .decapsulate(&fx.header)
-        .is_ok_and(|k| *k == *fx.key)
+    forged.decapsulate(&fx.header).is_ok_and(|k| *k == *fx.key)
 }
 
 #[test]
@@ -589,8 +596,7 @@ fn transform_key_moves_to_a_later_period(skip_rerandomisation: bool) -> bool {
         moved,
     ));
     let partial = tk.transform(&fx.header).unwrap();
-    rk.finish(&fx.header, &partial)
-        .is_ok_and(|k| *k == *fx.key)
+    rk.finish(&fx.header, &partial).is_ok_and(|k| *k == *fx.key)
 }
 
 #[test]

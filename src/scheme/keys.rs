@@ -121,9 +121,8 @@ impl KeyBody {
     ) {
         let d_a = SecretScalar::random(&mut *rng);
         let d_t = SecretScalar::random(&mut *rng);
-        self.k0 = SecretG2::from(
-            self.k0.proj() + pp.mul_g2(Base::WA, &d_a) + pp.mul_g2(Base::WT, &d_t),
-        );
+        self.k0 =
+            SecretG2::from(self.k0.proj() + pp.mul_g2(Base::WA, &d_a) + pp.mul_g2(Base::WT, &d_t));
         self.k1a = SecretG2::from(self.k1a.proj() + pp.mul_g2(Base::G, &d_a));
         self.k1t = SecretG2::from(self.k1t.proj() + pp.mul_g2(Base::G, &d_t));
         let v_a_d = pp.mul_g2(Base::VA, &d_a);

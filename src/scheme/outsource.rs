@@ -549,12 +549,11 @@ impl RetrievalKey {
     }
 }
 
-
 impl PartialDecryption {
     /// A reply for `slot`; refuses the identity, which only a malformed header can produce and
     /// which has no encoding.
     pub(crate) fn new(value: GtElem, slot: u32) -> Result<Self> {
-        let encoded = *value.to_bytes()?;
+        let encoded = *value.compressed()?;
         Ok(PartialDecryption {
             value,
             encoded,

@@ -30,9 +30,9 @@ use sha2::{Digest, Sha256};
 use super::fixed_base::{FixedBaseG1, FixedBaseG2};
 use super::time::{TimeNode, MAX_TIME_DEPTH};
 use crate::domain;
-use crate::gt::GtElem;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
+use crate::gt::GtElem;
 use crate::hash;
 use crate::secret::SecretScalar;
 

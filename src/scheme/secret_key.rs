@@ -17,9 +17,7 @@ use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::key_update::KeyUpdate;
-use super::keys::{
-    attr_comp, read_attributes, write_attributes, DecryptionKey, KeyBody, Pair,
-};
+use super::keys::{attr_comp, read_attributes, write_attributes, DecryptionKey, KeyBody, Pair};
 use super::params::{Base, PublicParams};
 use super::time::MAX_TIME_DEPTH;
 use super::tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
