@@ -22,6 +22,10 @@ mod domain;
 mod encoding;
 pub mod envelope;
 pub mod error;
+/// Fuzz targets (not API; see the module source): only with the `fuzzing` feature.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod gt;
 mod hash;
 pub mod policy;

@@ -115,7 +115,7 @@ fn lagrange_coefficients_interpolate_at_zero() {
 
 #[test]
 fn proof_challenge_vectors() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/design/vectors.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors.json");
     let text = std::fs::read_to_string(path).expect("vectors.json beside the crate");
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let xmd = &v["expand_message_xmd_sha256"];

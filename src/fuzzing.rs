@@ -1,17 +1,33 @@
-//! The fuzz targets: one `pub fn NAME(data: &[u8])` per target, each asserting its invariant
-//! (a failed assertion or any panic is a finding).
+//! Fuzz targets of the decoders and of two whole-flow invariants — **not API**.
 //!
-//! This file is compiled twice: as a module of the `rs-habe-fuzz` crate (for cargo-fuzz) and,
-//! through `#[path]`, as a module of the main crate's `tests/fuzz_replay.rs` (replay of the
-//! committed seeds in plain `cargo test`). It may therefore only use `rs_habe` and `rand_chacha`,
-//! which both crates have.
+//! Hidden from the documentation, compiled only with the `fuzzing` cargo feature (which implies
+//! `std`), and free to change in any release without notice: do not depend on it. It is public
+//! only so that the repository's cargo-fuzz crate (`fuzz/`, which depends on this crate with
+//! `features = ["fuzzing"]`) and the crate's own `tests/fuzz_replay.rs` (which replays the
+//! committed seed corpus under plain `cargo test --all-features`) run the very same code.
+//!
+//! One `pub fn NAME(data: &[u8])` per target, each asserting its invariant: a failed assertion or
+//! any panic is a finding, so this module, unlike the rest of the library, panics on purpose
+//! (the crate's `unwrap_used` / `expect_used` / `panic` / `indexing_slicing` denials are lifted
+//! here). It needs `std` only for [`std::sync::OnceLock`] (the fixture is built once per
+//! process); everything else is `core` + `alloc`. The invariants are listed in `fuzz/README.md`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
+use alloc::string::ToString;
+use alloc::vec;
+use alloc::vec::Vec;
 use std::sync::OnceLock;
 
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use rs_habe::pre::{Capsule, CapsuleFrag, KeyFrag, KeyPair, PublicKey, VerificationKeys};
-use rs_habe::{
+
+use crate::pre::{Capsule, CapsuleFrag, KeyFrag, KeyPair, PublicKey, VerificationKeys};
+use crate::{
     AttributeSet, Authority, DecryptionKey, Delegator, Envelope, EnvelopeHeader, FreshnessGuard,
     Header, KeyUpdate, PartialDecryption, Policy, PublicParams, Recipient, RetrievalKey, SecretKey,
     SetupParams, TransformKey,
@@ -20,7 +36,8 @@ use rs_habe::{
 /// A target function.
 pub type Target = fn(&[u8]);
 
-/// Every target, by name (the names of `fuzz/fuzz_targets/*.rs` and of `fuzz/seeds/*/`).
+/// Every target, by name (the names of the repository's `fuzz/fuzz_targets/*.rs` and
+/// `fuzz/seeds/*/`).
 pub const TARGETS: &[(&str, Target)] = &[
     ("policy_parse", policy_parse),
     ("decode_public_params", decode_public_params),
