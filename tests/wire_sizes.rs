@@ -309,9 +309,9 @@ fn check_case(seed: u64, c: &Case) {
     assert_eq!(envelope.payload().len(), payload_len(c.plaintext_len));
     let fixed = envelope.to_bytes().len() - slot - payload_len(c.plaintext_len);
     assert_eq!(envelope.header().to_bytes().len(), fixed + slot);
-    // 65 with the key commitment of scheme.md §11 (WIRE.md §5.1); 33 in trees where it is not
-    // merged yet. PENDING: keep only 65 once the key-committing envelope is merged.
-    assert!(fixed == 65 || fixed == 33, "envelope fixed part: {fixed}");
+    // Prefix 6, id 16, key commitment 32 (scheme.md §11), nonce prefix 7, recipient count 4
+    // (WIRE.md §5.1).
+    assert_eq!(fixed, 65, "envelope fixed part");
 }
 
 /// The prefix of every object: magic, version 2, and the object-type byte of WIRE.md §1.

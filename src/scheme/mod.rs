@@ -12,7 +12,7 @@
 //! | §6 key updates | `key_update` |
 //! | §7 encryption, §8 decryption | `kem` |
 //! | §8 ciphertext update | `update` |
-//! | outsourced decryption (beyond the design) | `outsource` |
+//! | §8a outsourced decryption | `outsource` |
 
 #[cfg(test)]
 mod attacks;

@@ -320,8 +320,6 @@ impl PublicParams {
         }
     }
 
-    /// `f_j` as a twin, `0 ≤ j ≤ D_t` (callers only ask within range; out of range gives the
-    /// identity, which makes any result fail to decrypt rather than succeed wrongly).
     /// `Ω^s = e(Ω₁^s, ĝ)` (scheme.md §7, v1.1): a constant-time G1 multiplication (through the
     /// fixed-base table once [`precompute`](Self::precompute)d) and one pairing against `ĝ`'s
     /// lines, prepared once per process. Never `Ω * s` in GT (§1).
@@ -512,7 +510,6 @@ impl PublicParams {
         Ok(pp)
     }
 
-    /// `e(Σ ρ_X X, ĝ) == e(g, Σ ρ_X X̂)` with `ρ_X` hashed from the encoding.
     /// Whether `msk = ĝ^α` for this `Ω₁ = g^α`: `e(Ω₁, ĝ) · e(g, msk)^{−1} = 1`, one
     /// multi-pairing (the inverse moved into G1).
     pub(crate) fn matches_master_secret(&self, msk: &G2Affine) -> bool {
@@ -524,6 +521,9 @@ impl PublicParams {
         .is_identity()
     }
 
+    /// `e(Σ ρ_X X, ĝ) == e(g, Σ ρ_X X̂)` with `ρ_X` hashed from the encoding (full-width
+    /// coefficients, a little stronger than the 128-bit ones scheme.md §2 asks for; decoding
+    /// parameters is rare, so the extra bits cost nothing that matters).
     fn twins_consistent(&self, encoded: &[u8]) -> bool {
         let digest = Sha256::digest(encoded);
         let (mut a, mut b) = (G1Projective::identity(), G2Projective::identity());

@@ -3,7 +3,7 @@
 //! A secret key holds one component per node of the user's path in its issuer's tree, each with
 //! its own fresh randomness `r_θ` (independent per node: one `r` shared along a path would let a
 //! revoked user who holds the attributes collude with an unrevoked user who lacks them; the
-//! regression test `shared_path_randomness_enables_collusion` in this module shows the attack).
+//! regression test `shared_path_randomness_enables_collusion` in `attacks` shows the attack).
 //!
 //! `DK_{S,T}` from `SK` and the update: take the node `θ ∈ Path(ℓ) ∩ KUNodes(T)`;
 //! `K0 = SK_θ.K0 · KU_θ.K0`; for an authority update `K1A` and the attribute components come from
