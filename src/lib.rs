@@ -37,6 +37,21 @@ mod serde_impl;
 #[cfg(test)]
 mod vectors_test;
 
+/// The RNG traits every randomised call takes (`&mut impl CryptoRngCore`), re-exported so that a
+/// caller on another `rand` major version can name the exact `rand_core` 0.6 traits: any
+/// generator implementing `rand_core::RngCore + rand_core::CryptoRng` 0.6 works, e.g. `rand`
+/// 0.8's `thread_rng()` / `OsRng`, or `rand_chacha` 0.3's `ChaCha20Rng`.
+///
+/// ```
+/// use rs_habe::rand_core::{CryptoRngCore, OsRng};
+/// use rs_habe::{Authority, SetupParams};
+/// fn setup(rng: &mut impl CryptoRngCore) -> Result<Authority, rs_habe::Error> {
+///     Authority::setup(rng, SetupParams { time_depth: 4, tree_depth: 2 })
+/// }
+/// assert!(setup(&mut OsRng).is_ok());
+/// ```
+pub use rand_core;
+
 pub use envelope::{Envelope, EnvelopeHeader, Opener, Recipient};
 pub use error::{
     DecodeError, DecodeErrorKind, Error, Parameter, PolicyError, PolicyErrorKind, Result,

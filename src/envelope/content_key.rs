@@ -24,7 +24,7 @@
 //! other HKDF uses (`hash::kdf`).
 
 use hkdf::Hkdf;
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -53,7 +53,7 @@ impl core::fmt::Debug for ContentKey {
 
 impl ContentKey {
     /// A fresh uniformly random content key.
-    pub(crate) fn random<R: RngCore + CryptoRng>(rng: &mut R) -> Self {
+    pub(crate) fn random(rng: &mut impl CryptoRngCore) -> Self {
         let mut key = ContentKey([0u8; 32]);
         rng.fill_bytes(&mut key.0);
         key

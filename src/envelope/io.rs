@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use std::io::{Read, Write};
 
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 
 use super::{
     payload, Envelope, EnvelopeHeader, Opener, Recipient, COMMITMENT_LEN, ID_LEN, MAX_RECIPIENTS,
@@ -140,8 +140,8 @@ impl Envelope {
     ///
     /// # Errors
     /// As [`Envelope::seal`], and [`Error::Io`] for I/O failures.
-    pub fn seal_stream<G: RngCore + CryptoRng, R: Read, W: Write>(
-        rng: &mut G,
+    pub fn seal_stream<R: Read, W: Write>(
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         recipients: &[Recipient<'_>],
         aad: &[u8],
@@ -236,8 +236,8 @@ impl Envelope {
     /// assert_eq!(after.header().policy_headers().next().map(|h| h.period()), Some(5));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn update_stream<G: RngCore + CryptoRng, R: Read, W: Write>(
-        rng: &mut G,
+    pub fn update_stream<R: Read, W: Write>(
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         period: u64,
         mut reader: R,

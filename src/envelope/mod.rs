@@ -40,7 +40,7 @@ use alloc::vec::Vec;
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -328,8 +328,8 @@ fn unwrap_key(
 impl EnvelopeHeader {
     /// Makes a header with a fresh content key wrapped for every recipient; returns it with the
     /// payload key derived from that content key and the associated data.
-    fn seal<R: RngCore + CryptoRng>(
-        rng: &mut R,
+    fn seal(
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         recipients: &[Recipient<'_>],
         aad: &[u8],
@@ -593,9 +593,9 @@ impl EnvelopeHeader {
     /// assert!(matches!(header.update(&mut rng, &pp, 1), Err(Error::PeriodInPast)));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn update<R: RngCore + CryptoRng>(
+    pub fn update(
         &self,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         period: u64,
     ) -> Result<Self> {
@@ -851,8 +851,8 @@ impl Envelope {
     /// ));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn seal<R: RngCore + CryptoRng>(
-        rng: &mut R,
+    pub fn seal(
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         recipients: &[Recipient<'_>],
         aad: &[u8],
@@ -982,9 +982,9 @@ impl Envelope {
     /// assert_eq!(&moved.open(&new_dk, b"")?[..], b"scan");
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn update<R: RngCore + CryptoRng>(
+    pub fn update(
         &self,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         period: u64,
     ) -> Result<Envelope> {

@@ -41,7 +41,7 @@ use aes_gcm::{Aes256Gcm, Key};
 use alloc::vec::Vec;
 use core::fmt;
 #[cfg(test)]
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::error::{Error, Parameter, Result};
@@ -73,7 +73,7 @@ pub(crate) struct PayloadKey([u8; 32]);
 impl PayloadKey {
     /// A fresh uniformly random key (tests of the payload layer on its own).
     #[cfg(test)]
-    pub(crate) fn random<R: RngCore + CryptoRng>(rng: &mut R) -> Self {
+    pub(crate) fn random(rng: &mut impl CryptoRngCore) -> Self {
         let mut key = PayloadKey([0u8; 32]);
         rng.fill_bytes(&mut key.0);
         key

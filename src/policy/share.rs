@@ -24,7 +24,7 @@ use alloc::vec::Vec;
 
 use blstrs::Scalar;
 use ff::Field;
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
 
 use crate::secret::ScalarCell;
@@ -46,10 +46,10 @@ pub(crate) struct Reconstruction {
 impl Policy {
     /// Shares `secret` over the leaves: `λ_i` for every leaf `i`, in leaf order (scheme.md §9).
     /// The shares are as secret as `secret`: they are wiped when dropped.
-    pub(crate) fn share<R: RngCore + CryptoRng>(
+    pub(crate) fn share(
         &self,
         secret: &Scalar,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
     ) -> Zeroizing<Vec<ScalarCell>> {
         // Sized once (one share per leaf), so no reallocation leaves a copy behind.
         let mut out = Zeroizing::new(Vec::with_capacity(self.leaf_count()));
@@ -59,10 +59,10 @@ impl Policy {
 
     /// [`share`](Self::share) as plain scalars, for the tests' linear algebra.
     #[cfg(test)]
-    pub(crate) fn share_plain<R: RngCore + CryptoRng>(
+    pub(crate) fn share_plain(
         &self,
         secret: &Scalar,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
     ) -> Vec<Scalar> {
         self.share(secret, rng).iter().map(|c| c.0).collect()
     }
@@ -80,10 +80,10 @@ impl Policy {
     }
 }
 
-fn share_node<R: RngCore + CryptoRng>(
+fn share_node(
     node: &Node,
     v: Scalar,
-    rng: &mut R,
+    rng: &mut impl CryptoRngCore,
     out: &mut Vec<ScalarCell>,
 ) {
     match node {

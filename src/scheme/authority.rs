@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::key_update::{KeyUpdate, UpdateEntry};
@@ -111,7 +111,7 @@ impl Authority {
     /// assert_eq!(err, Error::InvalidParameter(Parameter::TimeDepth));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn setup<R: RngCore + CryptoRng>(rng: &mut R, params: SetupParams) -> Result<Self> {
+    pub fn setup(rng: &mut impl CryptoRngCore, params: SetupParams) -> Result<Self> {
         let tree = IssuerTree::new(params.tree_depth, rng)?;
         let (pp, msk) = PublicParams::generate(params.time_depth, rng)?;
         Ok(Authority {
@@ -230,9 +230,9 @@ impl Authority {
     /// assert!(matches!(authority.enrol(&mut rng, &nurse), Err(Error::TreeFull)));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn enrol<R: RngCore + CryptoRng>(
+    pub fn enrol(
         &mut self,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
         attributes: &AttributeSet,
     ) -> Result<SecretKey> {
         if attributes.is_empty() {
@@ -339,9 +339,9 @@ impl Authority {
     /// assert!(matches!(authority.key_update(&mut rng, 16), Err(Error::PeriodOutOfRange)));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn key_update<R: RngCore + CryptoRng>(
+    pub fn key_update(
         &self,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
         period: u64,
     ) -> Result<KeyUpdate> {
         time::check_period(self.pp.time_depth, period)?;

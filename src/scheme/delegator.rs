@@ -20,7 +20,7 @@
 use alloc::vec::Vec;
 
 use blstrs::G2Projective;
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::key_update::{KeyUpdate, UpdateEntry};
@@ -105,8 +105,8 @@ impl Delegator {
     /// ));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn new<R: RngCore + CryptoRng>(
-        rng: &mut R,
+    pub fn new(
+        rng: &mut impl CryptoRngCore,
         dk: &DecryptionKey,
         tree_depth: u8,
     ) -> Result<Self> {
@@ -241,9 +241,9 @@ impl Delegator {
     /// assert_eq!(err, Error::NotASubset(vec![Attribute::new("surgery")?]));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn enrol<R: RngCore + CryptoRng>(
+    pub fn enrol(
         &mut self,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         attributes: &AttributeSet,
     ) -> Result<SecretKey> {
@@ -358,9 +358,9 @@ impl Delegator {
     /// assert!(matches!(department.key_update(&mut rng, &pp, &device), Err(Error::NotASubset(_))));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn key_update<R: RngCore + CryptoRng>(
+    pub fn key_update(
         &self,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         dk: &DecryptionKey,
     ) -> Result<KeyUpdate> {

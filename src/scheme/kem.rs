@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 
 use blstrs::{G1Affine, G1Projective, G2Prepared, Scalar};
 use group::{Curve, Group};
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
 
 use super::keys::DecryptionKey;
@@ -152,8 +152,8 @@ impl Header {
     /// ));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn encapsulate<R: RngCore + CryptoRng>(
-        rng: &mut R,
+    pub fn encapsulate(
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         policy: &Policy,
         period: u64,

@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use blstrs::{G2Prepared, G2Projective, Scalar};
 use group::Group;
 use once_cell::race::OnceBox;
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::params::{Base, PublicParams};
@@ -60,11 +60,11 @@ impl Pair {
 
 /// `AttrComp(τ, R)` with fresh `r_τ`, as projective `[A2, A3]`. `v_a_r` is `v̂_A^{R}`, computed
 /// once by the caller for all components sharing `R`.
-pub(crate) fn attr_comp<R: RngCore + CryptoRng>(
+pub(crate) fn attr_comp(
     pp: &PublicParams,
     attribute: &Attribute,
     v_a_r: &G2Projective,
-    rng: &mut R,
+    rng: &mut impl CryptoRngCore,
 ) -> [G2Projective; 2] {
     let r = SecretScalar::random(&mut *rng);
     let h = hash::attribute_hash(attribute.as_str());
@@ -75,11 +75,11 @@ pub(crate) fn attr_comp<R: RngCore + CryptoRng>(
 /// `(k, [B2, B3])`: `B2 = ĝ^q`, `B3 = F̂_X^q · v̂_T^{−R}` with a fresh `q` per component (never one
 /// `q` for several: scheme.md §5, §13). `v̂_T^{R}` is computed once, and `F̂` of each prefix from
 /// the previous one.
-pub(crate) fn time_comps<R: RngCore + CryptoRng>(
+pub(crate) fn time_comps(
     pp: &PublicParams,
     period: u64,
     big_r: &Scalar,
-    rng: &mut R,
+    rng: &mut impl CryptoRngCore,
     mut sink: impl FnMut(usize, [G2Projective; 2]),
 ) {
     let v_t_r = pp.mul_g2(Base::VT, big_r);
@@ -112,12 +112,12 @@ pub(crate) struct KeyBody {
 impl KeyBody {
     /// Re-randomises the body in place (scheme.md §5): fresh `δ_A, δ_T`, a fresh `r'` per
     /// attribute component and a fresh `q'` per time component.
-    pub(crate) fn rerandomize<R: RngCore + CryptoRng>(
+    pub(crate) fn rerandomize(
         &mut self,
         pp: &PublicParams,
         attributes: &AttributeSet,
         period: u64,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
     ) {
         let d_a = SecretScalar::random(&mut *rng);
         let d_t = SecretScalar::random(&mut *rng);
@@ -413,9 +413,9 @@ impl DecryptionKey {
     /// assert!(matches!(dk.restrict(&mut rng, &pp, &wider), Err(Error::NotASubset(_))));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn restrict<R: RngCore + CryptoRng>(
+    pub fn restrict(
         &self,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         attrs: &AttributeSet,
     ) -> Result<DecryptionKey> {

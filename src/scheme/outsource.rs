@@ -19,7 +19,7 @@
 use alloc::vec::Vec;
 
 use blstrs::G2Prepared;
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
 
 use super::kem::{kem_key, Header, SharedKey};
@@ -168,9 +168,9 @@ impl DecryptionKey {
     /// assert_eq!(*retrieval.finish(&header, &partial)?, *key); // on the phone
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn outsource<R: RngCore + CryptoRng>(
+    pub fn outsource(
         &self,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
     ) -> Result<(TransformKey, RetrievalKey)> {
         if pp.time_depth != self.time_depth {

@@ -24,7 +24,7 @@ use blstrs::{G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar}
 use ff::Field;
 use group::prime::PrimeCurveAffine;
 use group::{Curve, Group};
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha256};
 
 use super::fixed_base::{FixedBaseG1, FixedBaseG2};
@@ -44,7 +44,7 @@ pub(crate) struct Twin {
 }
 
 impl Twin {
-    fn random<R: RngCore + CryptoRng>(rng: &mut R) -> Twin {
+    fn random(rng: &mut impl CryptoRngCore) -> Twin {
         let xi = Scalar::random(&mut *rng);
         Twin {
             g1: (G1Projective::generator() * xi).to_affine(),
@@ -166,9 +166,9 @@ impl core::fmt::Debug for PublicParams {
 
 impl PublicParams {
     /// Generates fresh parameters and returns them with `ĝ^α`, the master secret.
-    pub(crate) fn generate<R: RngCore + CryptoRng>(
+    pub(crate) fn generate(
         time_depth: u8,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
     ) -> Result<(Self, G2Projective)> {
         if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
             return Err(Error::InvalidParameter(Parameter::TimeDepth));

@@ -13,7 +13,7 @@
 use alloc::vec::Vec;
 
 use blstrs::{G2Projective, Scalar};
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::key_update::KeyUpdate;
@@ -37,12 +37,12 @@ pub(crate) struct SkNode {
 
 /// `SK_θ = { K0 = base · ŵ_A^{r}, K1A = ĝ^{r}, {AttrComp(τ, r)}_{τ∈S} }` for a given `r`.
 /// `base` is `ĝ^α G_θ^{−1}` for the authority and `H_φ^{−1}` for a delegator.
-pub(crate) fn sk_node<R: RngCore + CryptoRng>(
+pub(crate) fn sk_node(
     pp: &PublicParams,
     base: G2Projective,
     attributes: &AttributeSet,
     r: &Scalar,
-    rng: &mut R,
+    rng: &mut impl CryptoRngCore,
 ) -> SkNode {
     let v_a_r = pp.mul_g2(Base::VA, r);
     let mut attrs = Vec::with_capacity(attributes.len());
@@ -321,13 +321,13 @@ impl SecretKey {
 
 /// Enrols a user: one `SK_θ` per path node, each with its own fresh `r_θ` (scheme.md §6).
 /// `base(θ)` gives `ĝ^α G_θ^{−1}` (authority) or `H_φ^{−1}` (delegator).
-pub(crate) fn enrol_path<R: RngCore + CryptoRng>(
+pub(crate) fn enrol_path(
     pp: &PublicParams,
     user: UserId,
     tree_depth: u8,
     attributes: &AttributeSet,
     mut base: impl FnMut(TreeNode) -> G2Projective,
-    rng: &mut R,
+    rng: &mut impl CryptoRngCore,
 ) -> SecretKey {
     let nodes = path(tree_depth, user.leaf)
         .into_iter()

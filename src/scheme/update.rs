@@ -17,7 +17,7 @@ use alloc::vec::Vec;
 
 use blstrs::{G1Projective, Scalar};
 use group::Group;
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 
 use super::kem::{Header, TimeRow};
 use super::params::{Base, PublicParams};
@@ -77,9 +77,9 @@ impl Header {
     /// # Errors
     /// [`Error::PeriodInPast`] for an earlier period, [`Error::PeriodOutOfRange`],
     /// [`Error::ParamsMismatch`] if `pp` has another time depth.
-    pub fn update<R: RngCore + CryptoRng>(
+    pub fn update(
         &self,
-        rng: &mut R,
+        rng: &mut impl CryptoRngCore,
         pp: &PublicParams,
         period: u64,
     ) -> Result<Header> {
@@ -138,8 +138,8 @@ impl Header {
 ///
 /// # Errors
 /// As [`Header::update`], for the first header that fails.
-pub fn update_headers<R: RngCore + CryptoRng>(
-    rng: &mut R,
+pub fn update_headers(
+    rng: &mut impl CryptoRngCore,
     pp: &PublicParams,
     headers: &mut [Header],
     period: u64,
