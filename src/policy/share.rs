@@ -59,11 +59,7 @@ impl Policy {
 
     /// [`share`](Self::share) as plain scalars, for the tests' linear algebra.
     #[cfg(test)]
-    pub(crate) fn share_plain(
-        &self,
-        secret: &Scalar,
-        rng: &mut impl CryptoRngCore,
-    ) -> Vec<Scalar> {
+    pub(crate) fn share_plain(&self, secret: &Scalar, rng: &mut impl CryptoRngCore) -> Vec<Scalar> {
         self.share(secret, rng).iter().map(|c| c.0).collect()
     }
 
@@ -80,12 +76,7 @@ impl Policy {
     }
 }
 
-fn share_node(
-    node: &Node,
-    v: Scalar,
-    rng: &mut impl CryptoRngCore,
-    out: &mut Vec<ScalarCell>,
-) {
+fn share_node(node: &Node, v: Scalar, rng: &mut impl CryptoRngCore, out: &mut Vec<ScalarCell>) {
     match node {
         Node::Leaf(_) => out.push(ScalarCell(v)),
         Node::Gate { k, children } => {

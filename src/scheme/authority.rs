@@ -339,11 +339,7 @@ impl Authority {
     /// assert!(matches!(authority.key_update(&mut rng, 16), Err(Error::PeriodOutOfRange)));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn key_update(
-        &self,
-        rng: &mut impl CryptoRngCore,
-        period: u64,
-    ) -> Result<KeyUpdate> {
+    pub fn key_update(&self, rng: &mut impl CryptoRngCore, period: u64) -> Result<KeyUpdate> {
         time::check_period(self.pp.time_depth, period)?;
         let entries = self
             .tree

@@ -105,11 +105,7 @@ impl Delegator {
     /// ));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn new(
-        rng: &mut impl CryptoRngCore,
-        dk: &DecryptionKey,
-        tree_depth: u8,
-    ) -> Result<Self> {
+    pub fn new(rng: &mut impl CryptoRngCore, dk: &DecryptionKey, tree_depth: u8) -> Result<Self> {
         let tree = IssuerTree::new(tree_depth, rng)?;
         Ok(Delegator {
             holder: dk.holder,
