@@ -521,7 +521,7 @@ impl RetrievalKey {
     ///
     /// ```
     /// use rs_habe::{DecodeErrorKind, Error, RetrievalKey};
-    /// let encoding = |z: [u8; 32]| [&b"RSHB\x01\x22"[..], &z].concat();
+    /// let encoding = |z: [u8; 32]| [&b"RSHB\x02\x22"[..], &z].concat();
     /// let kind = |bytes: &[u8]| match RetrievalKey::from_bytes(bytes) {
     ///     Err(Error::Decode(e)) => Some((e.kind, e.offset)),
     ///     _ => None,
