@@ -437,7 +437,7 @@ fn magic_version_and_object_type_are_checked_in_order() {
         for i in 0..4 {
             expect(*kind, &patch(bytes, i, &[bytes[i] ^ 0x20]), K::BadMagic, 0);
         }
-        for v in [0u8, 2, 0xff] {
+        for v in [0u8, 1, 3, 0xff] {
             expect(*kind, &patch(bytes, 4, &[v]), K::UnsupportedVersion, 4);
         }
         for t in [0u8, 0x09, 0x10, 0x20, 0xff] {

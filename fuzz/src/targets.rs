@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use rs_habe::pre::{Capsule, CapsuleFrag, KeyFrag, KeyPair, PublicKey, VerificationKeys};
+use rs_habe::pre::{
+    Capsule, CapsuleFrag, DelegateeKey, DelegationRecord, KeyFrag, KeyPair, PublicKey,
+};
 use rs_habe::{
     AttributeSet, Authority, DecryptionKey, Delegator, Envelope, EnvelopeHeader, FreshnessGuard,
     Header, KeyUpdate, PartialDecryption, Policy, PublicParams, Recipient, RetrievalKey, SecretKey,
@@ -40,7 +42,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("decode_pre_key_pair", decode_pre_key_pair),
     ("decode_pre_capsule", decode_pre_capsule),
     ("decode_pre_key_frag", decode_pre_key_frag),
-    ("decode_pre_verification_keys", decode_pre_verification_keys),
+    ("decode_pre_delegation_record", decode_pre_delegation_record),
+    ("decode_pre_delegatee_key", decode_pre_delegatee_key),
     ("decode_pre_capsule_frag", decode_pre_capsule_frag),
     ("envelope_open", envelope_open),
     ("header_update", header_update),
@@ -191,9 +194,14 @@ decode_target!(
     KeyFrag
 );
 decode_target!(
-    /// `pre::VerificationKeys::from_bytes`.
-    decode_pre_verification_keys,
-    VerificationKeys
+    /// `pre::DelegationRecord::from_bytes` (decoding only; `check` is not a decoder).
+    decode_pre_delegation_record,
+    DelegationRecord
+);
+decode_target!(
+    /// `pre::DelegateeKey::from_bytes` (secret; compares `to_bytes()` contents).
+    decode_pre_delegatee_key,
+    DelegateeKey
 );
 decode_target!(
     /// `pre::CapsuleFrag::from_bytes`.

@@ -11,7 +11,10 @@ use pairing::{MillerLoopResult, MultiMillerLoop};
 use rand_core::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{challenge_128, g1_generator_mul, multi_exp_vartime, pair, random_nonzero, ScalarCell};
+use super::{
+    challenge_128, challenge_to_bytes, g1_generator_mul, mul_challenge_vartime, pair,
+    random_nonzero, ScalarCell,
+};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
@@ -258,7 +261,8 @@ fn capsule_challenge(p1: &G1Affine, e: &G1Affine, v: &G1Affine) -> Scalar {
 
 impl Capsule {
     /// Checks the proof of knowledge against `pk` (scheme.md §10 v2): valid iff
-    /// `P1^σ = V · E^h`, computed as one two-point multi-exponentiation on public values.
+    /// `P1^σ = V · E^h` (public values: one `blst` multiplication and one variable-time
+    /// multiplication by the 128-bit `h`).
     ///
     /// # Errors
     /// [`Error::InvalidCapsule`] if `E`, `V` or `σ` was altered, or the capsule was made for
@@ -277,12 +281,11 @@ impl Capsule {
     /// ```
     pub fn verify(&self, pk: &PublicKey) -> Result<VerifiedCapsule> {
         let h = capsule_challenge(&pk.p1, &self.e, &self.v);
-        // P1^σ · E^{−h} = V; σ and h are public.
-        let lhs = multi_exp_vartime(
-            &[G1Projective::from(pk.p1), G1Projective::from(self.e)],
-            &[self.sigma, -h],
-        );
-        if bool::from(self.e.is_identity() | self.v.is_identity()) || lhs != self.v.into() {
+        // P1^σ = V · E^h; σ and h are public (variable time is fine).
+        let lhs = G1Projective::from(pk.p1) * self.sigma;
+        let rhs =
+            mul_challenge_vartime(&G1Projective::from(self.e), &challenge_to_bytes(&h)) + self.v;
+        if bool::from(self.e.is_identity() | self.v.is_identity()) || lhs != rhs {
             return Err(Error::InvalidCapsule);
         }
         Ok(VerifiedCapsule {

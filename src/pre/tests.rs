@@ -153,6 +153,31 @@ fn domain_strings_of_v2() {
 }
 
 #[test]
+fn challenge_multiplication_matches_blst() {
+    let mut r = rng(4);
+    let p = G1Projective::random(&mut r);
+    let mut cases: Vec<[u8; 16]> = alloc::vec![[0; 16], [0xff; 16], [0x80; 16], [0x0f; 16]];
+    let mut one = [0u8; 16];
+    one[15] = 1;
+    cases.push(one);
+    let mut top = [0u8; 16];
+    top[0] = 0x80;
+    cases.push(top);
+    for _ in 0..50 {
+        let mut c = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut r, &mut c);
+        cases.push(c);
+    }
+    for c in cases {
+        assert_eq!(
+            mul_challenge_vartime(&p, &c),
+            p * challenge_from_bytes(&c),
+            "{c:?}"
+        );
+    }
+}
+
+#[test]
 fn lagrange_coefficients_interpolate() {
     // f(x) = 7 + 3x + 5x²
     let f = |x: u64| Scalar::from(7 + 3 * x + 5 * x * x);
