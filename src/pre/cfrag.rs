@@ -11,8 +11,8 @@ use zeroize::Zeroizing;
 use super::delegation::read_index;
 use super::{
     challenge_128, challenge_from_bytes, challenge_to_bytes, g1_generator_mul,
-    g1_generator_mul_vartime, lagrange_at_vartime, mul_challenge_vartime, multi_exp_vartime, pair,
-    pre_nonce, Capsule, CheckedRecord, DelegateeKey, DelegationId, ScalarCell, VerifiedCapsule,
+    g1_generator_mul_vartime, interpolate_at_zero_vartime, mul_challenge_vartime, pair, pre_nonce,
+    Capsule, CheckedRecord, DelegateeKey, DelegationId, ScalarCell, VerifiedCapsule,
     VerifiedKeyFrag, DELEGATION_ID_LEN,
 };
 use crate::domain;
@@ -409,8 +409,9 @@ impl DelegateeKey {
     /// Checks, in this order: every fragment belongs to this delegation and to `capsule`
     /// ([`Error::FragmentMismatch`]); the indices are distinct ([`Error::DuplicateFragment`]);
     /// there are at least `t` ([`Error::NotEnoughFragments`]). The first `t` are combined:
-    /// `Y = Π cfrag_i^{L_i(0)} = E^m` (public values and coefficients: a variable-time
-    /// multi-exponentiation), `Z^k = e(Y, R̂_B)` (one pairing), and the key is derived as in
+    /// `Y = Π cfrag_i^{L_i(0)} = E^m` (public values and coefficients, variable time: the
+    /// coefficients are ratios of small integers, so this is one short shared double-and-add
+    /// and one multiplication), `Z^k = e(Y, R̂_B)` (one pairing), and the key is derived as in
     /// [`encapsulate`](super::encapsulate).
     ///
     /// ```
@@ -457,12 +458,11 @@ impl DelegateeKey {
             .get(..usize::from(self.threshold))
             .ok_or(Error::NotEnoughFragments)?;
         let indices: Vec<u8> = chosen.iter().map(|f| f.0.index).collect();
-        let coeffs = lagrange_at_vartime(&indices, 0)?;
         let points: Vec<G1Projective> = chosen
             .iter()
             .map(|f| G1Projective::from(f.0.cfrag))
             .collect();
-        let y = multi_exp_vartime(&points, &coeffs).to_affine();
+        let y = interpolate_at_zero_vartime(&indices, &points)?.to_affine();
         let zk = Zeroizing::new(SecretGt(pair(&y, &self.r_hat.0)));
         capsule.derive_key(&zk.0)
     }

@@ -242,9 +242,10 @@ pub(crate) fn mul_challenge_vartime(p: &G1Projective, c: &[u8; 16]) -> G1Project
     acc
 }
 
-/// `e(p, q)`.
+/// `e(p, q)`: `blst`'s Miller loop (lines computed on the fly, nothing cached) and final
+/// exponentiation, constant time.
 pub(crate) fn pair(p: &G1Affine, q: &G2Affine) -> Gt {
-    Bls12::multi_miller_loop(&[(p, &G2Prepared::from(*q))]).final_exponentiation()
+    blstrs::pairing(p, q)
 }
 
 /// `e(p1, q1) = e(p2, q2)`, checked as `e(p1, q1) · e(−p2, q2) = 1` with one final
@@ -304,20 +305,124 @@ pub(crate) fn pre_nonce(kfrag: &Scalar, e: &[u8; 48], rnd: &[u8; 32]) -> Scalar 
 /// time). Repeated indices give [`Error::DuplicateFragment`].
 pub(crate) fn lagrange_at_vartime(indices: &[u8], x: u64) -> Result<Vec<Scalar>> {
     let x = Scalar::from(x);
-    indices
-        .iter()
-        .map(|&i| {
-            let xi = Scalar::from(u64::from(i));
-            let (num, den) = indices.iter().filter(|&&j| j != i).fold(
-                (Scalar::ONE, Scalar::ONE),
-                |(num, den), &j| {
-                    let xj = Scalar::from(u64::from(j));
-                    (num * (x - xj), den * (xi - xj))
-                },
-            );
-            Option::<Scalar>::from(den.invert())
-                .map(|inv| num * inv)
-                .ok_or(Error::DuplicateFragment)
+    let mut nums = Vec::with_capacity(indices.len());
+    let mut dens = Vec::with_capacity(indices.len());
+    for &i in indices {
+        let xi = Scalar::from(u64::from(i));
+        let (num, den) = indices.iter().filter(|&&j| j != i).fold(
+            (Scalar::ONE, Scalar::ONE),
+            |(num, den), &j| {
+                let xj = Scalar::from(u64::from(j));
+                (num * (x - xj), den * (xi - xj))
+            },
+        );
+        nums.push(num);
+        dens.push(den);
+    }
+    // One inversion for all denominators (Montgomery's trick).
+    let mut prefix = Vec::with_capacity(dens.len());
+    let mut acc = Scalar::ONE;
+    for d in &dens {
+        prefix.push(acc);
+        acc *= d;
+    }
+    let mut inv = Option::<Scalar>::from(acc.invert()).ok_or(Error::DuplicateFragment)?;
+    let mut out = alloc::vec![Scalar::ZERO; dens.len()];
+    for ((slot, d), before) in out.iter_mut().zip(&dens).zip(&prefix).rev() {
+        *slot = inv * before;
+        inv *= d;
+    }
+    Ok(nums.iter().zip(&out).map(|(n, d_inv)| n * d_inv).collect())
+}
+
+/// `Π points_i^{L_i(0)}` for distinct, non-zero `indices` (public values; variable time):
+/// B's combination `Y = Π cfrag_i^{L_i(0)}` (scheme.md §10 v2).
+///
+/// `L_i(0) = Π_{j≠i} x_j / (x_j − x_i)` is a ratio of small integers. With
+/// `D = Π_{a<b} (x_b − x_a)`, every `N_i = D·L_i(0)` is an integer, so `Y^D = Π points_i^{N_i}`
+/// costs one shared run of doublings over the bits of the largest `|N_i|` (24 bits for t = 3),
+/// and `Y = (Y^D)^{1/D}` one multiplication — instead of `t` full-size multiplications. When the
+/// integers do not fit in an `i128` (large `t`), the scalar coefficients and a multi-exponentiation
+/// are used.
+pub(crate) fn interpolate_at_zero_vartime(
+    indices: &[u8],
+    points: &[G1Projective],
+) -> Result<G1Projective> {
+    if let Some((d, n)) = small_lagrange_at_zero(indices) {
+        let y_d = signed_multi_exp_vartime(points, &n);
+        let d_inv =
+            Option::<Scalar>::from(scalar_from_i128(d).invert()).ok_or(Error::DuplicateFragment)?;
+        return Ok(y_d * d_inv);
+    }
+    let l = lagrange_at_vartime(indices, 0)?;
+    Ok(multi_exp_vartime(points, &l))
+}
+
+/// `(D, N_1..N_t)` of [`interpolate_at_zero_vartime`], if they fit in an `i128`; `None` also for
+/// repeated indices (`D = 0`).
+fn small_lagrange_at_zero(indices: &[u8]) -> Option<(i128, Vec<i128>)> {
+    let xs: Vec<i128> = indices.iter().map(|&x| i128::from(x)).collect();
+    let mut d: i128 = 1;
+    for (a, xa) in xs.iter().enumerate() {
+        for xb in xs.iter().skip(a + 1) {
+            d = d.checked_mul(xb - xa)?;
+        }
+    }
+    if d == 0 {
+        return None;
+    }
+    xs.iter()
+        .enumerate()
+        .map(|(i, xi)| {
+            let (mut num, mut den) = (1i128, 1i128);
+            for (j, xj) in xs.iter().enumerate() {
+                if j != i {
+                    num = num.checked_mul(*xj)?;
+                    den = den.checked_mul(xj - xi)?;
+                }
+            }
+            // den divides D: D / den is the product of the differences not involving x_i
+            // (up to sign).
+            num.checked_mul(d.checked_div(den)?)
         })
-        .collect()
+        .collect::<Option<Vec<i128>>>()
+        .map(|n| (d, n))
+}
+
+/// `Π points_i^{e_i}` for small signed **public** exponents: interleaved binary
+/// double-and-add (variable time).
+fn signed_multi_exp_vartime(points: &[G1Projective], exps: &[i128]) -> G1Projective {
+    let bits = exps
+        .iter()
+        .map(|e| 128 - e.unsigned_abs().leading_zeros())
+        .max()
+        .unwrap_or(0);
+    let mut acc = G1Projective::identity();
+    for bit in (0..bits).rev() {
+        acc = acc.double();
+        for (p, e) in points.iter().zip(exps) {
+            if (e.unsigned_abs() >> bit) & 1 == 1 {
+                if *e < 0 {
+                    acc -= p;
+                } else {
+                    acc += p;
+                }
+            }
+        }
+    }
+    acc
+}
+
+/// An `i128` as a scalar.
+fn scalar_from_i128(v: i128) -> Scalar {
+    let m = v.unsigned_abs();
+    let hi = Scalar::from((m >> 64) as u64);
+    let lo = Scalar::from(m as u64);
+    let two_64 = Scalar::from(1u64 << 63).double();
+    let s = hi * two_64 + lo;
+    if v < 0 {
+        -s
+    } else {
+        s
+    }
 }

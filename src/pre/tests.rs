@@ -178,6 +178,39 @@ fn challenge_multiplication_matches_blst() {
 }
 
 #[test]
+fn small_integer_interpolation_matches_scalar_lagrange() {
+    let mut r = rng(5);
+    let points: Vec<G1Projective> = (0..12).map(|_| G1Projective::random(&mut r)).collect();
+    for idx in [
+        alloc::vec![1u8],
+        alloc::vec![3],
+        alloc::vec![1, 2],
+        alloc::vec![255, 1],
+        alloc::vec![2, 4, 9],
+        alloc::vec![255, 254, 1],
+        alloc::vec![1, 2, 3, 4, 5],
+        alloc::vec![251, 7, 130, 99, 2],
+        (1..=10).collect(),
+        alloc::vec![255, 200, 150, 100, 50, 25, 12, 6, 3, 1, 2, 77],
+    ] {
+        let pts = &points[..idx.len()];
+        let l = lagrange_at_vartime(&idx, 0).unwrap();
+        let want: G1Projective = pts.iter().zip(&l).map(|(p, c)| p * c).sum();
+        assert_eq!(
+            interpolate_at_zero_vartime(&idx, pts).unwrap(),
+            want,
+            "{idx:?}"
+        );
+    }
+    assert_eq!(scalar_from_i128(-5), -Scalar::from(5u64));
+    assert_eq!(
+        scalar_from_i128(i128::MAX),
+        Scalar::from(u64::MAX) * Scalar::from(1u64 << 63).double() + Scalar::from(u64::MAX)
+            - Scalar::from(1u64 << 63).double() * Scalar::from(1u64 << 63)
+    );
+}
+
+#[test]
 fn lagrange_coefficients_interpolate() {
     // f(x) = 7 + 3x + 5x²
     let f = |x: u64| Scalar::from(7 + 3 * x + 5 * x * x);
