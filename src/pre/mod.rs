@@ -63,6 +63,18 @@
 //! - The verifier's fixed-base table of `VK_i` is built only on request
 //!   ([`CheckedRecord::prepare_verification`]), not on first use: a table costs more than it
 //!   saves for a verifier that sees one fragment per index.
+//! - §10 v2's polynomial check catches a *lowered* threshold (the `VK_j`, `j > t`, leave the
+//!   lower-degree polynomial) but cannot catch a *raised* one: keys on a polynomial of degree
+//!   `< t` also lie on one of degree `< t'` for `t' > t`. Such a record is harmless — B then asks
+//!   more proxies than needed — and with `t = n` a tampered `VK_i` shows up in the owner check
+//!   (`V₀` moves) instead of the polynomial check.
+//! - The record fixes the sizes §10 v2 leaves open: `t` and `n` as u32 (`n ≤ 255`), indices as
+//!   u32 (as hashed in the challenge), `be32(kfrag_i)` read as the 32-byte big-endian scalar.
+//! - §10 v2's cost note counts one two-point multi-exponentiation per check; `blst`'s
+//!   `multi_exp` is slower than separate multiplications for two points, so checks use one
+//!   `blst` multiplication for the full-size exponent and a width-5 NAF for the 128-bit
+//!   challenge (`*_vartime`), and B's open uses the small-integer form of the Lagrange
+//!   coefficients (see `interpolate_at_zero_vartime`).
 //! - A [`CapsuleFrag`] verified against a capsule that was checked against a key other than the
 //!   record's `pk_A` is refused ([`Error::FragmentMismatch`]), as is a re-encryption request for
 //!   such a capsule: the design says so for proxies, and it costs nothing to say it for
