@@ -71,7 +71,9 @@ pub enum Error {
     NotEnoughFragments,
     /// Two fragments with the same index were supplied.
     DuplicateFragment,
-    /// A fragment belongs to another capsule or another delegation.
+    /// A key or capsule fragment belongs to another capsule or another delegation (or its index
+    /// is outside `1..=n`), or a capsule was checked against a key other than the delegation's
+    /// owner.
     FragmentMismatch,
     /// A fragment's proof of correct re-encryption does not verify.
     InvalidProof,
@@ -263,8 +265,9 @@ impl fmt::Display for Error {
                  distinct indices",
             ),
             Error::FragmentMismatch => f.write_str(
-                "the fragment belongs to another capsule, delegation or receiver; verify it \
-                 against the capsule and verification keys it was made for",
+                "the fragment belongs to another capsule or delegation, or the capsule was checked \
+                 against a key other than the delegation's owner; use the capsule and the \
+                 delegation record it was made for",
             ),
             Error::InvalidProof => f.write_str(
                 "the fragment's proof of re-encryption does not verify; discard it (the proxy \
