@@ -194,10 +194,19 @@ decode_target!(
     KeyFrag
 );
 decode_target!(
-    /// `pre::DelegationRecord::from_bytes` (decoding only; `check` is not a decoder).
-    decode_pre_delegation_record,
+    /// `pre::DelegationRecord::from_bytes`: the decoder invariant only.
+    decode_pre_delegation_record_strict,
     DelegationRecord
 );
+
+/// `pre::DelegationRecord::from_bytes` (the decoder invariant), then `check()` on whatever
+/// decodes: the checks of scheme.md §10 v2 must refuse or accept, never panic.
+pub fn decode_pre_delegation_record(data: &[u8]) {
+    decode_pre_delegation_record_strict(data);
+    if let Ok(record) = DelegationRecord::from_bytes(data) {
+        let _ = record.check();
+    }
+}
 decode_target!(
     /// `pre::DelegateeKey::from_bytes` (secret; compares `to_bytes()` contents).
     decode_pre_delegatee_key,
