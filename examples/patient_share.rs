@@ -7,14 +7,18 @@
 //!    and stored in the cloud. The cardiologist and the patient both read it.
 //! 4. Later she wants a second opinion from a specialist at another clinic, who has no
 //!    attributes in this hospital's system — only a PRE key pair. She delegates to him, 2 of 3:
-//!    one secret key fragment (kfrag) to each of three proxies, and the public verification
-//!    keys to the specialist (authentically: signed, or handed over in person).
-//! 5. The proxies re-encrypt the record's capsule (48 bytes; never the record itself) into
-//!    capsule fragments (cfrags) with a proof of honest work. Proxy 2 cheats: it replays a
-//!    fragment it computed for another record, relabelled as this one.
+//!    one secret key fragment (kfrag) to each of three proxies, and the public delegation record
+//!    to the specialist and the proxies (authentically: signed, or handed over in person).
+//!    Everyone checks the record against both public keys; a copy whose receiver was swapped
+//!    in transit is refused (`InvalidDelegation(ReceiverKey)`). Each proxy checks its kfrag
+//!    against the record.
+//! 5. The proxies check the record's capsule (its proof of knowledge, against the patient's
+//!    key) and re-encrypt it (134 bytes; never the record itself) into capsule fragments
+//!    (cfrags) with a proof of honest work. Proxy 2 cheats: it replays a fragment it computed
+//!    for another record, relabelled as this one.
 //! 6. The specialist verifies every fragment: proxy 2's proof fails (`InvalidProof`). One
 //!    honest fragment is not enough (`NotEnoughFragments`); with proxies 1 and 3 he opens the
-//!    record.
+//!    record with his delegatee key.
 //!
 //! None of the proxies or the cloud ever sees the report or a key that opens it.
 //!
@@ -24,12 +28,20 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use rand::rngs::OsRng;
-use rs_habe::pre::{CapsuleFrag, KeyFrag, KeyPair, VerificationKeys, VerifiedCapsuleFrag};
-use rs_habe::{AttributeSet, Authority, Envelope, Error, Opener, Policy, Recipient, SetupParams};
+use rs_habe::pre::{
+    CapsuleFrag, DelegationRecord, KeyFrag, KeyPair, VerifiedCapsuleFrag, VerifiedKeyFrag,
+};
+use rs_habe::{
+    AttributeSet, Authority, DelegationCheck, Envelope, Error, Opener, Policy, Recipient,
+    SetupParams,
+};
 
 /// Where the capsule's point `E` sits in an encoded capsule fragment: after the 6-byte prefix,
 /// the 16-byte delegation id and the 4-byte index (see `CapsuleFrag::to_bytes`).
 const CFRAG_E: std::ops::Range<usize> = 26..74;
+/// Where the receiver's public key sits in an encoded delegation record: after the prefix (6),
+/// id (16), t and n (4 + 4) and the owner's key (144) (see `DelegationRecord::to_bytes`).
+const RECORD_RECEIVER: std::ops::Range<usize> = 174..318;
 
 fn check(ok: bool, what: &str, failures: &mut u32) {
     if ok {
@@ -126,28 +138,52 @@ fn main() -> Result<ExitCode, Error> {
     println!("4. She delegates to an outside specialist, 2 of 3 proxies.");
     let specialist = KeyPair::random(&mut rng); // his clinic's key; not in the hospital's system
     let t = Instant::now();
-    let (kfrags, vks) = patient.delegate(&mut rng, &specialist.public_key(), 2, 3)?;
+    let (kfrags, record) = patient.delegate(&mut rng, &specialist.public_key(), 2, 3)?;
     println!("   delegation made in {}", ms(t));
-    // Over the wire: each kfrag to its proxy (secret, over a confidential channel), the
-    // verification keys to the specialist (public, but must be authentic).
+    // Over the wire: each kfrag to its proxy (secret, over a confidential channel), the record
+    // to the specialist and the proxies (public, but must be authentic).
     let kfrag_bytes: Vec<_> = kfrags.iter().map(|k| k.to_bytes()).collect();
-    let vks_bytes = vks.to_bytes();
+    let record_bytes = record.to_bytes();
     println!(
-        "   kfrag: {} bytes per proxy; verification keys: {} bytes",
+        "   kfrag: {} bytes per proxy; delegation record: {} bytes",
         kfrag_bytes.first().map_or(0, |k| k.len()),
-        vks_bytes.len()
+        record_bytes.len()
     );
     check(
         matches!(stored.open(&specialist, aad), Err(Error::Decryption)),
         "without the proxies the specialist's key alone opens nothing (Decryption)",
         &mut failures,
     );
+    // A copy of the record whose receiver was swapped in transit for an intruder's key.
+    let intruder = KeyPair::random(&mut rng);
+    let mut forged = record_bytes.clone();
+    if let (Some(dst), Some(src)) = (
+        forged.get_mut(RECORD_RECEIVER),
+        intruder.public_key().to_bytes().get(6..),
+    ) {
+        dst.copy_from_slice(src);
+    }
+    let forged_check = DelegationRecord::from_bytes(&forged)?.check();
+    check(
+        matches!(
+            forged_check,
+            Err(Error::InvalidDelegation(DelegationCheck::ReceiverKey))
+        ),
+        "a record relabelled for an intruder is refused (InvalidDelegation(ReceiverKey))",
+        &mut failures,
+    );
+    let t = Instant::now();
+    let record = DelegationRecord::from_bytes(&record_bytes)?.check()?;
+    println!("   the genuine record decodes and checks ({})", ms(t));
 
-    println!("5. The proxies fetch the capsule from the cloud and re-encrypt it.");
-    let proxies: Vec<KeyFrag> = kfrag_bytes
+    println!("5. The proxies check their kfrag and the capsule, then re-encrypt it.");
+    let proxies: Vec<VerifiedKeyFrag> = kfrag_bytes
         .iter()
-        .map(|b| KeyFrag::from_bytes(b))
+        .map(|b| KeyFrag::from_bytes(b)?.verify(&record))
         .collect::<Result<_, _>>()?;
+    // Each proxy checks the capsule's proof against the owner the record names (never against a
+    // key that comes with the request).
+    let capsule = capsule.verify(&record.record().owner())?;
     let mut replies: Vec<Vec<u8>> = Vec::new();
     for (i, proxy) in proxies.iter().enumerate() {
         let t = Instant::now();
@@ -168,13 +204,14 @@ fn main() -> Result<ExitCode, Error> {
                 .header()
                 .capsules()
                 .next()
-                .ok_or(Error::NoMatchingRecipient)?;
-            bytes = proxy.reencrypt(&mut rng, old_capsule)?.to_bytes();
+                .ok_or(Error::NoMatchingRecipient)?
+                .verify(&patient_pk)?;
+            bytes = proxy.reencrypt(&mut rng, &old_capsule)?.to_bytes();
             if let (Some(dst), Some(src)) = (
                 bytes.get_mut(CFRAG_E),
-                capsule.to_bytes().get(6..).map(<[u8]>::to_vec),
+                capsule.capsule().to_bytes().get(6..54),
             ) {
-                dst.copy_from_slice(&src);
+                dst.copy_from_slice(src);
             }
             println!("   proxy 2: replays an old fragment relabelled as this record's");
         } else {
@@ -187,12 +224,11 @@ fn main() -> Result<ExitCode, Error> {
         replies.push(bytes);
     }
 
-    println!("6. The specialist verifies each fragment against the verification keys.");
-    let vks = VerificationKeys::from_bytes(&vks_bytes)?;
+    println!("6. The specialist verifies each fragment against the checked record.");
     let mut verified: Vec<VerifiedCapsuleFrag> = Vec::new();
     for (i, bytes) in replies.iter().enumerate() {
         let t = Instant::now();
-        let result = CapsuleFrag::from_bytes(bytes)?.verify(&capsule, &vks);
+        let result = CapsuleFrag::from_bytes(bytes)?.verify(&capsule, &record);
         let took = ms(t);
         match (i, result) {
             (1, Err(Error::InvalidProof)) => check(
@@ -224,12 +260,13 @@ fn main() -> Result<ExitCode, Error> {
         }
     }
 
+    // The specialist's delegatee key, once per delegation.
+    let key = record.delegatee_key(&specialist)?;
     let stored = Envelope::from_bytes(&cloud)?;
     let one = stored.open(
         Opener::PreDelegatee {
-            receiver: &specialist,
+            key: &key,
             fragments: verified.get(..1).unwrap_or(&[]),
-            verification_keys: &vks,
         },
         aad,
     );
@@ -241,9 +278,8 @@ fn main() -> Result<ExitCode, Error> {
     let t = Instant::now();
     let opened = stored.open(
         Opener::PreDelegatee {
-            receiver: &specialist,
+            key: &key,
             fragments: &verified,
-            verification_keys: &vks,
         },
         aad,
     );
@@ -253,20 +289,12 @@ fn main() -> Result<ExitCode, Error> {
         &format!("with proxies 1 and 3 the specialist reads the report (combine + open: {took})"),
         &mut failures,
     );
-    let intruder = KeyPair::random(&mut rng);
     check(
         matches!(
-            stored.open(
-                Opener::PreDelegatee {
-                    receiver: &intruder,
-                    fragments: &verified,
-                    verification_keys: &vks,
-                },
-                aad,
-            ),
-            Err(Error::FragmentMismatch)
+            record.delegatee_key(&intruder),
+            Err(Error::ReceiverMismatch)
         ),
-        "someone who intercepts the fragments cannot use them (FragmentMismatch)",
+        "someone who intercepts the record and fragments gets no delegatee key (ReceiverMismatch)",
         &mut failures,
     );
 

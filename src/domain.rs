@@ -9,8 +9,16 @@ pub(crate) const SUITE_ID: &[u8] = b"RSHABE-V1-BLS12381-SHA256-AES256GCM";
 /// `H(τ)`: attribute string → Zr (scheme.md §1), `expand_message_xmd` DST.
 pub(crate) const DST_ATTRIBUTE: &[u8] = b"RSHABE-V1-ATTRIBUTE";
 
-/// Challenge of the re-encryption proof (scheme.md §10), `expand_message_xmd` DST.
-pub(crate) const DST_PRE_PROOF: &[u8] = b"RSHABE-V1-PRE-PROOF";
+/// `H128` of a capsule's proof of knowledge of its exponent (scheme.md §10 v2),
+/// `expand_message_xmd` DST.
+pub(crate) const DST_CAPSULE: &[u8] = b"RSHABE-V2-CAPSULE";
+
+/// `H128` of a capsule fragment's Chaum–Pedersen proof (scheme.md §10 v2), `expand_message_xmd`
+/// DST.
+pub(crate) const DST_PRE_DLEQ: &[u8] = b"RSHABE-V2-PRE-DLEQ";
+
+/// The hedged nonce of a capsule fragment's proof (scheme.md §10 v2), `expand_message_xmd` DST.
+pub(crate) const DST_PRE_NONCE: &[u8] = b"RSHABE-V2-PRE-NONCE";
 
 /// HKDF `info` prefix of the per-node secrets of an issuer's user tree (scheme.md §4).
 pub(crate) const LABEL_NODE: &[u8] = b"RSHABE-V1-NODE";

@@ -71,12 +71,24 @@ pub enum Error {
     NotEnoughFragments,
     /// Two fragments with the same index were supplied.
     DuplicateFragment,
-    /// A fragment belongs to another capsule or another delegation.
+    /// A key or capsule fragment belongs to another capsule or another delegation (or its index
+    /// is outside `1..=n`), or a capsule was checked against a key other than the delegation's
+    /// owner.
     FragmentMismatch,
     /// A fragment's proof of correct re-encryption does not verify.
     InvalidProof,
     /// An envelope has no recipient this key or capsule can open.
     NoMatchingRecipient,
+    /// A capsule's proof of knowledge of its exponent does not verify against the public key it
+    /// was checked against: it was altered, or made for another key (scheme.md §10 v2).
+    InvalidCapsule,
+    /// A proxy re-encryption delegation record fails one of the checks of scheme.md §10 v2.
+    InvalidDelegation(DelegationCheck),
+    /// A key fragment does not match its verification key in the delegation record
+    /// (`g^{kfrag_i} ≠ VK_i`).
+    InvalidKeyFrag,
+    /// The key pair is not the receiver that the delegation record names.
+    ReceiverMismatch,
     /// Opaque: the key is wrong, or the header, the wrapped key or the payload was modified, or
     /// the stream was truncated or reordered. No plaintext is released.
     Decryption,
@@ -132,6 +144,47 @@ pub enum Parameter {
     /// An envelope's plaintext can be at most 256 TiB: `2^32` STREAM chunks of 64 KiB, as many as
     /// its 32-bit chunk counter can number (scheme.md §11).
     Plaintext,
+}
+
+/// Which check of a proxy re-encryption delegation record failed (scheme.md §10 v2).
+///
+/// # Examples
+///
+/// ```
+/// use rs_habe::{pre::{DelegationRecord, KeyPair}, DelegationCheck, Error};
+/// let mut rng = rand::thread_rng();
+/// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
+/// let carol = KeyPair::random(&mut rng);
+/// let (_, record) = alice.delegate(&mut rng, &bob.public_key(), 2, 3)?;
+/// // The same record relabelled for Carol: D̂ does not match her key.
+/// let mut bytes = record.to_bytes();
+/// let at = 6 + 16 + 4 + 4 + 144;
+/// bytes[at..at + 144].copy_from_slice(&carol.public_key().to_bytes()[6..]);
+/// let forged = DelegationRecord::from_bytes(&bytes)?;
+/// assert_eq!(forged.check().unwrap_err(), Error::InvalidDelegation(DelegationCheck::ReceiverKey));
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DelegationCheck {
+    /// The verification keys `VK_1..n` do not lie on one polynomial of degree below `t`.
+    Polynomial,
+    /// `e(M, ĝ) ≠ e(V₀, P2_A)`: `M` is not `P1_A^m` for the `m = f(0)` the keys share.
+    OwnerKey,
+    /// `e(M, D̂) ≠ e(P1_B, ĝ)`: `D̂` is not `P2_B^{1/(a·m)}` for the receiver the record names.
+    ReceiverKey,
+}
+
+impl fmt::Display for DelegationCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DelegationCheck::Polynomial => {
+                "the verification keys do not lie on one polynomial of degree below t"
+            }
+            DelegationCheck::OwnerKey => "M does not match the owner's key and the shared secret",
+            DelegationCheck::ReceiverKey => "D̂ does not match the receiver's key and M",
+        })
+    }
 }
 
 impl fmt::Display for Parameter {
@@ -223,8 +276,9 @@ impl fmt::Display for Error {
                  distinct indices",
             ),
             Error::FragmentMismatch => f.write_str(
-                "the fragment belongs to another capsule, delegation or receiver; verify it \
-                 against the capsule and verification keys it was made for",
+                "the fragment belongs to another capsule or delegation, or the capsule was checked \
+                 against a key other than the delegation's owner; use the capsule and the \
+                 delegation record it was made for",
             ),
             Error::InvalidProof => f.write_str(
                 "the fragment's proof of re-encryption does not verify; discard it (the proxy \
@@ -233,6 +287,23 @@ impl fmt::Display for Error {
             Error::NoMatchingRecipient => f.write_str(
                 "no recipient of the envelope can be opened with this key or capsule; check that \
                  the key's attributes satisfy one of its policies or that it names this PRE key",
+            ),
+            Error::InvalidCapsule => f.write_str(
+                "the capsule's proof of knowledge does not verify against this public key; it was \
+                 altered or made for another key, so refuse it",
+            ),
+            Error::InvalidDelegation(check) => write!(
+                f,
+                "the delegation record is inconsistent ({check}); refuse it and obtain the record \
+                 from its owner over an authenticated channel"
+            ),
+            Error::InvalidKeyFrag => f.write_str(
+                "the key fragment does not match its verification key in the delegation record; \
+                 refuse it and ask the delegating owner for the right fragment",
+            ),
+            Error::ReceiverMismatch => f.write_str(
+                "this key pair is not the receiver the delegation record names; use the receiver's \
+                 own key pair",
             ),
             Error::Decryption => f.write_str(
                 "decryption failed: the key is wrong or the data was modified, truncated or \

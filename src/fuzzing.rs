@@ -26,7 +26,9 @@ use std::sync::OnceLock;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-use crate::pre::{Capsule, CapsuleFrag, KeyFrag, KeyPair, PublicKey, VerificationKeys};
+use crate::pre::{
+    Capsule, CapsuleFrag, DelegateeKey, DelegationRecord, KeyFrag, KeyPair, PublicKey,
+};
 use crate::{
     AttributeSet, Authority, DecryptionKey, Delegator, Envelope, EnvelopeHeader, FreshnessGuard,
     Header, KeyUpdate, PartialDecryption, Policy, PublicParams, Recipient, RetrievalKey, SecretKey,
@@ -57,7 +59,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("decode_pre_key_pair", decode_pre_key_pair),
     ("decode_pre_capsule", decode_pre_capsule),
     ("decode_pre_key_frag", decode_pre_key_frag),
-    ("decode_pre_verification_keys", decode_pre_verification_keys),
+    ("decode_pre_delegation_record", decode_pre_delegation_record),
+    ("decode_pre_delegatee_key", decode_pre_delegatee_key),
     ("decode_pre_capsule_frag", decode_pre_capsule_frag),
     ("envelope_open", envelope_open),
     ("header_update", header_update),
@@ -208,9 +211,23 @@ decode_target!(
     KeyFrag
 );
 decode_target!(
-    /// `pre::VerificationKeys::from_bytes`.
-    decode_pre_verification_keys,
-    VerificationKeys
+    /// `pre::DelegationRecord::from_bytes`: the decoder invariant only.
+    decode_pre_delegation_record_strict,
+    DelegationRecord
+);
+
+/// `pre::DelegationRecord::from_bytes` (the decoder invariant), then `check()` on whatever
+/// decodes: the checks of scheme.md §10 v2 must refuse or accept, never panic.
+pub fn decode_pre_delegation_record(data: &[u8]) {
+    decode_pre_delegation_record_strict(data);
+    if let Ok(record) = DelegationRecord::from_bytes(data) {
+        let _ = record.check();
+    }
+}
+decode_target!(
+    /// `pre::DelegateeKey::from_bytes` (secret; compares `to_bytes()` contents).
+    decode_pre_delegatee_key,
+    DelegateeKey
 );
 decode_target!(
     /// `pre::CapsuleFrag::from_bytes`.

@@ -3,20 +3,16 @@
 //! `expand_message_xmd` is written here rather than pulled in: the RustCrypto implementation
 //! lives inside `elliptic-curve`'s `hash2curve` module and would drag the whole curve-trait stack
 //! into a crate that only needs these thirty lines. It is pinned by the RFC 9380 test vectors and
-//! by `shared/design/vectors.json` in the tests.
+//! by the design's vectors (`tests/data/vectors.json`) in the tests.
 
-use blstrs::{Compress, Gt, Scalar};
+use blstrs::Scalar;
 use ff::Field;
-use group::Group;
 use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::domain;
 use crate::error::{Error, Result};
-
-/// Size of the compressed encoding of a GT element (`blstrs::Compress`).
-pub(crate) const GT_BYTES: usize = 288;
 
 /// RFC 9380 §5.3.1 `expand_message_xmd` with SHA-256, for a message given in parts, producing
 /// `N` bytes. `N` must be at most 255 × 32 and `dst` at most 255 bytes; both are compile-time
@@ -102,26 +98,9 @@ pub(crate) fn node_secret(seed: &[u8; 32], depth: u8, index: u64) -> Scalar {
     scalar_from_wide_be(&okm)
 }
 
-/// The 288-byte compressed encoding of a GT element. The identity has no compressed form
-/// (`blstrs` panics on it) and only ever arises from malformed input, so it is an error.
-pub(crate) fn gt_to_bytes(z: &Gt) -> Result<Zeroizing<[u8; GT_BYTES]>> {
-    if bool::from(z.is_identity()) {
-        return Err(Error::Decryption);
-    }
-    let mut out = Zeroizing::new([0u8; GT_BYTES]);
-    let mut w: &mut [u8] = &mut out[..];
-    z.write_compressed(&mut w).map_err(|_| Error::Decryption)?;
-    Ok(out)
-}
-
-/// `KDF(Z, info)` (scheme.md §1): HKDF-SHA256 over the compressed encoding of `Z`, empty salt,
-/// `info = suite id ‖ label ‖ context`, 32 output bytes. Fails closed on the identity.
-pub(crate) fn kdf(z: &Gt, label: &[u8], context: &[&[u8]]) -> Result<Zeroizing<[u8; 32]>> {
-    let ikm = gt_to_bytes(z)?;
-    kdf_from_bytes(&ikm[..], label, context)
-}
-
-/// `KDF` over an already encoded GT element (see [`GtElem::kdf`](crate::gt::GtElem::kdf)).
+/// `KDF(Z, info)` (scheme.md §1): HKDF-SHA256 over the compressed encoding of `Z` (made by
+/// [`GtElem::kdf`](crate::gt::GtElem::kdf), which refuses the identity), empty salt,
+/// `info = suite id ‖ label ‖ context`, 32 output bytes.
 pub(crate) fn kdf_from_bytes(
     ikm: &[u8],
     label: &[u8],
@@ -182,13 +161,5 @@ mod tests {
             expect *= two;
         }
         assert_eq!(scalar_from_wide_be(&bytes), expect);
-    }
-
-    #[test]
-    fn kdf_rejects_identity() {
-        assert_eq!(
-            kdf(&Gt::identity(), b"x", &[]).err(),
-            Some(Error::Decryption)
-        );
     }
 }

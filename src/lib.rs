@@ -54,7 +54,8 @@ pub use rand_core;
 
 pub use envelope::{Envelope, EnvelopeHeader, Opener, Recipient};
 pub use error::{
-    DecodeError, DecodeErrorKind, Error, Parameter, PolicyError, PolicyErrorKind, Result,
+    DecodeError, DecodeErrorKind, DelegationCheck, Error, Parameter, PolicyError, PolicyErrorKind,
+    Result,
 };
 pub use policy::{Attribute, AttributeSet, Policy};
 pub use scheme::update_headers;

@@ -1,16 +1,16 @@
 //! Private wrappers for secret group elements.
 //!
-//! `blstrs` 0.7.1 implements `Zeroize` for none of its types (not even `Scalar`), and its
-//! `Gt::default()` is not the identity. These newtypes give secret G2 and GT values a `Default` that *is* the identity, so
-//! that `zeroize::DefaultIsZeroes` overwrites them with a harmless value on drop.
+//! `blstrs` 0.7.1 implements `Zeroize` for none of its types (not even `Scalar`). These newtypes
+//! give secret scalars and G2 values a `Default` that is harmless (zero, the identity), so that
+//! `zeroize::DefaultIsZeroes` overwrites them on drop. Secret GT values are `crate::gt::GtElem`,
+//! whose `Default` is the identity for the same reason.
 //!
 //! Caveat (README, Security): `blstrs` types are `Copy`, so temporaries made during arithmetic can
 //! survive on the stack; and the prepared Miller-loop lines kept with a decryption key
 //! (`G2Prepared`) cannot be wiped because `blstrs` does not expose them.
 
-use blstrs::{G2Affine, G2Projective, Gt};
+use blstrs::{G2Affine, G2Projective};
 use group::prime::PrimeCurveAffine;
-use group::Group;
 use zeroize::DefaultIsZeroes;
 
 /// A secret element of G2 (key components, master secret, node secrets), stored affine.
@@ -41,24 +41,6 @@ impl DefaultIsZeroes for SecretG2 {}
 impl core::fmt::Debug for SecretG2 {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("SecretG2([redacted])")
-    }
-}
-
-/// A secret element of GT (encapsulated keys before the KDF).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SecretGt(pub(crate) Gt);
-
-impl Default for SecretGt {
-    fn default() -> Self {
-        SecretGt(Gt::identity())
-    }
-}
-
-impl DefaultIsZeroes for SecretGt {}
-
-impl core::fmt::Debug for SecretGt {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("SecretGt([redacted])")
     }
 }
 

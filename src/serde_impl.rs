@@ -71,7 +71,8 @@ serde_via_bytes!(
     crate::pre::KeyPair,
     crate::pre::Capsule,
     crate::pre::KeyFrag,
-    crate::pre::VerificationKeys,
+    crate::pre::DelegationRecord,
+    crate::pre::DelegateeKey,
     crate::pre::CapsuleFrag,
 );
 

@@ -77,7 +77,7 @@ fn attribute_hash_vectors() {
 fn expand_message_xmd_vectors() {
     let v = vectors();
     let dst = v["expand_message_xmd_sha256"]["dst"].as_str().unwrap();
-    assert_eq!(dst.as_bytes(), domain::DST_PRE_PROOF);
+    // The DST is v1's retired proof tag; it is only test data for expand_message_xmd now.
     for c in cases(&v, "expand_message_xmd_sha256") {
         let msg = hex::decode(c["msg_hex"].as_str().unwrap()).unwrap();
         let out: [u8; 64] = hash::expand_message_xmd::<64>(&[&msg], dst.as_bytes());

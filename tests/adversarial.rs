@@ -193,7 +193,11 @@ fn public_objects_are_send_and_sync() {
     check::<rs_habe::pre::PublicKey>();
     check::<rs_habe::pre::Capsule>();
     check::<rs_habe::pre::KeyFrag>();
-    check::<rs_habe::pre::VerificationKeys>();
+    check::<rs_habe::pre::VerifiedCapsule>();
+    check::<rs_habe::pre::VerifiedKeyFrag>();
+    check::<rs_habe::pre::DelegationRecord>();
+    check::<rs_habe::pre::CheckedRecord>();
+    check::<rs_habe::pre::DelegateeKey>();
     check::<rs_habe::pre::CapsuleFrag>();
     check::<rs_habe::pre::VerifiedCapsuleFrag>();
 }

@@ -444,7 +444,7 @@ fn magic_version_and_object_type_are_checked_in_order() {
         for v in [0u8, 1, 3, 0xff] {
             expect(*kind, &patch(bytes, 4, &[v]), K::UnsupportedVersion, 4);
         }
-        for t in [0u8, 0x09, 0x10, 0x20, 0xff] {
+        for t in [0u8, 0x09, 0x17, 0x30, 0xff] {
             expect(*kind, &patch(bytes, 5, &[t]), K::WrongObjectType, 5);
         }
         // A bad magic wins over a bad version and type.
@@ -1179,7 +1179,10 @@ proptest! {
         for (name, kind, bytes) in &enc().all {
             let mut b = bytes.clone();
             for (at, x) in &flips {
-                b[*at] ^= x;
+                // Some encodings (a PRE key pair: 38 bytes) are shorter than 64 bytes.
+                if let Some(byte) = b.get_mut(*at) {
+                    *byte ^= x;
+                }
             }
             // Sometimes also truncated.
             let keep = if cut.index(4) == 0 { cut.index(b.len() + 1) } else { b.len() };

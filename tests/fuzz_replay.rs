@@ -92,7 +92,9 @@ fn seeds_pass_every_target() {
 
 /// Whether `data` decodes as the object of decoder target `target` (`None`: not a decoder).
 fn decodes(target: &str, data: &[u8]) -> Option<bool> {
-    use rs_habe::pre::{Capsule, CapsuleFrag, KeyFrag, KeyPair, PublicKey, VerificationKeys};
+    use rs_habe::pre::{
+        Capsule, CapsuleFrag, DelegateeKey, DelegationRecord, KeyFrag, KeyPair, PublicKey,
+    };
     use rs_habe::*;
     Some(match target {
         "decode_public_params" => PublicParams::from_bytes(data).is_ok(),
@@ -108,7 +110,8 @@ fn decodes(target: &str, data: &[u8]) -> Option<bool> {
         "decode_pre_key_pair" => KeyPair::from_bytes(data).is_ok(),
         "decode_pre_capsule" => Capsule::from_bytes(data).is_ok(),
         "decode_pre_key_frag" => KeyFrag::from_bytes(data).is_ok(),
-        "decode_pre_verification_keys" => VerificationKeys::from_bytes(data).is_ok(),
+        "decode_pre_delegation_record" => DelegationRecord::from_bytes(data).is_ok(),
+        "decode_pre_delegatee_key" => DelegateeKey::from_bytes(data).is_ok(),
         "decode_pre_capsule_frag" => CapsuleFrag::from_bytes(data).is_ok(),
         _ => return None,
     })

@@ -105,6 +105,21 @@ fn the_pinned_objects_work() {
         assert_eq!(*dk.decapsulate(&f.header_updated).unwrap(), f.header_key);
         assert_eq!(&f.envelope.open(dk, AAD).unwrap()[..], PLAINTEXT);
     }
+    // The PRE objects: the patient opens her capsule, the pinned fragment verifies against the
+    // pinned record, and the specialist's pinned key opens with it and proxy 1's fragment.
+    assert_eq!(*f.patient.open(&f.capsule).unwrap(), f.capsule_key);
+    let checked = f.record.check().unwrap();
+    let capsule = f.capsule.verify(&f.patient.public_key()).unwrap();
+    let pinned = f.cfrag.clone().verify(&capsule, &checked).unwrap();
+    let _ = &f.specialist;
+    let kfrag = rs_habe::pre::KeyFrag::from_bytes(&f.kfrag.to_bytes()).unwrap();
+    assert_eq!(kfrag.index(), 2);
+    assert_eq!(pinned.index(), 2);
+    assert_eq!(f.delegatee_key.threshold(), 2);
+    assert_eq!(
+        f.delegatee_key.open(&f.capsule, &[pinned]).unwrap_err(),
+        rs_habe::Error::NotEnoughFragments
+    );
     assert_eq!(f.key_update.period(), 3);
     assert_eq!(f.child_key_update.period(), 3);
     assert!(f.child_key_update.attributes().is_some());

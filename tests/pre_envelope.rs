@@ -12,7 +12,10 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use rand_chacha::ChaCha20Rng;
-use rs_habe::pre::{CapsuleFrag, KeyFrag, KeyPair, VerificationKeys, VerifiedCapsuleFrag};
+use rs_habe::pre::{
+    Capsule, CapsuleFrag, CheckedRecord, DelegateeKey, KeyPair, VerifiedCapsule,
+    VerifiedCapsuleFrag, VerifiedKeyFrag,
+};
 use rs_habe::{
     Authority, DecryptionKey, Envelope, Error, Opener, Policy, PublicParams, Recipient, SetupParams,
 };
@@ -21,13 +24,22 @@ const AAD: &[u8] = b"record P-0042/lab";
 const CARE_TEAM: &str = "(doctor and cardiology) or (nurse and ward:3)";
 const THRESHOLDS: [(usize, usize); 3] = [(1, 1), (2, 3), (3, 5)];
 
-/// Byte layout of an encoded `KeyFrag`: prefix (6) ‖ id (16) ‖ index (4) ‖ kfrag (96).
-const KFRAG_G2: core::ops::Range<usize> = 26..122;
 /// Byte layout of an encoded `CapsuleFrag`: prefix (6) ‖ id (16) ‖ index (4) ‖ E (48) ‖
-/// cfrag (288) ‖ c (32) ‖ z (96).
+/// cfrag (48) ‖ c (16) ‖ z (32).
 const CFRAG_INDEX: core::ops::Range<usize> = 22..26;
-const CFRAG_GT: core::ops::Range<usize> = 74..362;
-const CFRAG_Z: core::ops::Range<usize> = 394..490;
+const CFRAG_E: core::ops::Range<usize> = 26..74;
+const CFRAG_POINT: core::ops::Range<usize> = 74..122;
+const CFRAG_C: core::ops::Range<usize> = 122..138;
+const CFRAG_Z: core::ops::Range<usize> = 138..170;
+/// Length of an encoded capsule: prefix (6) ‖ E (48) ‖ V (48) ‖ σ (32).
+const CAPSULE_LEN: usize = 134;
+
+/// One delegation as the specialist and the verifiers hold it: the checked record and the
+/// specialist's delegatee key.
+struct Delegation {
+    record: CheckedRecord,
+    key: DelegateeKey,
+}
 
 /// The hospital (authority, a care-team key for period 1), the patient and the specialist.
 struct World {
@@ -90,10 +102,30 @@ impl World {
         .unwrap()
     }
 
-    /// The patient delegates to the specialist, `t` of `n`.
-    fn delegate(&mut self, t: usize, n: usize) -> (Vec<KeyFrag>, VerificationKeys) {
-        self.patient
+    /// The patient delegates to the specialist, `t` of `n`; each proxy checks its fragment
+    /// against the checked record, and the specialist makes its delegatee key.
+    fn delegate(&mut self, t: usize, n: usize) -> (Vec<VerifiedKeyFrag>, Delegation) {
+        let (kfrags, record) = self
+            .patient
             .delegate(&mut self.rng, &self.specialist.public_key(), t, n)
+            .unwrap();
+        let record = record.check().unwrap();
+        let proxies = kfrags
+            .into_iter()
+            .map(|k| k.verify(&record).unwrap())
+            .collect();
+        let key = record.delegatee_key(&self.specialist).unwrap();
+        (proxies, Delegation { record, key })
+    }
+
+    /// The envelope's capsule, checked against the patient's key (what a proxy does first).
+    fn capsule(&self, envelope: &Envelope) -> VerifiedCapsule {
+        envelope
+            .header()
+            .capsules()
+            .next()
+            .unwrap()
+            .verify(&self.patient.public_key())
             .unwrap()
     }
 
@@ -101,34 +133,26 @@ impl World {
     fn fragments(
         &mut self,
         envelope: &Envelope,
-        kfrags: &[KeyFrag],
-        vks: &VerificationKeys,
+        kfrags: &[VerifiedKeyFrag],
+        vks: &Delegation,
         which: &[usize],
     ) -> Vec<VerifiedCapsuleFrag> {
-        let capsule = *envelope.header().capsules().next().unwrap();
+        let capsule = self.capsule(envelope);
         which
             .iter()
             .map(|&i| {
                 kfrags[i]
                     .reencrypt(&mut self.rng, &capsule)
                     .unwrap()
-                    .verify(&capsule, vks)
+                    .verify(&capsule, &vks.record)
                     .unwrap()
             })
             .collect()
     }
 }
 
-fn delegatee<'a>(
-    receiver: &'a KeyPair,
-    fragments: &'a [VerifiedCapsuleFrag],
-    verification_keys: &'a VerificationKeys,
-) -> Opener<'a> {
-    Opener::PreDelegatee {
-        receiver,
-        fragments,
-        verification_keys,
-    }
+fn delegatee<'a>(key: &'a DelegateeKey, fragments: &'a [VerifiedCapsuleFrag]) -> Opener<'a> {
+    Opener::PreDelegatee { key, fragments }
 }
 
 /// The result must be exactly `expected`: in particular no plaintext of any kind.
@@ -165,11 +189,15 @@ fn round_trip(w: &mut World, t: usize, n: usize, plaintext: &[u8]) {
     assert_eq!(care.as_slice(), plaintext, "care team opens the record");
 
     let (kfrags, vks) = w.delegate(t, n);
-    assert_eq!((vks.threshold(), vks.shares()), (t, n));
+    assert_eq!(
+        (
+            vks.record.record().threshold(),
+            vks.record.record().shares()
+        ),
+        (t, n)
+    );
     let frags = w.fragments(&envelope, &kfrags, &vks, &last(t, n));
-    let theirs = envelope
-        .open(delegatee(&w.specialist, &frags, &vks), AAD)
-        .unwrap();
+    let theirs = envelope.open(delegatee(&vks.key, &frags), AAD).unwrap();
     assert_eq!(
         theirs.as_slice(),
         plaintext,
@@ -178,14 +206,10 @@ fn round_trip(w: &mut World, t: usize, n: usize, plaintext: &[u8]) {
 
     // Any other t-subset works as well (here: the first t proxies), and so do more than t.
     let frags = w.fragments(&envelope, &kfrags, &vks, &(0..t).collect::<Vec<_>>());
-    let again = envelope
-        .open(delegatee(&w.specialist, &frags, &vks), AAD)
-        .unwrap();
+    let again = envelope.open(delegatee(&vks.key, &frags), AAD).unwrap();
     assert_eq!(again.as_slice(), plaintext);
     let all = w.fragments(&envelope, &kfrags, &vks, &(0..n).collect::<Vec<_>>());
-    let more = envelope
-        .open(delegatee(&w.specialist, &all, &vks), AAD)
-        .unwrap();
+    let more = envelope.open(delegatee(&vks.key, &all), AAD).unwrap();
     assert_eq!(more.as_slice(), plaintext);
 }
 
@@ -237,7 +261,7 @@ fn every_opener_streams_a_multi_mib_payload() {
         let frags = w.fragments(&envelope, &kfrags, &vks, &last(t, n));
         out.clear();
         let read = Envelope::open_stream(
-            delegatee(&w.specialist, &frags, &vks),
+            delegatee(&vks.key, &frags),
             AAD,
             sealed.as_slice(),
             &mut out,
@@ -250,9 +274,7 @@ fn every_opener_streams_a_multi_mib_payload() {
         );
 
         // One-shot and streamed encodings are the same format.
-        let one_shot = envelope
-            .open(delegatee(&w.specialist, &frags, &vks), AAD)
-            .unwrap();
+        let one_shot = envelope.open(delegatee(&vks.key, &frags), AAD).unwrap();
         assert!(one_shot.as_slice() == plaintext.as_slice());
     }
 }
@@ -275,17 +297,17 @@ fn fewer_than_t_fragments() {
     let (kfrags, vks) = w.delegate(3, 5);
     let frags = w.fragments(&envelope, &kfrags, &vks, &[0, 4]);
     assert_err(
-        envelope.open(delegatee(&w.specialist, &frags, &vks), AAD),
+        envelope.open(delegatee(&vks.key, &frags), AAD),
         Error::NotEnoughFragments,
         "two of a 3-of-5 delegation",
     );
     assert_err(
-        envelope.open(delegatee(&w.specialist, &frags[..1], &vks), AAD),
+        envelope.open(delegatee(&vks.key, &frags[..1]), AAD),
         Error::NotEnoughFragments,
         "one of a 3-of-5 delegation",
     );
     assert_err(
-        envelope.open(delegatee(&w.specialist, &[], &vks), AAD),
+        envelope.open(delegatee(&vks.key, &[]), AAD),
         Error::NotEnoughFragments,
         "no fragments at all",
     );
@@ -302,14 +324,14 @@ fn duplicated_index() {
     assert_ne!(frags[0].to_bytes(), frags[1].to_bytes());
     assert_eq!(frags[0].index(), frags[1].index());
     assert_err(
-        envelope.open(delegatee(&w.specialist, &frags, &vks), AAD),
+        envelope.open(delegatee(&vks.key, &frags), AAD),
         Error::DuplicateFragment,
         "the same proxy twice",
     );
     // A duplicate is refused even when enough distinct fragments are present as well.
     let frags = w.fragments(&envelope, &kfrags, &vks, &[0, 2, 0]);
     assert_err(
-        envelope.open(delegatee(&w.specialist, &frags, &vks), AAD),
+        envelope.open(delegatee(&vks.key, &frags), AAD),
         Error::DuplicateFragment,
         "two distinct and a duplicate",
     );
@@ -320,32 +342,32 @@ fn fragment_for_another_envelopes_capsule() {
     let mut w = world(5);
     let envelope = w.seal(b"record one");
     let other = w.seal(b"record two");
-    let capsule = *envelope.header().capsules().next().unwrap();
-    let other_capsule = *other.header().capsules().next().unwrap();
+    let capsule = w.capsule(&envelope);
+    let other_capsule = w.capsule(&other);
     assert_ne!(capsule, other_capsule);
     let (kfrags, vks) = w.delegate(2, 3);
 
     // A proxy re-encrypts the wrong envelope: the verifier of `envelope` refuses the fragment.
     let foreign = kfrags[0].reencrypt(&mut w.rng, &other_capsule).unwrap();
     assert_err(
-        foreign.clone().verify(&capsule, &vks),
+        foreign.clone().verify(&capsule, &vks.record),
         Error::FragmentMismatch,
         "verify against this envelope's capsule",
     );
 
     // Verified for the other capsule (it is a correct fragment of *that* envelope) and smuggled
     // into the opening of this one, mixed with a genuine fragment: refused.
-    let foreign = foreign.verify(&other_capsule, &vks).unwrap();
+    let foreign = foreign.verify(&other_capsule, &vks.record).unwrap();
     let genuine = w.fragments(&envelope, &kfrags, &vks, &[1]).remove(0);
     let mixed = [genuine.clone(), foreign.clone()];
     assert_err(
-        envelope.open(delegatee(&w.specialist, &mixed, &vks), AAD),
+        envelope.open(delegatee(&vks.key, &mixed), AAD),
         Error::FragmentMismatch,
         "genuine + foreign fragment",
     );
     let mixed = [foreign.clone(), genuine];
     assert_err(
-        envelope.open(delegatee(&w.specialist, &mixed, &vks), AAD),
+        envelope.open(delegatee(&vks.key, &mixed), AAD),
         Error::FragmentMismatch,
         "foreign + genuine fragment",
     );
@@ -353,14 +375,12 @@ fn fragment_for_another_envelopes_capsule() {
     let foreign2 = w.fragments(&other, &kfrags, &vks, &[2]).remove(0);
     let all_foreign = [foreign, foreign2];
     assert_err(
-        envelope.open(delegatee(&w.specialist, &all_foreign, &vks), AAD),
+        envelope.open(delegatee(&vks.key, &all_foreign), AAD),
         Error::FragmentMismatch,
         "only foreign fragments",
     );
     // …while they do open the envelope they were made for.
-    let opened = other
-        .open(delegatee(&w.specialist, &all_foreign, &vks), AAD)
-        .unwrap();
+    let opened = other.open(delegatee(&vks.key, &all_foreign), AAD).unwrap();
     assert_eq!(opened.as_slice(), b"record two");
 }
 
@@ -368,26 +388,29 @@ fn fragment_for_another_envelopes_capsule() {
 fn fragments_from_a_different_delegation() {
     let mut w = world(6);
     let envelope = w.seal(b"troponin < 14 ng/L");
-    let capsule = *envelope.header().capsules().next().unwrap();
+    let capsule = w.capsule(&envelope);
     // Two delegations to the same specialist with the same (t, n): different polynomials,
     // so shares of the two must never be combined (that would give a wrong key).
     let (kfrags1, vks1) = w.delegate(2, 3);
     let (kfrags2, vks2) = w.delegate(2, 3);
-    assert_ne!(vks1.delegation_id(), vks2.delegation_id());
+    assert_ne!(
+        vks1.record.record().delegation_id(),
+        vks2.record.record().delegation_id()
+    );
 
     let cfrag2 = kfrags2[0].reencrypt(&mut w.rng, &capsule).unwrap();
     assert_err(
-        cfrag2.clone().verify(&capsule, &vks1),
+        cfrag2.clone().verify(&capsule, &vks1.record),
         Error::FragmentMismatch,
-        "verify a delegation-2 fragment with delegation-1 keys",
+        "verify a delegation-2 fragment against delegation 1's record",
     );
 
     let from1 = w.fragments(&envelope, &kfrags1, &vks1, &[1]).remove(0);
-    let from2 = cfrag2.verify(&capsule, &vks2).unwrap();
+    let from2 = cfrag2.verify(&capsule, &vks2.record).unwrap();
     let mixed = [from1, from2];
     for vks in [&vks1, &vks2] {
         assert_err(
-            envelope.open(delegatee(&w.specialist, &mixed, vks), AAD),
+            envelope.open(delegatee(&vks.key, &mixed), AAD),
             Error::FragmentMismatch,
             "one fragment of each delegation",
         );
@@ -395,9 +418,7 @@ fn fragments_from_a_different_delegation() {
     // Each delegation on its own works.
     for (kfrags, vks) in [(&kfrags1, &vks1), (&kfrags2, &vks2)] {
         let frags = w.fragments(&envelope, kfrags, vks, &[0, 2]);
-        let opened = envelope
-            .open(delegatee(&w.specialist, &frags, vks), AAD)
-            .unwrap();
+        let opened = envelope.open(delegatee(&vks.key, &frags), AAD).unwrap();
         assert_eq!(opened.as_slice(), b"troponin < 14 ng/L");
     }
 }
@@ -406,27 +427,16 @@ fn fragments_from_a_different_delegation() {
 fn forged_or_tampered_fragments_fail_the_proof() {
     let mut w = world(7);
     let envelope = w.seal(b"HbA1c 5.4%");
-    let capsule = *envelope.header().capsules().next().unwrap();
+    let capsule = w.capsule(&envelope);
     let (kfrags, vks) = w.delegate(2, 3);
     let honest = kfrags[0].reencrypt(&mut w.rng, &capsule).unwrap();
     let other = kfrags[1].reencrypt(&mut w.rng, &capsule).unwrap();
     let (hb, ob) = (honest.to_bytes(), other.to_bytes());
 
-    // A proxy with a corrupted key fragment: index 1, but the G2 element of proxy 2. Its proof
-    // is internally consistent for the value it used, which is not the one W_1 commits to.
-    let mut bad_kfrag = kfrags[0].to_bytes().to_vec();
-    bad_kfrag[KFRAG_G2].copy_from_slice(&kfrags[1].to_bytes()[KFRAG_G2]);
-    let bad_kfrag = KeyFrag::from_bytes(&bad_kfrag).unwrap();
-    let forged = bad_kfrag.reencrypt(&mut w.rng, &capsule).unwrap();
-    assert_err(
-        forged.verify(&capsule, &vks),
-        Error::InvalidProof,
-        "re-encryption with a corrupted kfrag",
-    );
-
-    // Splices that still decode: another fragment's GT value, proof response or index.
-    let splices: [(&str, core::ops::Range<usize>); 3] = [
-        ("cfrag value of another proxy", CFRAG_GT),
+    // Splices that still decode: another fragment's point, challenge, response or index.
+    let splices: [(&str, core::ops::Range<usize>); 4] = [
+        ("cfrag point of another proxy", CFRAG_POINT),
+        ("challenge c of another proxy", CFRAG_C),
         ("proof response z of another proxy", CFRAG_Z),
         ("index of another proxy", CFRAG_INDEX),
     ];
@@ -434,21 +444,25 @@ fn forged_or_tampered_fragments_fail_the_proof() {
         let mut bytes = hb.clone();
         bytes[range.clone()].copy_from_slice(&ob[range]);
         let tampered = CapsuleFrag::from_bytes(&bytes).unwrap();
-        assert_err(tampered.verify(&capsule, &vks), Error::InvalidProof, what);
+        assert_err(
+            tampered.verify(&capsule, &vks.record),
+            Error::InvalidProof,
+            what,
+        );
     }
 
     // A wholesale forgery: the cfrag of *another* capsule with its valid proof, relabelled with
-    // this capsule's E (the proof binds E through e(E, z) and the challenge).
-    let (other_capsule_env, _) = (w.seal(b"x"), ());
-    let other_capsule = *other_capsule_env.header().capsules().next().unwrap();
+    // this capsule's E: the verifier sees the right E, but the proof binds the other one.
+    let other_envelope = w.seal(b"x");
+    let other_capsule = w.capsule(&other_envelope);
     let mut relabelled = kfrags[0]
         .reencrypt(&mut w.rng, &other_capsule)
         .unwrap()
         .to_bytes();
-    relabelled[26..74].copy_from_slice(&hb[26..74]);
+    relabelled[CFRAG_E].copy_from_slice(&hb[CFRAG_E]);
     let relabelled = CapsuleFrag::from_bytes(&relabelled).unwrap();
     assert_err(
-        relabelled.verify(&capsule, &vks),
+        relabelled.verify(&capsule, &vks.record),
         Error::InvalidProof,
         "another capsule's cfrag relabelled",
     );
@@ -459,39 +473,65 @@ fn forged_or_tampered_fragments_fail_the_proof() {
     assert_err(
         CapsuleFrag::from_bytes(&bytes)
             .unwrap()
-            .verify(&capsule, &vks),
+            .verify(&capsule, &vks.record),
         Error::FragmentMismatch,
         "index 9 of a 2-of-3 delegation",
     );
 
     // The honest proxies still suffice.
     let frags = [
-        honest.verify(&capsule, &vks).unwrap(),
-        other.verify(&capsule, &vks).unwrap(),
+        honest.verify(&capsule, &vks.record).unwrap(),
+        other.verify(&capsule, &vks.record).unwrap(),
     ];
-    let opened = envelope
-        .open(delegatee(&w.specialist, &frags, &vks), AAD)
-        .unwrap();
+    let opened = envelope.open(delegatee(&vks.key, &frags), AAD).unwrap();
     assert_eq!(opened.as_slice(), b"HbA1c 5.4%");
 }
 
 #[test]
 fn wrong_receiver() {
     let mut w = world(8);
-    let envelope = w.seal(b"CRP 2 mg/L");
-    let (kfrags, vks) = w.delegate(2, 3);
-    let frags = w.fragments(&envelope, &kfrags, &vks, &[0, 1]);
+    let (kfrags, record) = w
+        .patient
+        .delegate(&mut w.rng, &w.specialist.public_key(), 2, 3)
+        .unwrap();
+    let record = record.check().unwrap();
     let intruder = KeyPair::random(&mut w.rng);
     assert_err(
-        envelope.open(delegatee(&intruder, &frags, &vks), AAD),
-        Error::FragmentMismatch,
-        "fragments for the specialist, opened by someone else",
+        record.delegatee_key(&intruder),
+        Error::ReceiverMismatch,
+        "the specialist's delegation, claimed by someone else",
     );
     // Nor can the patient herself act as the receiver of her delegation.
     assert_err(
-        envelope.open(delegatee(&w.patient, &frags, &vks), AAD),
-        Error::FragmentMismatch,
+        record.delegatee_key(&w.patient),
+        Error::ReceiverMismatch,
         "the patient as receiver",
+    );
+    // An intruder's delegatee key from its own delegation does not open the specialist's
+    // fragments (another delegation id).
+    let (_, own) = w
+        .patient
+        .delegate(&mut w.rng, &intruder.public_key(), 2, 3)
+        .unwrap();
+    let intruders_key = own.check().unwrap().delegatee_key(&intruder).unwrap();
+    let envelope = w.seal(b"CRP 2 mg/L");
+    let capsule = w.capsule(&envelope);
+    let frags: Vec<_> = kfrags
+        .into_iter()
+        .take(2)
+        .map(|k| {
+            let proxy = k.verify(&record).unwrap();
+            proxy
+                .reencrypt(&mut w.rng, &capsule)
+                .unwrap()
+                .verify(&capsule, &record)
+                .unwrap()
+        })
+        .collect();
+    assert_err(
+        envelope.open(delegatee(&intruders_key, &frags), AAD),
+        Error::FragmentMismatch,
+        "fragments for the specialist, opened with another delegation's key",
     );
 }
 
@@ -521,7 +561,7 @@ fn pre_owner_without_a_capsule() {
         w.fragments(&with_capsule, &kfrags, &vks, &[0])
     };
     assert_err(
-        policy_only.open(delegatee(&w.specialist, &frags, &vks), AAD),
+        policy_only.open(delegatee(&vks.key, &frags), AAD),
         Error::NoMatchingRecipient,
         "PRE delegatee on a policy-only envelope",
     );
@@ -562,7 +602,7 @@ fn tampered_envelope_bytes() {
     let mut w = world(10);
     let envelope = w.seal(b"biopsy: benign");
     let other = w.seal(b"biopsy: other patient");
-    let capsule = *envelope.header().capsules().next().unwrap();
+    let capsule: Capsule = *envelope.header().capsules().next().unwrap();
     let other_capsule = *other.header().capsules().next().unwrap();
     let (kfrags, vks) = w.delegate(2, 3);
     let frags = w.fragments(&envelope, &kfrags, &vks, &[0, 1]);
@@ -575,7 +615,7 @@ fn tampered_envelope_bytes() {
     // patient): the envelope decodes, but the capsule is in the associated data, so *every*
     // recipient's wrap fails — the care team's header is untouched, yet it no longer opens.
     let mut swapped = bytes.clone();
-    swapped[at..at + 54].copy_from_slice(&other_capsule.to_bytes());
+    swapped[at..at + CAPSULE_LEN].copy_from_slice(&other_capsule.to_bytes());
     let swapped = Envelope::from_bytes(&swapped).unwrap();
     assert_eq!(*swapped.header().capsules().next().unwrap(), other_capsule);
     assert_err(
@@ -589,15 +629,34 @@ fn tampered_envelope_bytes() {
         "care team, swapped capsule",
     );
     assert_err(
-        swapped.open(delegatee(&w.specialist, &other_frags, &vks), AAD),
+        swapped.open(delegatee(&vks.key, &other_frags), AAD),
         Error::Decryption,
         "delegatee with fragments of the swapped-in capsule",
     );
     assert_err(
-        swapped.open(delegatee(&w.specialist, &frags, &vks), AAD),
+        swapped.open(delegatee(&vks.key, &frags), AAD),
         Error::FragmentMismatch,
         "delegatee with fragments of the original capsule",
     );
+
+    // (a') Only V or σ of the capsule changed, E intact (so the owner's KEM key is the same):
+    // the associated data binds the whole capsule, so the envelope opens for nobody.
+    let mut v_changed = bytes.clone();
+    v_changed.copy_within(at + 6..at + 54, at + 54);
+    let mut sigma_changed = bytes.clone();
+    sigma_changed[at + CAPSULE_LEN - 1] ^= 1;
+    for (what, changed) in [("V", v_changed), ("sigma", sigma_changed)] {
+        let changed = Envelope::from_bytes(&changed).unwrap();
+        assert_err(changed.open(&w.patient, AAD), Error::Decryption, what);
+        assert_err(changed.open(&w.cardiologist, AAD), Error::Decryption, what);
+        // A proxy checking the altered capsule refuses it.
+        let altered = *changed.header().capsules().next().unwrap();
+        assert_err(
+            altered.verify(&w.patient.public_key()),
+            Error::InvalidCapsule,
+            what,
+        );
+    }
 
     // (b) A capsule that is no longer a point: a decoding error, before any key is derived.
     let mut broken = bytes.clone();
@@ -617,11 +676,11 @@ fn tampered_envelope_bytes() {
     // (c) The wrapped key of the PRE slot (right after the capsule) flipped: only the PRE
     // openers fail, opaquely; the care team's own wrap is intact.
     let mut wrap = bytes.clone();
-    wrap[at + 54] ^= 0x80;
+    wrap[at + CAPSULE_LEN] ^= 0x80;
     let wrap = Envelope::from_bytes(&wrap).unwrap();
     assert_err(wrap.open(&w.patient, AAD), Error::Decryption, "owner, wrap");
     assert_err(
-        wrap.open(delegatee(&w.specialist, &frags, &vks), AAD),
+        wrap.open(delegatee(&vks.key, &frags), AAD),
         Error::Decryption,
         "delegatee, wrap",
     );
@@ -640,7 +699,7 @@ fn tampered_envelope_bytes() {
         "owner, payload",
     );
     assert_err(
-        body.open(delegatee(&w.specialist, &frags, &vks), AAD),
+        body.open(delegatee(&vks.key, &frags), AAD),
         Error::Decryption,
         "delegatee, payload",
     );
@@ -650,9 +709,7 @@ fn tampered_envelope_bytes() {
     for opened in [
         intact.open(&w.patient, AAD).unwrap(),
         intact.open(&w.cardiologist, AAD).unwrap(),
-        intact
-            .open(delegatee(&w.specialist, &frags, &vks), AAD)
-            .unwrap(),
+        intact.open(delegatee(&vks.key, &frags), AAD).unwrap(),
     ] {
         assert_eq!(opened.as_slice(), b"biopsy: benign");
     }
@@ -672,7 +729,7 @@ fn wrong_caller_aad() {
             "care team",
         );
         assert_err(
-            envelope.open(delegatee(&w.specialist, &frags, &vks), aad),
+            envelope.open(delegatee(&vks.key, &frags), aad),
             Error::Decryption,
             "delegatee",
         );
@@ -702,7 +759,7 @@ fn cloud_update_leaves_the_pre_path_working() {
     assert!(updated.open(&w.patient, AAD).unwrap().as_slice() == plaintext.as_slice());
     assert!(
         updated
-            .open(delegatee(&w.specialist, &frags, &vks), AAD)
+            .open(delegatee(&vks.key, &frags), AAD)
             .unwrap()
             .as_slice()
             == plaintext.as_slice(),
@@ -712,7 +769,7 @@ fn cloud_update_leaves_the_pre_path_working() {
     let after = w.fragments(&updated, &kfrags, &vks, &[1, 2]);
     assert!(
         updated
-            .open(delegatee(&w.specialist, &after, &vks), AAD)
+            .open(delegatee(&vks.key, &after), AAD)
             .unwrap()
             .as_slice()
             == plaintext.as_slice()
@@ -744,12 +801,6 @@ fn cloud_update_leaves_the_pre_path_working() {
     .unwrap();
     assert_eq!(copied, envelope.payload().len() as u64);
     let mut out = Vec::new();
-    Envelope::open_stream(
-        delegatee(&w.specialist, &frags, &vks),
-        AAD,
-        moved.as_slice(),
-        &mut out,
-    )
-    .unwrap();
+    Envelope::open_stream(delegatee(&vks.key, &frags), AAD, moved.as_slice(), &mut out).unwrap();
     assert!(out == plaintext);
 }

@@ -2,17 +2,15 @@
 
 use alloc::vec::Vec;
 
-use blstrs::{Compress, G1Affine, G2Affine, Gt, Scalar};
+use blstrs::{G1Affine, G2Affine, Scalar};
 use group::prime::PrimeCurveAffine;
-use group::Group;
 
 use super::ObjectType;
 use crate::domain::{MAGIC, WIRE_VERSION};
 use crate::error::{DecodeError, DecodeErrorKind as K};
 use zeroize::Zeroizing;
 
-use crate::gt::GtElem;
-use crate::hash::GT_BYTES;
+use crate::gt::{GtElem, GT_BYTES};
 
 type R<T> = core::result::Result<T, DecodeError>;
 
@@ -157,17 +155,6 @@ impl<'a> Reader<'a> {
         Ok(p)
     }
 
-    /// A GT element (checked to be in the order-r subgroup by `blstrs`), not the identity.
-    pub(crate) fn gt(&mut self) -> R<Gt> {
-        let at = self.pos;
-        let b = self.bytes(GT_BYTES)?;
-        let z = Gt::read_compressed(b).map_err(|_| self.err_at(K::InvalidPoint, at))?;
-        if bool::from(z.is_identity()) {
-            return Err(self.err_at(K::IdentityPoint, at));
-        }
-        Ok(z)
-    }
-
     /// A GT element (canonical, in the order-r subgroup), not the identity.
     pub(crate) fn gt_elem(&mut self) -> R<GtElem> {
         let at = self.pos;
@@ -216,8 +203,6 @@ pub(crate) trait Writer {
     fn put_var_bytes(&mut self, b: &[u8]);
     fn put_g1(&mut self, p: &G1Affine);
     fn put_g2(&mut self, p: &G2Affine);
-    /// A GT element; the caller guarantees it is not the identity (it has no encoding).
-    fn put_gt(&mut self, z: &Gt);
     fn put_scalar(&mut self, s: &Scalar);
     fn put_bytes(&mut self, b: &[u8]);
 }
@@ -249,17 +234,6 @@ impl Writer for Vec<u8> {
     }
     fn put_g2(&mut self, p: &G2Affine) {
         self.extend_from_slice(&p.to_compressed());
-    }
-    fn put_gt(&mut self, z: &Gt) {
-        let start = self.len();
-        self.resize(start + GT_BYTES, 0);
-        let ok = if bool::from(z.is_identity()) {
-            false
-        } else {
-            let w: &mut [u8] = self.get_mut(start..).unwrap_or(&mut []);
-            z.write_compressed(w).is_ok()
-        };
-        debug_assert!(ok, "GT identity has no encoding");
     }
     fn put_scalar(&mut self, s: &Scalar) {
         self.extend_from_slice(&s.to_bytes_be());
@@ -296,9 +270,6 @@ impl Writer for LenCounter {
     }
     fn put_g2(&mut self, _: &G2Affine) {
         self.0 += 96;
-    }
-    fn put_gt(&mut self, _: &Gt) {
-        self.0 += GT_BYTES;
     }
     fn put_scalar(&mut self, _: &Scalar) {
         self.0 += 32;

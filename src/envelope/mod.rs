@@ -48,7 +48,7 @@ use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::policy::Policy;
-use crate::pre::{Capsule, KeyPair, PublicKey, VerificationKeys, VerifiedCapsuleFrag};
+use crate::pre::{Capsule, DelegateeKey, KeyPair, PublicKey, VerifiedCapsuleFrag};
 use crate::scheme::{
     DecryptionKey, Header, PartialDecryption, PublicParams, RetrievalKey, TransformKey,
 };
@@ -152,13 +152,16 @@ pub enum Recipient<'a> {
 /// // The patient opens her own capsule…
 /// assert_eq!(&envelope.open(&patient, b"")?[..], b"lab report");
 /// // …and lets 2 of 3 proxies re-encrypt it for a specialist.
-/// let (kfrags, vks) = patient.delegate(&mut rng, &specialist.public_key(), 2, 3)?;
-/// let capsule = *envelope.header().capsules().next().unwrap();
-/// let fragments = kfrags[..2]
-///     .iter()
-///     .map(|k| k.reencrypt(&mut rng, &capsule)?.verify(&capsule, &vks))
-///     .collect::<Result<Vec<_>, _>>()?;
-/// let opener = Opener::PreDelegatee { receiver: &specialist, fragments: &fragments, verification_keys: &vks };
+/// let (kfrags, record) = patient.delegate(&mut rng, &specialist.public_key(), 2, 3)?;
+/// let record = record.check()?;
+/// let capsule = envelope.header().capsules().next().unwrap().verify(&patient.public_key())?;
+/// let mut fragments = Vec::new();
+/// for kfrag in kfrags.into_iter().take(2) {
+///     let proxy = kfrag.verify(&record)?;
+///     fragments.push(proxy.reencrypt(&mut rng, &capsule)?.verify(&capsule, &record)?);
+/// }
+/// let key = record.delegatee_key(&specialist)?;
+/// let opener = Opener::PreDelegatee { key: &key, fragments: &fragments };
 /// assert_eq!(&envelope.open(opener, b"")?[..], b"lab report");
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
@@ -171,12 +174,12 @@ pub enum Opener<'a> {
     PreOwner(&'a KeyPair),
     /// A delegatee combining `t` verified fragments of one of the envelope's capsules.
     PreDelegatee {
-        /// The delegatee's key pair (the receiver named in the delegation).
-        receiver: &'a KeyPair,
-        /// At least `t` fragments, verified against `verification_keys`.
+        /// The delegatee's key for the delegation
+        /// ([`CheckedRecord::delegatee_key`](crate::pre::CheckedRecord::delegatee_key)).
+        key: &'a DelegateeKey,
+        /// At least `t` fragments of one of the envelope's capsules, verified against the
+        /// delegation's checked record.
         fragments: &'a [VerifiedCapsuleFrag],
-        /// The delegation's public verification keys.
-        verification_keys: &'a VerificationKeys,
     },
     /// A user finishing an outsourced decryption: the server's partial result (from
     /// [`EnvelopeHeader::transform`]) and the user's retrieval key.
@@ -626,27 +629,16 @@ impl EnvelopeHeader {
                 (Slot::Pre { capsule, wrapped }, Opener::PreOwner(kp)) => {
                     kp.open(capsule).map(|k| (k, wrapped))
                 }
-                (
-                    Slot::Pre { capsule, wrapped },
-                    Opener::PreDelegatee {
-                        receiver,
-                        fragments,
-                        verification_keys,
-                    },
-                ) => match fragments.first() {
-                    None => Err(Error::NotEnoughFragments),
-                    Some(f) if f.capsule() != *capsule => {
-                        foreign_fragments = true;
-                        continue;
+                (Slot::Pre { capsule, wrapped }, Opener::PreDelegatee { key, fragments }) => {
+                    match fragments.first() {
+                        None => Err(Error::NotEnoughFragments),
+                        Some(f) if !f.is_for(capsule) => {
+                            foreign_fragments = true;
+                            continue;
+                        }
+                        Some(_) => key.open(capsule, fragments).map(|k| (k, wrapped)),
                     }
-                    Some(_) => crate::pre::open_reencrypted(
-                        receiver,
-                        capsule,
-                        fragments,
-                        verification_keys,
-                    )
-                    .map(|k| (k, wrapped)),
-                },
+                }
                 (
                     Slot::Policy { header, wrapped },
                     Opener::Outsourced {
@@ -869,7 +861,7 @@ impl Envelope {
     /// # Errors
     /// [`Error::PolicyNotSatisfied`], [`Error::PeriodNotCovered`], [`Error::ParamsMismatch`] when
     /// no policy recipient can be opened by this key; the PRE errors of
-    /// [`pre::open_reencrypted`](crate::pre::open_reencrypted) for a delegatee (also
+    /// [`pre::DelegateeKey::open`](crate::pre::DelegateeKey::open) for a delegatee (also
     /// [`Error::FragmentMismatch`] when the fragments belong to none of the envelope's capsules,
     /// [`Error::NotEnoughFragments`] for no fragments at all);
     /// [`Error::NoMatchingRecipient`] when the envelope has no recipient of the opener's kind;

@@ -1,61 +1,57 @@
-//! Re-encryption with proofs, verification, and combination by the receiver (scheme.md §10).
+//! Re-encryption with a Chaum–Pedersen proof, verification, and B's opening (scheme.md §10 v2).
 
 use alloc::vec::Vec;
 
-use blstrs::{G1Affine, G2Affine, G2Prepared, Gt, Scalar};
-use ff::Field;
+use blstrs::{G1Affine, G1Projective, Scalar};
 use group::{prime::PrimeCurveAffine, Curve};
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::kfrag::read_index;
+use super::delegation::read_index;
 use super::{
-    g2_generator_mul, gt_pow_fixed_window, gt_pow_vartime, lagrange_at_zero, pair_prepared,
-    random_nonzero, Capsule, DelegationId, KeyFrag, KeyPair, ScalarCell, VerificationKeys,
-    DELEGATION_ID_LEN,
+    challenge_128, challenge_from_bytes, challenge_to_bytes, g1_generator_mul,
+    g1_generator_mul_vartime, interpolate_at_zero_vartime, mul_challenge_vartime, pre_nonce,
+    Capsule, CheckedRecord, DelegateeKey, DelegationId, ScalarCell, VerifiedCapsule,
+    VerifiedKeyFrag, DELEGATION_ID_LEN,
 };
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{Error, Result};
-use crate::hash::{self, GT_BYTES};
-use crate::secret::{SecretG2, SecretGt};
+use crate::gt::GtElem;
 
-/// Encoded length of a [`CapsuleFrag`].
-const CAPSULE_FRAG_LEN: usize = PREFIX_LEN + DELEGATION_ID_LEN + 4 + 48 + GT_BYTES + 32 + 96;
+/// Encoded length of a [`CapsuleFrag`]: prefix, id, index, `E`, `cfrag_i`, `c` (16), `z` (32).
+const CAPSULE_FRAG_LEN: usize = PREFIX_LEN + DELEGATION_ID_LEN + 4 + 48 + 48 + 16 + 32;
 
-/// The proof challenge `c = H(u64_be(i) ‖ E ‖ cfrag_i ‖ W_i ‖ T1 ‖ T2)` (scheme.md §10), with
-/// DST `RSHABE-V1-PRE-PROOF`. Any GT input equal to the identity is rejected before hashing
-/// (it has no encoding, and only a malformed or forged fragment produces one).
-fn challenge(index: u8, e: &G1Affine, gts: [&Gt; 4]) -> Result<Scalar> {
-    let mut enc = [[0u8; GT_BYTES]; 4];
-    for (out, z) in enc.iter_mut().zip(gts) {
-        *out = *hash::gt_to_bytes(z).map_err(|_| Error::InvalidProof)?;
-    }
-    let [cfrag, w, t1, t2] = &enc;
-    Ok(hash::hash_to_scalar(
+/// `c = H128("RSHABE-V2-PRE-DLEQ", id ‖ u32_be(i) ‖ E ‖ VK_i ‖ cfrag_i ‖ R1 ‖ R2)`
+/// (scheme.md §10 v2).
+fn dleq_challenge(id: &DelegationId, index: u8, points: [&G1Affine; 5]) -> Scalar {
+    let [e, vk, cfrag, r1, r2] = points.map(G1Affine::to_compressed);
+    challenge_128(
         &[
-            &u64::from(index).to_be_bytes(),
-            &e.to_compressed(),
-            cfrag,
-            w,
-            t1,
-            t2,
+            id.as_bytes(),
+            &u32::from(index).to_be_bytes(),
+            &e,
+            &vk,
+            &cfrag,
+            &r1,
+            &r2,
         ],
-        domain::DST_PRE_PROOF,
-    ))
+        domain::DST_PRE_DLEQ,
+    )
 }
 
-impl KeyFrag {
-    /// Re-encrypts `capsule` with this fragment: `cfrag_i = e(E, kfrag_i)`, with a Schnorr proof
-    /// `(c, z)` for `x ↦ (e(E, x), e(g, x))` that anyone can check against the delegation's
-    /// [`VerificationKeys`] ([`CapsuleFrag::verify`]). Costs three pairings, `ĝ^s` from a
-    /// fixed-base table and `kfrag_i^c` (from the fragment's table after
-    /// [`prepare`](Self::prepare), else one scalar multiplication); the first call on a fragment
-    /// also prepares `kfrag_i` and computes `W_i` (a fourth pairing), which the fragment keeps.
+impl VerifiedKeyFrag {
+    /// Re-encrypts a capsule (scheme.md §10 v2): `cfrag_i = E^{kfrag_i}` with a Chaum–Pedersen
+    /// proof that `log_g VK_i = log_E cfrag_i`. The nonce is hedged,
+    /// `ν = wide-reduce(expand_message_xmd(be32(kfrag_i) ‖ E ‖ 32 fresh RNG bytes))`, so a
+    /// repeating RNG does not leak `kfrag_i`; `R1 = g^ν` (constant-time fixed-base table),
+    /// `R2 = E^ν`, `c = H128(id ‖ i ‖ E ‖ VK_i ‖ cfrag_i ‖ R1 ‖ R2)`, `z = ν + c·kfrag_i`.
+    /// Two constant-time G1 multiplications and one fixed-base one; no pairing.
     ///
-    /// The error is unreachable for well-formed inputs (decoded capsules and fragments are never
-    /// the identity, so no GT value of the proof is); it is kept so that nothing can panic.
+    /// # Errors
+    /// [`Error::FragmentMismatch`] if the capsule was verified against a key other than the
+    /// delegation's owner (a proxy never re-encrypts for a key of the requester's choosing).
     ///
     /// ```
     /// use rs_habe::pre::{encapsulate, KeyPair};
@@ -63,44 +59,55 @@ impl KeyFrag {
     /// let mut rng = rand::thread_rng();
     /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// let (capsule, _key) = encapsulate(&mut rng, &alice.public_key())?;
-    /// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
-    /// let cfrag = kfrags[0].reencrypt(&mut rng, &capsule)?;
-    /// assert!(cfrag.verify(&capsule, &vks).is_ok());
+    /// let (kfrags, record) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
+    /// let record = record.check()?;
+    /// let proxy = kfrags.into_iter().next().unwrap().verify(&record)?;
+    /// let capsule = capsule.verify(&record.record().owner())?;
+    /// let cfrag = proxy.reencrypt(&mut rng, &capsule)?;
+    /// assert!(cfrag.verify(&capsule, &record).is_ok());
     /// # Ok(())
     /// # }
     /// ```
     pub fn reencrypt(
         &self,
-        rng: &mut (impl RngCore + CryptoRng),
-        capsule: &Capsule,
+        rng: &mut impl CryptoRngCore,
+        capsule: &VerifiedCapsule,
     ) -> Result<CapsuleFrag> {
-        let e = capsule.e;
-        let g = G1Affine::generator();
-        let proxy = self.prepared();
-        let cfrag = pair_prepared(&e, &proxy.kfrag);
-        // The prover's W_i (cached with the fragment), equal to the published one for an honest
-        // fragment.
-        let w = proxy.w;
-        let s = Zeroizing::new(ScalarCell(random_nonzero(rng)));
-        let rho = Zeroizing::new(SecretG2::from(g2_generator_mul(&s.0)));
-        let rho_prep = G2Prepared::from(rho.0);
-        let t1 = pair_prepared(&e, &rho_prep);
-        let t2 = pair_prepared(&g, &rho_prep);
-        let c = challenge(self.index, &e, [&cfrag, &w, &t1, &t2])?;
-        let z = (rho.proj() + self.kfrag_times(&c)).to_affine();
+        if capsule.owner != self.owner {
+            return Err(Error::FragmentMismatch);
+        }
+        let e = capsule.capsule.e;
+        let e_bytes = e.to_compressed();
+        let mut rnd = Zeroizing::new([0u8; 32]);
+        rng.fill_bytes(&mut rnd[..]);
+        let nu = Zeroizing::new(ScalarCell(pre_nonce(&self.kfrag.0, &e_bytes, &rnd)));
+        let e_proj = G1Projective::from(e);
+        let mut points = [G1Affine::identity(); 3];
+        G1Projective::batch_normalize(
+            &[
+                e_proj * self.kfrag.0,
+                g1_generator_mul(&nu.0),
+                e_proj * nu.0,
+            ],
+            &mut points,
+        );
+        let [cfrag, r1, r2] = points;
+        let c = dleq_challenge(&self.id, self.index, [&e, &self.vk, &cfrag, &r1, &r2]);
+        let z = nu.0 + c * self.kfrag.0;
         Ok(CapsuleFrag {
             id: self.id,
             index: self.index,
             e,
             cfrag,
-            c,
+            c: challenge_to_bytes(&c),
             z,
         })
     }
 }
 
-/// A capsule fragment from one proxy, *not yet verified*: `cfrag_i = e(E, kfrag_i)` with its
-/// proof. The only thing to do with it is [`verify`](Self::verify) it (or move its bytes).
+/// A capsule fragment from one proxy (scheme.md §10 v2), *not yet verified*:
+/// `(id, i, E, cfrag_i = E^{kfrag_i}, c, z)`. The only thing to do with it is
+/// [`verify`](Self::verify) it (or move its bytes).
 ///
 /// ```
 /// use rs_habe::pre::{encapsulate, CapsuleFrag, KeyPair};
@@ -108,9 +115,12 @@ impl KeyFrag {
 /// let mut rng = rand::thread_rng();
 /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
 /// let (capsule, _key) = encapsulate(&mut rng, &alice.public_key())?;
-/// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
-/// let bytes = kfrags[0].reencrypt(&mut rng, &capsule)?.to_bytes(); // proxy → receiver
-/// let verified = CapsuleFrag::from_bytes(&bytes)?.verify(&capsule, &vks)?;
+/// let (kfrags, record) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
+/// let record = record.check()?;
+/// let capsule = capsule.verify(&alice.public_key())?;
+/// let proxy = kfrags.into_iter().next().unwrap().verify(&record)?;
+/// let bytes = proxy.reencrypt(&mut rng, &capsule)?.to_bytes(); // proxy → B
+/// let verified = CapsuleFrag::from_bytes(&bytes)?.verify(&capsule, &record)?;
 /// assert_eq!(verified.index(), 1);
 /// # Ok(())
 /// # }
@@ -120,9 +130,9 @@ pub struct CapsuleFrag {
     pub(crate) id: DelegationId,
     pub(crate) index: u8,
     pub(crate) e: G1Affine,
-    pub(crate) cfrag: Gt,
-    pub(crate) c: Scalar,
-    pub(crate) z: G2Affine,
+    pub(crate) cfrag: G1Affine,
+    pub(crate) c: [u8; 16],
+    pub(crate) z: Scalar,
 }
 
 impl CapsuleFrag {
@@ -133,51 +143,41 @@ impl CapsuleFrag {
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
-    /// let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
-    /// let cfrag = kfrags[0].reencrypt(&mut rng, &capsule).unwrap();
-    /// assert_eq!(cfrag.delegation_id(), vks.delegation_id());
+    /// let (kfrags, record) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// let proxy = kfrags.into_iter().next().unwrap().verify(&record.check().unwrap()).unwrap();
+    /// let cfrag = proxy.reencrypt(&mut rng, &capsule.verify(&a.public_key()).unwrap()).unwrap();
+    /// assert_eq!(cfrag.delegation_id(), record.delegation_id());
     /// ```
     pub fn delegation_id(&self) -> DelegationId {
         self.id
     }
 
-    /// The index `i` of the proxy that made it.
+    /// The index `i` of the proxy that claims to have made it.
     ///
     /// ```
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
-    /// let (kfrags, _) = a.delegate(&mut rng, &b.public_key(), 1, 2).unwrap();
-    /// assert_eq!(kfrags[1].reencrypt(&mut rng, &capsule).unwrap().index(), 2);
+    /// let (kfrags, record) = a.delegate(&mut rng, &b.public_key(), 1, 2).unwrap();
+    /// let proxy = kfrags.into_iter().nth(1).unwrap().verify(&record.check().unwrap()).unwrap();
+    /// let cfrag = proxy.reencrypt(&mut rng, &capsule.verify(&a.public_key()).unwrap()).unwrap();
+    /// assert_eq!(cfrag.index(), 2);
     /// ```
     pub fn index(&self) -> u8 {
         self.index
     }
 
-    /// The capsule the fragment claims to be made for.
+    /// Checks the fragment (scheme.md §10 v2) against a verified capsule and a checked record.
     ///
-    /// ```
-    /// # use rs_habe::pre::{encapsulate, KeyPair};
-    /// # let mut rng = rand::thread_rng();
-    /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-    /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
-    /// let (kfrags, _) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
-    /// assert_eq!(kfrags[0].reencrypt(&mut rng, &capsule).unwrap().capsule(), capsule);
-    /// ```
-    pub fn capsule(&self) -> Capsule {
-        Capsule { e: self.e }
-    }
-
-    /// Checks the fragment against the capsule and the delegation's verification keys.
-    ///
-    /// The delegation id and the capsule must match and the index must be in `1..=n`, else
-    /// [`Error::FragmentMismatch`]. Then `T1 = e(E, z) · cfrag^{−c}` and
-    /// `T2 = e(g, z) · W_i^{−c}` are recomputed and the fragment is accepted iff the challenge
-    /// over them equals `c`, else [`Error::InvalidProof`]. Costs one G2 preparation shared by two
-    /// Miller loops, two final exponentiations, one GT exponentiation by the public `c` and one
-    /// through the comb of `W_i` that `vks` keeps (built on the first fragment of index `i` it
-    /// verifies, about 0.7 ms, 144 KiB).
+    /// Preconditions, else [`Error::FragmentMismatch`]: the capsule was verified against the
+    /// record's `pk_A`, the id is the record's, `1 ≤ i ≤ n`, `E` is the capsule's `E`
+    /// (`cfrag_i` is never the identity: decoding refuses it). Then
+    /// `R1 = g^z · VK_i^{−c}` and `R2 = E^z · cfrag_i^{−c}` are recomputed (public values,
+    /// variable time: `g^z` from the fixed-base table of `g`, `VK_i^c` from the record's cached
+    /// table after [`CheckedRecord::prepare_verification`], else a 128-bit multiplication, `E^z`
+    /// one `blst` multiplication and `cfrag_i^c` a 128-bit one) and the fragment is accepted iff
+    /// `H128` gives `c` back, else [`Error::InvalidProof`].
     ///
     /// ```
     /// use rs_habe::{pre::{encapsulate, KeyPair}, Error};
@@ -186,26 +186,44 @@ impl CapsuleFrag {
     /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// let (capsule, _) = encapsulate(&mut rng, &alice.public_key())?;
     /// let (other, _) = encapsulate(&mut rng, &alice.public_key())?;
-    /// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
-    /// let cfrag = kfrags[0].reencrypt(&mut rng, &capsule)?;
-    /// assert_eq!(cfrag.clone().verify(&other, &vks).unwrap_err(), Error::FragmentMismatch);
-    /// assert!(cfrag.verify(&capsule, &vks).is_ok());
+    /// let (capsule, other) = (capsule.verify(&alice.public_key())?, other.verify(&alice.public_key())?);
+    /// let (kfrags, record) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
+    /// let record = record.check()?;
+    /// let proxy = kfrags.into_iter().next().unwrap().verify(&record)?;
+    /// let cfrag = proxy.reencrypt(&mut rng, &capsule)?;
+    /// assert_eq!(cfrag.clone().verify(&other, &record).unwrap_err(), Error::FragmentMismatch);
+    /// assert!(cfrag.verify(&capsule, &record).is_ok());
     /// # Ok(())
     /// # }
     /// ```
-    pub fn verify(self, capsule: &Capsule, vks: &VerificationKeys) -> Result<VerifiedCapsuleFrag> {
-        if self.id != vks.id || self.e != capsule.e {
+    pub fn verify(
+        self,
+        capsule: &VerifiedCapsule,
+        record: &CheckedRecord,
+    ) -> Result<VerifiedCapsuleFrag> {
+        let r = &record.record;
+        if capsule.owner != r.owner || self.id != r.id || self.e != capsule.capsule.e {
             return Err(Error::FragmentMismatch);
         }
-        let w = vks.w(self.index).ok_or(Error::FragmentMismatch)?;
-        let w_c = vks
-            .w_pow_public(self.index, &self.c)
-            .ok_or(Error::FragmentMismatch)?;
-        let z = G2Prepared::from(self.z);
-        let t1 = pair_prepared(&self.e, &z) - gt_pow_vartime(&self.cfrag, &self.c);
-        let t2 = pair_prepared(&G1Affine::generator(), &z) - w_c;
-        let c = challenge(self.index, &self.e, [&self.cfrag, w, &t1, &t2])?;
-        if bool::from(c.ct_eq(&self.c)) {
+        let vk = *r.vk(self.index).ok_or(Error::FragmentMismatch)?;
+        if bool::from(self.cfrag.is_identity()) {
+            return Err(Error::FragmentMismatch);
+        }
+        let c = challenge_from_bytes(&self.c);
+        // All values are public: variable time is fine. g^z from the generator's table; VK_i^c
+        // from the record's cached table, else a 128-bit multiplication.
+        let vk_c = match record.vk_mul_cached_vartime(self.index, &c) {
+            Some(vk_c) => vk_c,
+            None => mul_challenge_vartime(&G1Projective::from(vk), &self.c),
+        };
+        let r1 = g1_generator_mul_vartime(&self.z) - vk_c;
+        let r2 = G1Projective::from(self.e) * self.z
+            - mul_challenge_vartime(&G1Projective::from(self.cfrag), &self.c);
+        let mut points = [G1Affine::identity(); 2];
+        G1Projective::batch_normalize(&[r1, r2], &mut points);
+        let [r1, r2] = points;
+        let expected = dleq_challenge(&self.id, self.index, [&self.e, &vk, &self.cfrag, &r1, &r2]);
+        if bool::from(challenge_to_bytes(&expected).ct_eq(&self.c)) {
             Ok(VerifiedCapsuleFrag(self))
         } else {
             Err(Error::InvalidProof)
@@ -213,16 +231,17 @@ impl CapsuleFrag {
     }
 
     /// The wire encoding (scheme.md §12): prefix, delegation id (16), index (u32), `E` (48),
-    /// `cfrag_i` (288), `c` (32), `z` (96).
+    /// `cfrag_i` (48), `c` (16), `z` (32).
     ///
     /// ```
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
-    /// let (kfrags, _) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
-    /// let cfrag = kfrags[0].reencrypt(&mut rng, &capsule).unwrap();
-    /// assert_eq!(cfrag.to_bytes().len(), 6 + 16 + 4 + 48 + 288 + 32 + 96);
+    /// let (kfrags, record) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// let proxy = kfrags.into_iter().next().unwrap().verify(&record.check().unwrap()).unwrap();
+    /// let cfrag = proxy.reencrypt(&mut rng, &capsule.verify(&a.public_key()).unwrap()).unwrap();
+    /// assert_eq!(cfrag.to_bytes().len(), 6 + 16 + 4 + 48 + 48 + 16 + 32);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(CAPSULE_FRAG_LEN);
@@ -230,19 +249,19 @@ impl CapsuleFrag {
         out.extend_from_slice(self.id.as_bytes());
         out.put_u32(u32::from(self.index));
         out.put_g1(&self.e);
-        out.put_gt(&self.cfrag);
-        out.put_scalar(&self.c);
-        out.put_g2(&self.z);
+        out.put_g1(&self.cfrag);
+        out.extend_from_slice(&self.c);
+        out.put_scalar(&self.z);
         out
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): index in `1..=255`, canonical subgroup
-    /// elements that are not the identity, a canonical scalar, no trailing bytes. Decoding says
+    /// points that are not the identity, a canonical scalar, no trailing bytes. Decoding says
     /// nothing about the proof: [`verify`](Self::verify) the result.
     ///
     /// ```
     /// use rs_habe::pre::CapsuleFrag;
-    /// assert!(CapsuleFrag::from_bytes(&[0u8; 490]).is_err());
+    /// assert!(CapsuleFrag::from_bytes(&[0u8; 170]).is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
@@ -250,9 +269,9 @@ impl CapsuleFrag {
         let id = DelegationId::read(&mut r)?;
         let index = read_index(&mut r)?;
         let e = r.g1()?;
-        let cfrag = r.gt()?;
-        let c = r.scalar()?;
-        let z = r.g2()?;
+        let cfrag = r.g1()?;
+        let c = r.array()?;
+        let z = r.scalar()?;
         r.finish()?;
         Ok(CapsuleFrag {
             id,
@@ -265,10 +284,11 @@ impl CapsuleFrag {
     }
 }
 
-/// A capsule fragment whose proof has been checked by [`CapsuleFrag::verify`] — the only way to
-/// obtain one — against a capsule and a delegation's verification keys. This is what
-/// [`open_reencrypted`] takes. It converts back to the unverified form (and its bytes) but cannot
-/// be decoded directly: a received fragment must be verified again.
+/// A capsule fragment whose proof was checked by [`CapsuleFrag::verify`] — the only way to
+/// obtain one — against a verified capsule and a checked record. It records `(id, i, E,
+/// cfrag_i)`; B's [`DelegateeKey::open`] refuses a mixture of capsules or delegations. It
+/// converts back to the unverified form (and its bytes) but cannot be decoded directly: a
+/// received fragment must be verified again.
 ///
 /// ```
 /// use rs_habe::pre::{encapsulate, KeyPair};
@@ -276,8 +296,11 @@ impl CapsuleFrag {
 /// let mut rng = rand::thread_rng();
 /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
 /// let (capsule, _) = encapsulate(&mut rng, &alice.public_key())?;
-/// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
-/// let verified = kfrags[0].reencrypt(&mut rng, &capsule)?.verify(&capsule, &vks)?;
+/// let capsule = capsule.verify(&alice.public_key())?;
+/// let (kfrags, record) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
+/// let record = record.check()?;
+/// let proxy = kfrags.into_iter().next().unwrap().verify(&record)?;
+/// let verified = proxy.reencrypt(&mut rng, &capsule)?.verify(&capsule, &record)?;
 /// let unverified = verified.into_unverified();
 /// # let _ = unverified;
 /// # Ok(())
@@ -294,8 +317,11 @@ impl VerifiedCapsuleFrag {
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
-    /// # let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
-    /// let v = kfrags[0].reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &vks).unwrap();
+    /// # let capsule = capsule.verify(&a.public_key()).unwrap();
+    /// # let (kfrags, record) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// # let record = record.check().unwrap();
+    /// # let proxy = kfrags.into_iter().next().unwrap().verify(&record).unwrap();
+    /// let v = proxy.reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &record).unwrap();
     /// assert_eq!(v.index(), 1);
     /// ```
     pub fn index(&self) -> u8 {
@@ -309,27 +335,34 @@ impl VerifiedCapsuleFrag {
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
-    /// # let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
-    /// let v = kfrags[0].reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &vks).unwrap();
-    /// assert_eq!(v.delegation_id(), vks.delegation_id());
+    /// # let capsule = capsule.verify(&a.public_key()).unwrap();
+    /// # let (kfrags, record) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// # let record = record.check().unwrap();
+    /// # let proxy = kfrags.into_iter().next().unwrap().verify(&record).unwrap();
+    /// let v = proxy.reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &record).unwrap();
+    /// assert_eq!(v.delegation_id(), record.record().delegation_id());
     /// ```
     pub fn delegation_id(&self) -> DelegationId {
         self.0.id
     }
 
-    /// The capsule it was verified for.
+    /// Whether it was made for `capsule` (the same `E`).
     ///
     /// ```
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
-    /// # let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
-    /// let v = kfrags[0].reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &vks).unwrap();
-    /// assert_eq!(v.capsule(), capsule);
+    /// # let (other, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
+    /// # let verified_capsule = capsule.verify(&a.public_key()).unwrap();
+    /// # let (kfrags, record) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// # let record = record.check().unwrap();
+    /// # let proxy = kfrags.into_iter().next().unwrap().verify(&record).unwrap();
+    /// let v = proxy.reencrypt(&mut rng, &verified_capsule).unwrap().verify(&verified_capsule, &record).unwrap();
+    /// assert!(v.is_for(&capsule) && !v.is_for(&other));
     /// ```
-    pub fn capsule(&self) -> Capsule {
-        self.0.capsule()
+    pub fn is_for(&self, capsule: &Capsule) -> bool {
+        self.0.e == capsule.e
     }
 
     /// The encoding of the (unverified) fragment, as [`CapsuleFrag::to_bytes`].
@@ -339,9 +372,12 @@ impl VerifiedCapsuleFrag {
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
-    /// # let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
-    /// let v = kfrags[0].reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &vks).unwrap();
-    /// let again = CapsuleFrag::from_bytes(&v.to_bytes()).unwrap().verify(&capsule, &vks).unwrap();
+    /// # let capsule = capsule.verify(&a.public_key()).unwrap();
+    /// # let (kfrags, record) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// # let record = record.check().unwrap();
+    /// # let proxy = kfrags.into_iter().next().unwrap().verify(&record).unwrap();
+    /// let v = proxy.reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &record).unwrap();
+    /// let again = CapsuleFrag::from_bytes(&v.to_bytes()).unwrap().verify(&capsule, &record).unwrap();
     /// assert_eq!(again, v);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -355,8 +391,11 @@ impl VerifiedCapsuleFrag {
     /// # let mut rng = rand::thread_rng();
     /// # let (a, b) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
     /// # let (capsule, _) = encapsulate(&mut rng, &a.public_key()).unwrap();
-    /// # let (kfrags, vks) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
-    /// let v = kfrags[0].reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &vks).unwrap();
+    /// # let capsule = capsule.verify(&a.public_key()).unwrap();
+    /// # let (kfrags, record) = a.delegate(&mut rng, &b.public_key(), 1, 1).unwrap();
+    /// # let record = record.check().unwrap();
+    /// # let proxy = kfrags.into_iter().next().unwrap().verify(&record).unwrap();
+    /// let v = proxy.reencrypt(&mut rng, &capsule).unwrap().verify(&capsule, &record).unwrap();
     /// assert_eq!(v.clone().into_unverified().to_bytes(), v.to_bytes());
     /// ```
     pub fn into_unverified(self) -> CapsuleFrag {
@@ -364,72 +403,67 @@ impl VerifiedCapsuleFrag {
     }
 }
 
-/// The receiver combines verified fragments into the capsule's key.
-///
-/// Checks, in this order: the receiver is the delegation's receiver, and every fragment belongs
-/// to this capsule and delegation with an index in `1..=n` ([`Error::FragmentMismatch`]); the
-/// indices are distinct ([`Error::DuplicateFragment`]); there are at least `t` of them
-/// ([`Error::NotEnoughFragments`]). The first `t` fragments are combined:
-/// `Y = Π cfrag_i^{L_i(0)} = Z^{kb}`, `Z^k = Y^{1/b}`, and the key is derived as in
-/// [`encapsulate`](super::encapsulate).
-///
-/// ```
-/// use rs_habe::{pre::{encapsulate, open_reencrypted, KeyPair}, Error};
-/// # fn main() -> rs_habe::Result<()> {
-/// let mut rng = rand::thread_rng();
-/// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-/// let (capsule, key) = encapsulate(&mut rng, &alice.public_key())?;
-/// let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 2, 2)?;
-/// let frags = kfrags
-///     .iter()
-///     .map(|k| k.reencrypt(&mut rng, &capsule)?.verify(&capsule, &vks))
-///     .collect::<rs_habe::Result<Vec<_>>>()?;
-/// assert_eq!(
-///     open_reencrypted(&bob, &capsule, &frags[..1], &vks).unwrap_err(),
-///     Error::NotEnoughFragments
-/// );
-/// assert_eq!(*open_reencrypted(&bob, &capsule, &frags, &vks)?, *key);
-/// # Ok(())
-/// # }
-/// ```
-pub fn open_reencrypted(
-    receiver: &KeyPair,
-    capsule: &Capsule,
-    frags: &[VerifiedCapsuleFrag],
-    vks: &VerificationKeys,
-) -> Result<Zeroizing<[u8; 32]>> {
-    if receiver.public_key() != vks.receiver {
-        return Err(Error::FragmentMismatch);
-    }
-    let mut seen = [false; 256];
-    for VerifiedCapsuleFrag(f) in frags {
-        if f.id != vks.id || f.e != capsule.e || vks.w(f.index).is_none() {
-            return Err(Error::FragmentMismatch);
+impl DelegateeKey {
+    /// B opens a capsule with verified fragments (scheme.md §10 v2).
+    ///
+    /// Checks, in this order: every fragment belongs to this delegation and to `capsule`
+    /// ([`Error::FragmentMismatch`]); the indices are distinct ([`Error::DuplicateFragment`]);
+    /// there are at least `t` ([`Error::NotEnoughFragments`]). The first `t` are combined:
+    /// `Y = Π cfrag_i^{L_i(0)} = E^m` (public values and coefficients, variable time: the
+    /// coefficients are ratios of small integers, so this is one short shared double-and-add
+    /// and one multiplication), `Z^k = e(Y, R̂_B)` (one pairing), and the key is derived as in
+    /// [`encapsulate`](super::encapsulate).
+    ///
+    /// ```
+    /// use rs_habe::{pre::{encapsulate, KeyPair}, Error};
+    /// # fn main() -> rs_habe::Result<()> {
+    /// let mut rng = rand::thread_rng();
+    /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
+    /// let (capsule, key) = encapsulate(&mut rng, &alice.public_key())?;
+    /// let checked = capsule.verify(&alice.public_key())?;
+    /// let (kfrags, record) = alice.delegate(&mut rng, &bob.public_key(), 2, 2)?;
+    /// let record = record.check()?;
+    /// let mut frags = Vec::new();
+    /// for kfrag in kfrags {
+    ///     let proxy = kfrag.verify(&record)?;
+    ///     frags.push(proxy.reencrypt(&mut rng, &checked)?.verify(&checked, &record)?);
+    /// }
+    /// let bobs = record.delegatee_key(&bob)?;
+    /// assert_eq!(bobs.open(&capsule, &frags[..1]).unwrap_err(), Error::NotEnoughFragments);
+    /// assert_eq!(*bobs.open(&capsule, &frags)?, *key);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn open(
+        &self,
+        capsule: &Capsule,
+        frags: &[VerifiedCapsuleFrag],
+    ) -> Result<Zeroizing<[u8; 32]>> {
+        for VerifiedCapsuleFrag(f) in frags {
+            if f.id != self.id || f.e != capsule.e {
+                return Err(Error::FragmentMismatch);
+            }
         }
-    }
-    for VerifiedCapsuleFrag(f) in frags {
-        let slot = seen
-            .get_mut(usize::from(f.index))
-            .ok_or(Error::FragmentMismatch)?;
-        if *slot {
-            return Err(Error::DuplicateFragment);
+        let mut seen = [false; 256];
+        for VerifiedCapsuleFrag(f) in frags {
+            let slot = seen
+                .get_mut(usize::from(f.index))
+                .ok_or(Error::FragmentMismatch)?;
+            if *slot {
+                return Err(Error::DuplicateFragment);
+            }
+            *slot = true;
         }
-        *slot = true;
+        let chosen = frags
+            .get(..usize::from(self.threshold))
+            .ok_or(Error::NotEnoughFragments)?;
+        let indices: Vec<u8> = chosen.iter().map(|f| f.0.index).collect();
+        let points: Vec<G1Projective> = chosen
+            .iter()
+            .map(|f| G1Projective::from(f.0.cfrag))
+            .collect();
+        let y = interpolate_at_zero_vartime(&indices, &points)?.to_affine();
+        let zk = Zeroizing::new(GtElem::pairing(&y, &self.r_hat.0));
+        capsule.derive_key(&zk)
     }
-    let chosen = frags
-        .get(..usize::from(vks.threshold))
-        .ok_or(Error::NotEnoughFragments)?;
-    let indices: Vec<u8> = chosen.iter().map(|f| f.0.index).collect();
-    let coeffs = lagrange_at_zero(&indices)?;
-    // Public values and public coefficients: variable time is fine here.
-    let y: Gt = chosen
-        .iter()
-        .zip(&coeffs)
-        .map(|(f, l)| gt_pow_vartime(&f.0.cfrag, l))
-        .sum();
-    let b_inv = Zeroizing::new(ScalarCell(
-        Option::<Scalar>::from(receiver.secret().invert()).ok_or(Error::Decryption)?,
-    ));
-    let zk = Zeroizing::new(SecretGt(gt_pow_fixed_window(&y, &b_inv.0)));
-    capsule.derive_key(&zk.0)
 }

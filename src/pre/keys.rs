@@ -1,27 +1,30 @@
-//! Key pairs, public keys, capsules: encapsulation and opening by the owner (scheme.md §10).
+//! Key pairs, public keys, capsules with their proof of knowledge: encapsulation, checking and
+//! opening by the owner (scheme.md §10 v2).
 
 use alloc::vec::Vec;
 use core::fmt;
 
-use blstrs::{Bls12, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
 use ff::Field;
 use group::{prime::PrimeCurveAffine, Curve, Group};
-use pairing::{MillerLoopResult, MultiMillerLoop};
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{pair, random_nonzero, ScalarCell};
+use super::{
+    challenge_128, challenge_to_bytes, g1_generator_mul, mul_challenge_vartime, random_nonzero,
+    ScalarCell,
+};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
-use crate::hash;
+use crate::gt::{pairings_equal, GtElem};
 
 /// Encoded length of a [`PublicKey`].
 const PUBLIC_KEY_LEN: usize = PREFIX_LEN + 48 + 96;
 /// Encoded length of a [`KeyPair`].
 const KEY_PAIR_LEN: usize = PREFIX_LEN + 32;
 /// Encoded length of a [`Capsule`].
-const CAPSULE_LEN: usize = PREFIX_LEN + 48;
+const CAPSULE_LEN: usize = PREFIX_LEN + 48 + 48 + 32;
 
 /// A public key for proxy re-encryption: the twins `P1 = g^a ∈ G1` and `P2 = ĝ^a ∈ G2`.
 ///
@@ -81,13 +84,7 @@ impl PublicKey {
         let at = r.offset();
         let p1 = r.g1()?;
         let p2 = r.g2()?;
-        let neg_g = -G1Affine::generator();
-        let check = Bls12::multi_miller_loop(&[
-            (&p1, &G2Prepared::from(G2Affine::generator())),
-            (&neg_g, &G2Prepared::from(p2)),
-        ])
-        .final_exponentiation();
-        if !bool::from(check.is_identity()) {
+        if !pairings_equal(&p1, &G2Affine::generator(), &G1Affine::generator(), &p2) {
             return Err(r.err_at(DecodeErrorKind::InconsistentKey, at));
         }
         Ok(PublicKey { p1, p2 })
@@ -132,7 +129,7 @@ impl KeyPair {
     /// let kp = rs_habe::pre::KeyPair::random(&mut rand::thread_rng());
     /// assert!(format!("{kp:?}").contains("[redacted]"));
     /// ```
-    pub fn random(rng: &mut (impl RngCore + CryptoRng)) -> Self {
+    pub fn random(rng: &mut impl CryptoRngCore) -> Self {
         Self::from_secret(random_nonzero(rng))
     }
 
@@ -192,10 +189,11 @@ impl KeyPair {
         Ok(Self::from_secret(a.0))
     }
 
-    /// Opens a capsule made for this key pair: `Z^k = e(E^{1/a}, ĝ)` (one G1 exponentiation and
-    /// one pairing, cheaper than exponentiating `e(E, ĝ)` in GT).
+    /// Opens a capsule made for this key pair (scheme.md §10 v2): `Z^k = e(E^{1/a}, ĝ)` — one
+    /// constant-time G1 multiplication by the secret `1/a`, then one pairing.
     ///
-    /// A capsule made for another key yields a different, useless key (the KEM has no integrity;
+    /// The capsule's proof is not needed for this (the owner only uses its own secret); a
+    /// capsule made for another key yields a different, useless key (the KEM has no integrity;
     /// the envelope's AEAD is what rejects it).
     ///
     /// ```
@@ -213,15 +211,17 @@ impl KeyPair {
             Option::<Scalar>::from(self.secret.0.invert()).ok_or(Error::Decryption)?,
         ));
         let e_inv = (capsule.e * inv.0).to_affine();
-        let zk = Zeroizing::new(crate::secret::SecretGt(pair(
-            &e_inv,
-            &G2Affine::generator(),
-        )));
-        capsule.derive_key(&zk.0)
+        let zk = Zeroizing::new(GtElem::pairing(&e_inv, &G2Affine::generator()));
+        capsule.derive_key(&zk)
     }
 }
 
-/// A capsule: the encapsulation `E = P1^k ∈ G1` of a key to a [`PublicKey`].
+/// A capsule (scheme.md §10 v2): `E = P1_A^k` with a proof of knowledge of `k`,
+/// `V = P1_A^u`, `σ = u + h·k` where `h = H128("RSHABE-V2-CAPSULE", P1_A ‖ E ‖ V)`.
+///
+/// A capsule names no key: decoding checks only the encoding and that `E` and `V` are not the
+/// identity. [`verify`](Self::verify) checks the proof against a given key; a proxy re-encrypts
+/// only a [`VerifiedCapsule`] checked against its delegation record's `pk_A`.
 ///
 /// ```
 /// use rs_habe::pre::{encapsulate, Capsule, KeyPair};
@@ -230,33 +230,81 @@ impl KeyPair {
 /// let alice = KeyPair::random(&mut rng);
 /// let (capsule, _key) = encapsulate(&mut rng, &alice.public_key())?;
 /// assert_eq!(Capsule::from_bytes(&capsule.to_bytes())?, capsule);
+/// assert!(capsule.verify(&alice.public_key()).is_ok());
 /// # Ok(())
 /// # }
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Capsule {
     pub(crate) e: G1Affine,
+    pub(crate) v: G1Affine,
+    pub(crate) sigma: Scalar,
+}
+
+/// `h = H128("RSHABE-V2-CAPSULE", P1_A ‖ E ‖ V)` (scheme.md §10 v2).
+fn capsule_challenge(p1: &G1Affine, e: &G1Affine, v: &G1Affine) -> Scalar {
+    challenge_128(
+        &[&p1.to_compressed(), &e.to_compressed(), &v.to_compressed()],
+        domain::DST_CAPSULE,
+    )
 }
 
 impl Capsule {
-    /// The wire encoding (scheme.md §12): prefix and `E` (48 bytes).
+    /// Checks the proof of knowledge against `pk` (scheme.md §10 v2): valid iff
+    /// `P1^σ = V · E^h` (public values: one `blst` multiplication and one variable-time
+    /// multiplication by the 128-bit `h`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidCapsule`] if `E`, `V` or `σ` was altered, or the capsule was made for
+    /// another key.
+    ///
+    /// ```
+    /// use rs_habe::{pre::{encapsulate, KeyPair}, Error};
+    /// # fn main() -> rs_habe::Result<()> {
+    /// let mut rng = rand::thread_rng();
+    /// let (alice, eve) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
+    /// let (capsule, _) = encapsulate(&mut rng, &alice.public_key())?;
+    /// assert!(capsule.verify(&alice.public_key()).is_ok());
+    /// assert_eq!(capsule.verify(&eve.public_key()).unwrap_err(), Error::InvalidCapsule);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn verify(&self, pk: &PublicKey) -> Result<VerifiedCapsule> {
+        let h = capsule_challenge(&pk.p1, &self.e, &self.v);
+        // P1^σ = V · E^h; σ and h are public (variable time is fine).
+        let lhs = G1Projective::from(pk.p1) * self.sigma;
+        let rhs =
+            mul_challenge_vartime(&G1Projective::from(self.e), &challenge_to_bytes(&h)) + self.v;
+        if bool::from(self.e.is_identity() | self.v.is_identity()) || lhs != rhs {
+            return Err(Error::InvalidCapsule);
+        }
+        Ok(VerifiedCapsule {
+            capsule: *self,
+            owner: *pk,
+        })
+    }
+
+    /// The wire encoding (scheme.md §12): prefix, `E` (48), `V` (48), `σ` (32).
     ///
     /// ```
     /// # use rs_habe::pre::{encapsulate, KeyPair};
     /// # let mut rng = rand::thread_rng();
     /// # let alice = KeyPair::random(&mut rng);
     /// # let (capsule, _) = encapsulate(&mut rng, &alice.public_key()).unwrap();
-    /// assert_eq!(capsule.to_bytes().len(), 6 + 48);
+    /// assert_eq!(capsule.to_bytes().len(), 6 + 48 + 48 + 32);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(CAPSULE_LEN);
         out.put_prefix(ObjectType::Capsule);
         out.put_g1(&self.e);
+        out.put_g1(&self.v);
+        out.put_scalar(&self.sigma);
         out
     }
 
-    /// Strictly decodes [`to_bytes`](Self::to_bytes): a canonical subgroup point that is not the
-    /// identity, no trailing bytes.
+    /// Strictly decodes [`to_bytes`](Self::to_bytes): canonical subgroup points that are not the
+    /// identity, a canonical scalar, no trailing bytes. The proof is *not* checked (a capsule
+    /// names no key): [`verify`](Self::verify) the result.
     ///
     /// ```
     /// use rs_habe::pre::Capsule;
@@ -266,22 +314,74 @@ impl Capsule {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::Capsule)?;
         let e = r.g1()?;
+        let v = r.g1()?;
+        let sigma = r.scalar()?;
         r.finish()?;
-        Ok(Capsule { e })
+        Ok(Capsule { e, v, sigma })
     }
 
-    /// `KDF(Z^k, "RSHABE-V1-PRE" ‖ E)` (scheme.md §1, §10).
-    pub(crate) fn derive_key(&self, zk: &blstrs::Gt) -> Result<Zeroizing<[u8; 32]>> {
-        hash::kdf(zk, domain::LABEL_PRE, &[&self.e.to_compressed()])
+    /// `KDF(Z^k, "RSHABE-V1-PRE" ‖ compress(E))` (scheme.md §1, §10 v2).
+    pub(crate) fn derive_key(&self, zk: &GtElem) -> Result<Zeroizing<[u8; 32]>> {
+        zk.kdf(domain::LABEL_PRE, &[&self.e.to_compressed()])
     }
 }
 
-/// Encapsulates a fresh 32-byte key to `pk`: `k` fresh and non-zero, capsule `E = P1^k`,
-/// key `KDF(Z^k, "RSHABE-V1-PRE" ‖ E)`.
+/// A [`Capsule`] whose proof of knowledge was checked by [`Capsule::verify`] against a public
+/// key (the only way to obtain one); it remembers that key. Proxies re-encrypt only these, and
+/// only when the key is their delegation's owner.
 ///
-/// `Z^k` is computed as the pairing `e(g^k, ĝ)`: `blst`'s G1 exponentiation and pairing are
-/// constant-time, `blstrs`' GT exponentiation is not. The error is unreachable for a valid
-/// public key (`Z^k` is never the identity for `k ≠ 0`) and kept so that nothing can panic.
+/// ```
+/// use rs_habe::pre::{encapsulate, KeyPair};
+/// # fn main() -> rs_habe::Result<()> {
+/// let mut rng = rand::thread_rng();
+/// let alice = KeyPair::random(&mut rng);
+/// let (capsule, _) = encapsulate(&mut rng, &alice.public_key())?;
+/// let verified = capsule.verify(&alice.public_key())?;
+/// assert_eq!(*verified.capsule(), capsule);
+/// assert_eq!(verified.owner(), alice.public_key());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifiedCapsule {
+    pub(crate) capsule: Capsule,
+    pub(crate) owner: PublicKey,
+}
+
+impl VerifiedCapsule {
+    /// The capsule.
+    ///
+    /// ```
+    /// # use rs_habe::pre::{encapsulate, KeyPair};
+    /// # let mut rng = rand::thread_rng();
+    /// # let alice = KeyPair::random(&mut rng);
+    /// let (capsule, _) = encapsulate(&mut rng, &alice.public_key()).unwrap();
+    /// assert_eq!(capsule.verify(&alice.public_key()).unwrap().capsule().to_bytes(), capsule.to_bytes());
+    /// ```
+    pub fn capsule(&self) -> &Capsule {
+        &self.capsule
+    }
+
+    /// The public key the proof was checked against.
+    ///
+    /// ```
+    /// # use rs_habe::pre::{encapsulate, KeyPair};
+    /// # let mut rng = rand::thread_rng();
+    /// # let alice = KeyPair::random(&mut rng);
+    /// let (capsule, _) = encapsulate(&mut rng, &alice.public_key()).unwrap();
+    /// assert_eq!(capsule.verify(&alice.public_key()).unwrap().owner(), alice.public_key());
+    /// ```
+    pub fn owner(&self) -> PublicKey {
+        self.owner
+    }
+}
+
+/// Encapsulates a fresh 32-byte key to `pk` (scheme.md §10 v2): `k, u` fresh and non-zero,
+/// `E = P1^k`, `V = P1^u`, `σ = u + h·k`, key `KDF(Z^k, "RSHABE-V1-PRE" ‖ E)`.
+///
+/// `Z^k` is computed as the pairing `e(g^k, ĝ)` (`g^k` from a constant-time fixed-base table):
+/// no GT exponentiation by the secret `k`. The error is unreachable for a valid public key
+/// (`Z^k` is never the identity for `k ≠ 0`) and kept so that nothing can panic.
 ///
 /// ```
 /// use rs_habe::pre::{encapsulate, KeyPair};
@@ -290,20 +390,25 @@ impl Capsule {
 /// let kp = KeyPair::random(&mut rng);
 /// let (capsule, key) = encapsulate(&mut rng, &kp.public_key())?;
 /// assert_eq!(key.len(), 32);
-/// # let _ = capsule;
+/// assert_eq!(*kp.open(&capsule)?, *key);
 /// # Ok(())
 /// # }
 /// ```
 pub fn encapsulate(
-    rng: &mut (impl RngCore + CryptoRng),
+    rng: &mut impl CryptoRngCore,
     pk: &PublicKey,
 ) -> Result<(Capsule, Zeroizing<[u8; 32]>)> {
     let k = Zeroizing::new(ScalarCell(random_nonzero(rng)));
-    let capsule = Capsule {
-        e: (pk.p1 * k.0).to_affine(),
-    };
-    let gk = (G1Projective::generator() * k.0).to_affine();
-    let zk = Zeroizing::new(crate::secret::SecretGt(pair(&gk, &G2Affine::generator())));
-    let key = capsule.derive_key(&zk.0)?;
+    let u = Zeroizing::new(ScalarCell(random_nonzero(rng)));
+    let p1 = G1Projective::from(pk.p1);
+    let mut points = [G1Affine::identity(); 2];
+    G1Projective::batch_normalize(&[p1 * k.0, p1 * u.0], &mut points);
+    let [e, v] = points;
+    let h = capsule_challenge(&pk.p1, &e, &v);
+    let sigma = u.0 + h * k.0;
+    let capsule = Capsule { e, v, sigma };
+    let gk = g1_generator_mul(&k.0).to_affine();
+    let zk = Zeroizing::new(GtElem::pairing(&gk, &G2Affine::generator()));
+    let key = capsule.derive_key(&zk)?;
     Ok((capsule, key))
 }

@@ -1,109 +1,135 @@
-//! Threshold, verifiable proxy re-encryption (scheme.md §10).
+//! Threshold, verifiable proxy re-encryption (scheme.md §10 v2).
 //!
 //! A data owner A encapsulates a 32-byte key to its own public key. Later A *delegates* to a
-//! receiver B, splitting a re-encryption key into `n` key fragments (`KeyFrag`s), one per proxy,
-//! of which any `t` suffice. Each proxy turns a capsule into a capsule fragment (`CapsuleFrag`)
-//! with a proof that it used its key fragment honestly; anyone holding the delegation's public
-//! [`VerificationKeys`] checks the proof, and B combines `t` verified fragments into the key.
-//! The scheme is unidirectional (B cannot re-encrypt back to A), single-hop (a re-encrypted
-//! capsule cannot be re-encrypted again) and non-interactive (A needs only B's public key).
+//! receiver B: it splits a secret among `n` proxies as scalar key fragments ([`KeyFrag`]s), of
+//! which any `t` suffice, and publishes a [`DelegationRecord`] that anyone can check against
+//! both public keys. Each proxy turns a capsule into a capsule fragment ([`CapsuleFrag`]) in G1
+//! with a Chaum–Pedersen proof; anyone holding the checked record verifies it, and B combines `t`
+//! verified fragments into the key with its [`DelegateeKey`]. Unidirectional, single-hop,
+//! non-interactive; the proxies compute no pairing.
 //!
-//! # The construction
-//! With generators `g ∈ G1`, `ĝ ∈ G2` and `Z = e(g, ĝ)`:
-//! - key pair: secret `a ≠ 0`, public key `(P1, P2) = (g^a, ĝ^a)` — [`KeyPair`], [`PublicKey`];
-//! - encapsulation to A: fresh `k`, capsule `E = P1_A^k`, key `KDF(Z^k, "RSHABE-V1-PRE" ‖ E)` —
-//!   [`encapsulate`]; A opens with `Z^k = e(E^{1/a}, ĝ)` — [`KeyPair::open`];
-//! - delegation A → B, `t` of `n`: a polynomial `f` of degree `t − 1` with `f(0) = 1/a`; proxy `i`
-//!   gets `kfrag_i = P2_B^{f(i)}` and everyone may see `W_i = e(g, P2_B)^{f(i)}` —
-//!   [`KeyPair::delegate`];
-//! - re-encryption by proxy `i`: `cfrag_i = e(E, kfrag_i)` with a Schnorr proof `(c, z)` that the
-//!   same `x = kfrag_i` satisfies `cfrag_i = e(E, x)` and `W_i = e(g, x)` —
-//!   [`KeyFrag::reencrypt`], checked by [`CapsuleFrag::verify`];
-//! - combination by B: `Y = Π cfrag_i^{L_i(0)} = Z^{kb}` over `t` distinct indices, then
-//!   `Z^k = Y^{1/b}` — [`open_reencrypted`]. With `t = n = 1` this is plain AFGH re-encryption.
+//! # The construction (scheme.md §10 v2)
+//! With generators `g ∈ G1`, `ĝ ∈ G2`, `Z = e(g, ĝ)` and `H128(DST, msg)` the first 16 bytes of
+//! `expand_message_xmd-SHA-256(msg, DST, 64)` read big-endian (a challenge below `2^128`):
+//! - key pair (§10 v2 "KeyPair"): `a ≠ 0`, `pk = (P1 = g^a, P2 = ĝ^a)`; decoding a public key
+//!   checks `e(P1, ĝ) = e(g, P2)` — [`KeyPair`], [`PublicKey`];
+//! - capsule (§10 v2 "Capsule"): `k, u ≠ 0` fresh, `E = P1_A^k`, `V = P1_A^u`,
+//!   `h = H128("RSHABE-V2-CAPSULE", P1_A ‖ E ‖ V)`, `σ = u + h·k`; valid for `pk_A` iff
+//!   `P1_A^σ = V · E^h`; key `KDF(Z^k, "RSHABE-V1-PRE" ‖ E)` with `Z^k = e(g^k, ĝ)` —
+//!   [`encapsulate`], [`Capsule::verify`];
+//! - A opens its own capsule (§10 v2): `Z^k = e(E^{1/a}, ĝ)` — [`KeyPair::open`];
+//! - delegation (§10 v2 "Delegate"): `m ≠ 0`, `f(x) = m + c_1 x + … + c_{t−1} x^{t−1}`,
+//!   `kfrag_i = f(i)`, record `(id, t, n, pk_A, pk_B, D̂ = P2_B^{1/(a·m)}, M = P1_A^m,
+//!   VK_i = g^{f(i)})` — [`KeyPair::delegate`];
+//! - checking the record (§10 v2 "Checking DP"): no identity; the `VK_i` lie on a polynomial of
+//!   degree `< t`; `e(M, ĝ) = e(V₀, P2_A)`; `e(M, D̂) = e(P1_B, ĝ)` — [`DelegationRecord::check`];
+//!   a proxy also checks `g^{kfrag_i} = VK_i` — [`KeyFrag::verify`];
+//! - B's delegatee key (§10 v2): `R̂_B = D̂^{1/b} = ĝ^{1/(a·m)}` — [`DelegateeKey`];
+//! - re-encryption (§10 v2 "Proxy i re-encrypts"): `cfrag_i = E^{kfrag_i}`, hedged nonce
+//!   `ν = wide-reduce(expand_message_xmd(be32(kfrag_i) ‖ E ‖ rnd32, "RSHABE-V2-PRE-NONCE", 64))`,
+//!   `R1 = g^ν`, `R2 = E^ν`, `c = H128("RSHABE-V2-PRE-DLEQ", id ‖ u32_be(i) ‖ E ‖ VK_i ‖ cfrag_i
+//!   ‖ R1 ‖ R2)`, `z = ν + c·kfrag_i` — [`VerifiedKeyFrag::reencrypt`];
+//! - verification (§10 v2 "Verify"): `R1 = g^z · VK_i^{−c}`, `R2 = E^z · cfrag_i^{−c}`, accept iff
+//!   `H128` gives `c` back — [`CapsuleFrag::verify`];
+//! - B opens (§10 v2): `Y = Π cfrag_i^{L_i(0)} = E^m`, `Z^k = e(Y, R̂_B)` —
+//!   [`DelegateeKey::open`].
 //!
 //! # Trust model
-//! - **The proxies** are trusted for availability only: a proxy that lies produces a fragment
-//!   whose proof fails ([`Error::InvalidProof`]), so B never derives a
-//!   wrong key from it; B needs `t` honest proxies to decrypt.
-//! - **Collusion.** B together with `t` proxies learns `ĝ^{1/a}` and can then open *every*
-//!   capsule made for A. This is inherent to proxy re-encryption; A's secret `a` itself stays
-//!   safe, and fewer than `t` proxies (without B) learn nothing about the delegated key.
-//! - **Verification keys** must reach B and the verifiers authentically (signed by A, or over an
-//!   authenticated channel): they are what a fragment is checked against, and this module does not
-//!   (and cannot, from public data) tie them to A's public key.
-//! - **Delegation ids** are 16 random bytes per delegation; fragments of different delegations or
-//!   of other capsules are refused ([`Error::FragmentMismatch`]).
+//! - **The proxies** are trusted for availability only: a fragment made with anything but the
+//!   proxy's `kfrag_i` fails its proof ([`Error::InvalidProof`]); B needs `t` honest proxies.
+//! - **Collusion.** B together with `t` proxies learns `m` and `ĝ^{1/a} = R̂_B^m`, and can then
+//!   open *every* capsule made for A: inherent to proxy re-encryption. `a` itself stays safe.
+//!   Fewer than `t` proxies with B learn nothing (`m` is Shamir-shared); all `n` proxies
+//!   without B get only `Z^{kb}`-type values that need `b`.
+//! - **The capsule proof** exists so that a proxy is never a static Diffie–Hellman oracle
+//!   `X ↦ X^{f(i)}` on points of a requester's choosing (with `r − 1` smooth enough, Cheon's
+//!   attack recovers `f(i)` from chained queries). A proxy re-encrypts only a
+//!   [`VerifiedCapsule`] checked against its record's `pk_A`, never against a key that comes
+//!   with the request.
+//! - **The record** is checked against both public keys, so honest fragments always give B the
+//!   key of the A the record names; but the record must still reach B authentically (signed by
+//!   A, or over an authenticated channel): a record made by someone else for B checks as well.
 //!
-//! # Security notes
-//! - Secrets (`KeyPair`, `KeyFrag`) are zeroized on drop and print `[redacted]`. `blstrs` types
-//!   are `Copy`, so temporaries made during arithmetic can survive on the stack.
-//! - Exponentiations with secret exponents in G1/G2 and all pairings go through `blst`, which is
-//!   constant-time. `blstrs`' own GT exponentiation branches on the exponent's bits, so it is only
-//!   used (through `gt_pow_vartime`) with public exponents (proof challenges, Lagrange
-//!   coefficients). `Z^k` is computed as `e(g^k, ĝ)` rather than `Z·k`, and the receiver's `Y^{1/b}`
-//!   uses a fixed-window exponentiation with the same operation sequence for every exponent
-//!   (`gt_pow_fixed_window`); its table lookup is still indexed by the secret (`blstrs` offers no
-//!   constant-time selection of GT elements), which a co-located cache attacker could observe.
+//! # Constant time (scheme.md §1)
+//! No secret scalar is ever a GT exponent, and there is no GT exponentiation at all. Secret
+//! scalars (`a`, `k`, `u`, `m`, `kfrag_i`, `ν`, `b`) only multiply G1/G2 points through `blst`
+//! (constant time) or a fixed-base table of `g` with constant-time selection. `multi_exp`
+//! (Pippenger, variable time in its scalars) is only used when every scalar is public (σ, h, z,
+//! c, Lagrange coefficients); such helpers end in `_vartime`.
 //!
-//! # Performance
-//! A proxy re-encrypts many capsules with one fragment and a receiver verifies many fragments of
-//! one delegation, so both keep what does not change (README, Performance):
-//! - a [`KeyFrag`] keeps, from its first re-encryption on, the prepared lines of `kfrag_i` and
-//!   the proxy's `W_i`; [`KeyFrag::prepare`] adds a fixed-base table of `kfrag_i` for the proof's
-//!   `kfrag_i^c` (read at the public `c`'s digits; wiped on drop). `ρ = ĝ^s` comes from a
-//!   process-wide constant-time table of `ĝ`. Re-encryption is then the three pairings of the
-//!   formula plus 10–15% (after `prepare`);
-//! - [`VerificationKeys`] keep, per index, an 8-tooth comb of `W_i` (144 KiB, built on first use)
-//!   for `W_i^c`. `cfrag_i^c` stays a variable-base exponentiation of 254 squarings: `blstrs`
-//!   0.7.1 exposes neither cyclotomic squaring nor the Frobenius map (its `Fp12` is private) and
-//!   this crate does not call `blst` directly (`forbid(unsafe_code)`), so verification costs about
-//!   1.5× its two pairings, and no implementation of §10's verification equation on this API can
-//!   go below about 1.4× (254 generic squarings are about 0.35 pairings).
+//! # Corrections to the design
+//! - §10 v2 says "redraw if some f(i) = 0"; the redraw also covers `VK_i = g^{f(i)}` being the
+//!   identity (the same event), so a record never needs an identity element.
+//! - The verifier's fixed-base table of `VK_i` is built only on request
+//!   ([`CheckedRecord::prepare_verification`]), not on first use: a table costs more than it
+//!   saves for a verifier that sees one fragment per index.
+//! - §10 v2's polynomial check catches a *lowered* threshold (the `VK_j`, `j > t`, leave the
+//!   lower-degree polynomial) but cannot catch a *raised* one: keys on a polynomial of degree
+//!   `< t` also lie on one of degree `< t'` for `t' > t`. Such a record is harmless — B then asks
+//!   more proxies than needed — and with `t = n` a tampered `VK_i` shows up in the owner check
+//!   (`V₀` moves) instead of the polynomial check.
+//! - The record fixes the sizes §10 v2 leaves open: `t` and `n` as u32 (`n ≤ 255`), indices as
+//!   u32 (as hashed in the challenge), `be32(kfrag_i)` read as the 32-byte big-endian scalar.
+//! - §10 v2's cost note counts one two-point multi-exponentiation per check; `blst`'s
+//!   `multi_exp` is slower than separate multiplications for two points, so checks use one
+//!   `blst` multiplication for the full-size exponent and a width-5 NAF for the 128-bit
+//!   challenge (`*_vartime`), and B's open uses the small-integer form of the Lagrange
+//!   coefficients (see `interpolate_at_zero_vartime`).
+//! - A [`CapsuleFrag`] verified against a capsule that was checked against a key other than the
+//!   record's `pk_A` is refused ([`Error::FragmentMismatch`]), as is a re-encryption request for
+//!   such a capsule: the design says so for proxies, and it costs nothing to say it for
+//!   verifiers too.
 //!
 //! # Example
 //! ```
-//! use rs_habe::pre::{encapsulate, open_reencrypted, KeyPair};
+//! use rs_habe::pre::{encapsulate, KeyPair};
 //! # fn main() -> rs_habe::Result<()> {
 //! let mut rng = rand::thread_rng();
 //! let alice = KeyPair::random(&mut rng);
 //! let bob = KeyPair::random(&mut rng);
 //!
 //! let (capsule, key) = encapsulate(&mut rng, &alice.public_key())?;
-//! let (kfrags, vks) = alice.delegate(&mut rng, &bob.public_key(), 2, 3)?;
+//! let (kfrags, record) = alice.delegate(&mut rng, &bob.public_key(), 2, 3)?;
+//! let record = record.check()?; // B and each proxy, once
 //!
-//! // Two of the three proxies re-encrypt; anyone with `vks` checks their work.
-//! let verified = kfrags[..2]
-//!     .iter()
-//!     .map(|kfrag| kfrag.reencrypt(&mut rng, &capsule)?.verify(&capsule, &vks))
-//!     .collect::<rs_habe::Result<Vec<_>>>()?;
-//! let bobs_key = open_reencrypted(&bob, &capsule, &verified, &vks)?;
+//! // Two of the three proxies re-encrypt; anyone with the record checks their work.
+//! let capsule = capsule.verify(&alice.public_key())?;
+//! let mut verified = Vec::new();
+//! for kfrag in kfrags.into_iter().take(2) {
+//!     let proxy = kfrag.verify(&record)?;
+//!     verified.push(proxy.reencrypt(&mut rng, &capsule)?.verify(&capsule, &record)?);
+//! }
+//! let bobs_key = record.delegatee_key(&bob)?.open(capsule.capsule(), &verified)?;
 //! assert_eq!(*bobs_key, *key);
 //! # Ok(())
 //! # }
 //! ```
 
 mod cfrag;
+mod delegation;
 mod keys;
-mod kfrag;
 #[cfg(test)]
 mod tests;
 
-pub use cfrag::{open_reencrypted, CapsuleFrag, VerifiedCapsuleFrag};
-pub use keys::{encapsulate, Capsule, KeyPair, PublicKey};
-pub use kfrag::{DelegationId, KeyFrag, VerificationKeys};
+pub use cfrag::{CapsuleFrag, VerifiedCapsuleFrag};
+pub use delegation::{
+    CheckedRecord, DelegateeKey, DelegationId, DelegationRecord, KeyFrag, VerifiedKeyFrag,
+};
+pub use keys::{encapsulate, Capsule, KeyPair, PublicKey, VerifiedCapsule};
 
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 
-use blstrs::{Bls12, G1Affine, G2Affine, G2Prepared, G2Projective, Gt, Scalar};
+use blstrs::{G1Projective, Scalar};
 use ff::Field;
 use group::Group;
 use once_cell::race::OnceBox;
-use pairing::{MillerLoopResult, MultiMillerLoop};
-use rand_core::{CryptoRng, RngCore};
+use rand_core::CryptoRngCore;
 
+use crate::domain;
 use crate::error::{Error, Result};
-use crate::scheme::fixed_base::FixedBaseG2;
+use crate::hash;
+use crate::scheme::fixed_base::FixedBaseG1;
 
 /// The largest number of key fragments (proxies) of one delegation; also bounds the threshold.
 ///
@@ -124,8 +150,8 @@ pub const MAX_SHARES: usize = 255;
 /// use rs_habe::pre::{KeyPair, DELEGATION_ID_LEN};
 /// let mut rng = rand::thread_rng();
 /// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-/// let (_, vks) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
-/// assert_eq!(vks.delegation_id().as_bytes().len(), DELEGATION_ID_LEN);
+/// let (_, record) = alice.delegate(&mut rng, &bob.public_key(), 1, 1)?;
+/// assert_eq!(record.delegation_id().as_bytes().len(), DELEGATION_ID_LEN);
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
 pub const DELEGATION_ID_LEN: usize = 16;
@@ -133,7 +159,7 @@ pub const DELEGATION_ID_LEN: usize = 16;
 pub(crate) use crate::secret::ScalarCell;
 
 /// A uniformly random non-zero scalar.
-pub(crate) fn random_nonzero(rng: &mut (impl RngCore + CryptoRng)) -> Scalar {
+pub(crate) fn random_nonzero(rng: &mut impl CryptoRngCore) -> Scalar {
     loop {
         let s = Scalar::random(&mut *rng);
         if !bool::from(s.is_zero()) {
@@ -142,99 +168,81 @@ pub(crate) fn random_nonzero(rng: &mut (impl RngCore + CryptoRng)) -> Scalar {
     }
 }
 
-/// `s · ĝ`, constant-time in `s`, through a fixed-base table of the G2 generator built once per
-/// process (266 KiB; see `scheme::fixed_base`). Proxies draw a fresh `ρ = ĝ^s` per fragment.
-pub(crate) fn g2_generator_mul(s: &Scalar) -> G2Projective {
-    static TABLE: OnceBox<FixedBaseG2> = OnceBox::new();
-    TABLE
-        .get_or_init(|| Box::new(FixedBaseG2::new(&G2Projective::generator())))
-        .mul(s)
+/// The process-wide fixed-base table of the G1 generator (133 KiB, built on first use).
+fn g1_table() -> &'static FixedBaseG1 {
+    static TABLE: OnceBox<FixedBaseG1> = OnceBox::new();
+    TABLE.get_or_init(|| Box::new(FixedBaseG1::new(&G1Projective::generator())))
 }
 
-/// One pairing `e(p, q)` through a Miller loop on a prepared G2 point.
-pub(crate) fn pair_prepared(p: &G1Affine, q: &G2Prepared) -> Gt {
-    Bls12::multi_miller_loop(&[(p, q)]).final_exponentiation()
+/// `g^s`, constant-time in `s` (fixed-base table with constant-time selection).
+pub(crate) fn g1_generator_mul(s: &Scalar) -> G1Projective {
+    g1_table().mul(s)
 }
 
-/// `e(p, q)` for an unprepared G2 point.
-pub(crate) fn pair(p: &G1Affine, q: &G2Affine) -> Gt {
-    pair_prepared(p, &G2Prepared::from(*q))
+/// `g^s` for a **public** `s`: the table is read at `s`'s digits.
+pub(crate) fn g1_generator_mul_vartime(s: &Scalar) -> G1Projective {
+    g1_table().mul_public(s)
 }
 
-/// The 256-bit integer of a scalar as little-endian 64-bit limbs.
-fn scalar_limbs(s: &Scalar) -> [u64; 4] {
-    let bytes = s.to_bytes_le();
-    let mut out = [0u64; 4];
-    for (limb, chunk) in out.iter_mut().zip(bytes.chunks_exact(8)) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        *limb = u64::from_le_bytes(w);
+/// `Π points_i^{scalars_i}` for **public** scalars (variable time). Below 8 points this is one
+/// `blst` multiplication per point: `blst`'s Pippenger (`multi_exp`) costs more than separate
+/// GLV multiplications for so few points (measured: a 2-point `multi_exp` about 1.5–2 single
+/// multiplications), and it is variable time in its scalars, so it only ever sees public ones.
+pub(crate) fn multi_exp_vartime(points: &[G1Projective], scalars: &[Scalar]) -> G1Projective {
+    if points.len() < 8 {
+        return points
+            .iter()
+            .zip(scalars)
+            .fold(G1Projective::identity(), |acc, (p, s)| acc + p * s);
     }
-    out
+    G1Projective::multi_exp(points, scalars)
 }
 
-/// `x^e` for a **public** exponent, variable time: width-5 NAF (signed digits are free in GT,
-/// where inversion is conjugation), about 255 squarings and 50 multiplications against the 127
-/// multiplications of `blstrs`' binary double-and-add.
-pub(crate) fn gt_pow_vartime(x: &Gt, e: &Scalar) -> Gt {
-    const W: u64 = 5;
-    const HALF: i64 = 1 << (W - 1);
-    // The NAF digits, least significant first. e < 2^255, so at most 256 digits.
-    let mut k = scalar_limbs(e);
-    let mut naf = [0i8; 257];
+/// `p^c` for a **public** challenge `c < 2^128` (a 16-byte big-endian value), variable time:
+/// width-5 NAF, about 128 doublings and 22 additions — `blstrs`' `p * c` always runs `blst`'s
+/// 255-bit GLV multiplication, whatever the size of `c`.
+pub(crate) fn mul_challenge_vartime(p: &G1Projective, c: &[u8; 16]) -> G1Projective {
+    const W: u32 = 5;
+    // The value is hi·2^128 + k (adding a negative digit's magnitude can carry past 2^128).
+    let mut k = u128::from_be_bytes(*c);
+    let mut hi = false;
+    // NAF digits, least significant first; 130 suffice for a value below 2^128 + 2^4.
+    let mut naf = [0i8; 130];
     let mut len = 0;
     for slot in naf.iter_mut() {
-        if k == [0; 4] {
+        if k == 0 && !hi {
             break;
         }
-        let [l0, ..] = k;
-        if l0 & 1 == 1 {
-            let m = (l0 & ((1 << W) - 1)) as i64;
-            let d = if m >= HALF { m - (1 << W) } else { m };
-            // k -= d, as a 256-bit integer (k stays below 2^256: it is below 2^255 + 2^4).
-            let (mut borrow_or_carry, sub) = if d > 0 {
-                (d as u64, true)
+        if k & 1 == 1 {
+            let m = (k & ((1 << W) - 1)) as i8;
+            let d = if m >= 1 << (W - 1) { m - (1 << W) } else { m };
+            let magnitude = u128::from(d.unsigned_abs());
+            if d > 0 {
+                // k is odd and k mod 32 = d, so k ≥ d: no borrow.
+                k -= magnitude;
             } else {
-                ((-d) as u64, false)
-            };
-            for limb in k.iter_mut() {
-                if borrow_or_carry == 0 {
-                    break;
-                }
-                if sub {
-                    let (v, b) = limb.overflowing_sub(borrow_or_carry);
-                    *limb = v;
-                    borrow_or_carry = u64::from(b);
-                } else {
-                    let (v, c) = limb.overflowing_add(borrow_or_carry);
-                    *limb = v;
-                    borrow_or_carry = u64::from(c);
-                }
+                let (sum, carry) = k.overflowing_add(magnitude);
+                k = sum;
+                hi |= carry;
             }
-            *slot = d as i8;
+            *slot = d;
         }
-        // k >>= 1
-        let mut carry = 0u64;
-        for limb in k.iter_mut().rev() {
-            let next = *limb & 1;
-            *limb = (*limb >> 1) | (carry << 63);
-            carry = next;
-        }
+        k = (k >> 1) | (u128::from(hi) << 127);
+        hi = false;
         len += 1;
     }
-    // Odd powers x, x^3, …, x^15.
-    let x2 = x.double();
-    let mut table = [*x; 8];
-    let mut prev = *x;
-    for entry in table.iter_mut().skip(1) {
-        prev += x2;
-        *entry = prev;
+    // Odd multiples p, 3p, …, 15p.
+    let p2 = p.double();
+    let mut table = [*p; 8];
+    let mut prev = *p;
+    for slot in table.iter_mut().skip(1) {
+        prev += p2;
+        *slot = prev;
     }
-    let mut acc = Gt::identity();
+    let mut acc = G1Projective::identity();
     for &d in naf.iter().take(len).rev() {
         acc = acc.double();
-        let idx = (usize::from(d.unsigned_abs()) - usize::from(d != 0)) / 2;
-        if let Some(t) = table.get(idx) {
+        if let Some(t) = table.get(usize::from(d.unsigned_abs()) / 2) {
             if d > 0 {
                 acc += t;
             } else if d < 0 {
@@ -245,98 +253,171 @@ pub(crate) fn gt_pow_vartime(x: &Gt, e: &Scalar) -> Gt {
     acc
 }
 
-/// `x^e` for a **secret** exponent: fixed 4-bit windows, so every exponent costs exactly 256
-/// squarings and 64 multiplications (a zero window multiplies by the identity). The table index
-/// depends on the exponent; see the module's security notes.
-pub(crate) fn gt_pow_fixed_window(x: &Gt, e: &Scalar) -> Gt {
-    let mut table = [Gt::identity(); 16];
-    let mut prev = Gt::identity();
-    for entry in table.iter_mut().skip(1) {
-        prev += x;
-        *entry = prev;
+/// `H128(DST, msg)` (scheme.md §10 v2): the first 16 bytes of
+/// `expand_message_xmd-SHA-256(msg, DST, 64)` read big-endian, a scalar below `2^128`.
+pub(crate) fn challenge_128(parts: &[&[u8]], dst: &[u8]) -> Scalar {
+    let wide = hash::expand_message_xmd::<64>(parts, dst);
+    let mut c = [0u8; 16];
+    if let Some(src) = wide.get(..16) {
+        c.copy_from_slice(src);
     }
-    let bytes = zeroize::Zeroizing::new(e.to_bytes_be());
-    let mut acc = Gt::identity();
-    for byte in bytes.iter() {
-        for nibble in [byte >> 4, byte & 0x0f] {
-            acc = acc.double().double().double().double();
-            if let Some(t) = table.get(usize::from(nibble)) {
-                acc += t;
+    challenge_from_bytes(&c)
+}
+
+/// A 16-byte big-endian challenge as a scalar (always canonical: it is below `2^128 < r`).
+pub(crate) fn challenge_from_bytes(c: &[u8; 16]) -> Scalar {
+    let mut be = [0u8; 32];
+    if let Some(low) = be.get_mut(16..) {
+        low.copy_from_slice(c);
+    }
+    Option::<Scalar>::from(Scalar::from_bytes_be(&be)).unwrap_or(Scalar::ZERO)
+}
+
+/// The 16 big-endian bytes of a challenge made by [`challenge_128`].
+pub(crate) fn challenge_to_bytes(c: &Scalar) -> [u8; 16] {
+    let be = c.to_bytes_be();
+    let mut out = [0u8; 16];
+    if let Some(src) = be.get(16..) {
+        out.copy_from_slice(src);
+    }
+    out
+}
+
+/// The hedged proof nonce of scheme.md §10 v2:
+/// `ν = wide-reduce(expand_message_xmd(be32(kfrag) ‖ compress(E) ‖ rnd32, DST, 64))`.
+/// A repeating RNG then repeats `ν` only for the same fragment *and* the same `E` (which gives
+/// the same proof again, revealing nothing).
+pub(crate) fn pre_nonce(kfrag: &Scalar, e: &[u8; 48], rnd: &[u8; 32]) -> Scalar {
+    let k = zeroize::Zeroizing::new(kfrag.to_bytes_be());
+    let wide = zeroize::Zeroizing::new(hash::expand_message_xmd::<64>(
+        &[&k[..], e, rnd],
+        domain::DST_PRE_NONCE,
+    ));
+    hash::scalar_from_wide_be(&wide)
+}
+
+/// Lagrange coefficients at `x` for the distinct, non-zero `indices` (public values; variable
+/// time). Repeated indices give [`Error::DuplicateFragment`].
+pub(crate) fn lagrange_at_vartime(indices: &[u8], x: u64) -> Result<Vec<Scalar>> {
+    let x = Scalar::from(x);
+    let mut nums = Vec::with_capacity(indices.len());
+    let mut dens = Vec::with_capacity(indices.len());
+    for &i in indices {
+        let xi = Scalar::from(u64::from(i));
+        let (num, den) = indices.iter().filter(|&&j| j != i).fold(
+            (Scalar::ONE, Scalar::ONE),
+            |(num, den), &j| {
+                let xj = Scalar::from(u64::from(j));
+                (num * (x - xj), den * (xi - xj))
+            },
+        );
+        nums.push(num);
+        dens.push(den);
+    }
+    // One inversion for all denominators (Montgomery's trick).
+    let mut prefix = Vec::with_capacity(dens.len());
+    let mut acc = Scalar::ONE;
+    for d in &dens {
+        prefix.push(acc);
+        acc *= d;
+    }
+    let mut inv = Option::<Scalar>::from(acc.invert()).ok_or(Error::DuplicateFragment)?;
+    let mut out = alloc::vec![Scalar::ZERO; dens.len()];
+    for ((slot, d), before) in out.iter_mut().zip(&dens).zip(&prefix).rev() {
+        *slot = inv * before;
+        inv *= d;
+    }
+    Ok(nums.iter().zip(&out).map(|(n, d_inv)| n * d_inv).collect())
+}
+
+/// `Π points_i^{L_i(0)}` for distinct, non-zero `indices` (public values; variable time):
+/// B's combination `Y = Π cfrag_i^{L_i(0)}` (scheme.md §10 v2).
+///
+/// `L_i(0) = Π_{j≠i} x_j / (x_j − x_i)` is a ratio of small integers. With
+/// `D = Π_{a<b} (x_b − x_a)`, every `N_i = D·L_i(0)` is an integer, so `Y^D = Π points_i^{N_i}`
+/// costs one shared run of doublings over the bits of the largest `|N_i|` (24 bits for t = 3),
+/// and `Y = (Y^D)^{1/D}` one multiplication — instead of `t` full-size multiplications. When the
+/// integers do not fit in an `i128` (large `t`), the scalar coefficients and a multi-exponentiation
+/// are used.
+pub(crate) fn interpolate_at_zero_vartime(
+    indices: &[u8],
+    points: &[G1Projective],
+) -> Result<G1Projective> {
+    if let Some((d, n)) = small_lagrange_at_zero(indices) {
+        let y_d = signed_multi_exp_vartime(points, &n);
+        let d_inv =
+            Option::<Scalar>::from(scalar_from_i128(d).invert()).ok_or(Error::DuplicateFragment)?;
+        return Ok(y_d * d_inv);
+    }
+    let l = lagrange_at_vartime(indices, 0)?;
+    Ok(multi_exp_vartime(points, &l))
+}
+
+/// `(D, N_1..N_t)` of [`interpolate_at_zero_vartime`], if they fit in an `i128`; `None` also for
+/// repeated indices (`D = 0`).
+fn small_lagrange_at_zero(indices: &[u8]) -> Option<(i128, Vec<i128>)> {
+    let xs: Vec<i128> = indices.iter().map(|&x| i128::from(x)).collect();
+    let mut d: i128 = 1;
+    for (a, xa) in xs.iter().enumerate() {
+        for xb in xs.iter().skip(a + 1) {
+            d = d.checked_mul(xb - xa)?;
+        }
+    }
+    if d == 0 {
+        return None;
+    }
+    xs.iter()
+        .enumerate()
+        .map(|(i, xi)| {
+            let (mut num, mut den) = (1i128, 1i128);
+            for (j, xj) in xs.iter().enumerate() {
+                if j != i {
+                    num = num.checked_mul(*xj)?;
+                    den = den.checked_mul(xj - xi)?;
+                }
+            }
+            // den divides D: D / den is the product of the differences not involving x_i
+            // (up to sign).
+            num.checked_mul(d.checked_div(den)?)
+        })
+        .collect::<Option<Vec<i128>>>()
+        .map(|n| (d, n))
+}
+
+/// `Π points_i^{e_i}` for small signed **public** exponents: interleaved binary
+/// double-and-add (variable time).
+fn signed_multi_exp_vartime(points: &[G1Projective], exps: &[i128]) -> G1Projective {
+    let bits = exps
+        .iter()
+        .map(|e| 128 - e.unsigned_abs().leading_zeros())
+        .max()
+        .unwrap_or(0);
+    let mut acc = G1Projective::identity();
+    for bit in (0..bits).rev() {
+        acc = acc.double();
+        for (p, e) in points.iter().zip(exps) {
+            if (e.unsigned_abs() >> bit) & 1 == 1 {
+                if *e < 0 {
+                    acc -= p;
+                } else {
+                    acc += p;
+                }
             }
         }
     }
     acc
 }
 
-/// Fixed-base exponentiation in GT by **public** exponents: an 8-tooth comb (one table, Lim–Lee).
-///
-/// `e = Σ_{i<8} e_i 2^{32 i}` with 32-bit `e_i`; the table holds every product
-/// `Π_{i ∈ m} B^{2^{32 i}}` for `m ⊆ {0..8}`, so `B^e` is 31 squarings and 32 multiplications
-/// instead of the 254 squarings of a variable-base exponentiation. 256 GT elements (144 KiB);
-/// building it costs 224 squarings and 247 multiplications. Verifiers keep one per published
-/// `W_i` they check against ([`VerificationKeys`]).
-pub(crate) struct GtComb {
-    table: alloc::vec::Vec<Gt>,
-}
-
-/// Teeth of the comb, and rows (bits per tooth): 8 × 32 = 256 bits.
-const COMB_TEETH: usize = 8;
-const COMB_ROWS: usize = 32;
-
-impl GtComb {
-    pub(crate) fn new(base: &Gt) -> Self {
-        let mut bases = [Gt::identity(); COMB_TEETH];
-        let mut b = *base;
-        for slot in bases.iter_mut() {
-            *slot = b;
-            for _ in 0..COMB_ROWS {
-                b = b.double();
-            }
-        }
-        let mut table = alloc::vec::Vec::with_capacity(1 << COMB_TEETH);
-        table.push(Gt::identity());
-        for m in 1usize..(1 << COMB_TEETH) {
-            // table[m] = table[m without its lowest tooth] · that tooth's base.
-            let low = m.trailing_zeros() as usize;
-            let rest = table.get(m & (m - 1)).copied().unwrap_or_else(Gt::identity);
-            let tooth = bases.get(low).copied().unwrap_or_else(Gt::identity);
-            table.push(rest + tooth);
-        }
-        GtComb { table }
+/// An `i128` as a scalar.
+fn scalar_from_i128(v: i128) -> Scalar {
+    let m = v.unsigned_abs();
+    let hi = Scalar::from((m >> 64) as u64);
+    let lo = Scalar::from(m as u64);
+    let two_64 = Scalar::from(1u64 << 63).double();
+    let s = hi * two_64 + lo;
+    if v < 0 {
+        -s
+    } else {
+        s
     }
-
-    /// `B^e`; variable time in `e`, which must be public.
-    pub(crate) fn pow_public(&self, e: &Scalar) -> Gt {
-        let bytes = e.to_bytes_le();
-        let bit = |i: usize| usize::from(bytes.get(i / 8).map_or(0, |b| (b >> (i % 8)) & 1));
-        let mut acc = Gt::identity();
-        for row in (0..COMB_ROWS).rev() {
-            acc = acc.double();
-            let m = (0..COMB_TEETH).fold(0, |m, i| m | (bit(COMB_ROWS * i + row) << i));
-            if let Some(t) = self.table.get(m) {
-                acc += t;
-            }
-        }
-        acc
-    }
-}
-
-/// Lagrange coefficients at 0 for the distinct, non-zero `indices` (public values; variable time).
-pub(crate) fn lagrange_at_zero(indices: &[u8]) -> Result<alloc::vec::Vec<Scalar>> {
-    indices
-        .iter()
-        .map(|&i| {
-            let xi = Scalar::from(u64::from(i));
-            let (num, den) = indices.iter().filter(|&&j| j != i).fold(
-                (Scalar::ONE, Scalar::ONE),
-                |(num, den), &j| {
-                    let xj = Scalar::from(u64::from(j));
-                    (num * xj, den * (xj - xi))
-                },
-            );
-            Option::<Scalar>::from(den.invert())
-                .map(|inv| num * inv)
-                .ok_or(Error::DuplicateFragment)
-        })
-        .collect()
 }

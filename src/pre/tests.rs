@@ -1,9 +1,9 @@
-//! Tests of scheme.md §10: correctness, every failure mode with its typed error, the proof
-//! challenge vectors, and strict decoding of every encoding.
+//! Tests of scheme.md §10 v2: the RNG-free vectors, correctness, every failure mode with its
+//! typed error, the hedged nonce, the closed Diffie–Hellman-oracle path, and strict decoding.
 
 use alloc::vec::Vec;
 
-use blstrs::{pairing, G1Affine, G2Affine, G2Projective, Gt, Scalar};
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
 use ff::Field;
 use group::{prime::PrimeCurveAffine, Curve, Group};
 use proptest::prelude::*;
@@ -11,8 +11,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
 use super::*;
-use crate::error::{DecodeErrorKind as K, Error};
-use crate::secret::SecretG2;
+use crate::error::{DecodeErrorKind as K, DelegationCheck, Error};
+use crate::gt::pairings_equal;
 
 fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
@@ -25,44 +25,63 @@ fn decode_kind<T: core::fmt::Debug>(r: crate::Result<T>) -> K {
     }
 }
 
-/// Alice, Bob, one capsule for Alice and a t-of-n delegation to Bob.
+/// Alice, Bob, one capsule for Alice and a checked t-of-n delegation to Bob.
 struct Setup {
     alice: KeyPair,
     bob: KeyPair,
     capsule: Capsule,
+    checked_capsule: VerifiedCapsule,
     key: zeroize::Zeroizing<[u8; 32]>,
     kfrags: Vec<KeyFrag>,
-    vks: VerificationKeys,
+    record: DelegationRecord,
+    checked: CheckedRecord,
 }
 
 fn setup(t: usize, n: usize, r: &mut ChaCha20Rng) -> Setup {
     let alice = KeyPair::random(r);
     let bob = KeyPair::random(r);
     let (capsule, key) = encapsulate(r, &alice.public_key()).unwrap();
-    let (kfrags, vks) = alice.delegate(r, &bob.public_key(), t, n).unwrap();
+    let checked_capsule = capsule.verify(&alice.public_key()).unwrap();
+    let (kfrags, record) = alice.delegate(r, &bob.public_key(), t, n).unwrap();
+    let checked = record.check().unwrap();
     Setup {
         alice,
         bob,
         capsule,
+        checked_capsule,
         key,
         kfrags,
-        vks,
+        record,
+        checked,
     }
 }
 
-fn verified_all(s: &Setup, r: &mut ChaCha20Rng) -> Vec<VerifiedCapsuleFrag> {
+/// A copy of a key fragment (tests only: the type is deliberately not `Clone`).
+fn copy(k: &KeyFrag) -> KeyFrag {
+    KeyFrag::from_bytes(&k.to_bytes()).unwrap()
+}
+
+fn proxies(s: &Setup) -> Vec<VerifiedKeyFrag> {
     s.kfrags
         .iter()
-        .map(|k| {
-            k.reencrypt(r, &s.capsule)
-                .unwrap()
-                .verify(&s.capsule, &s.vks)
-                .unwrap()
-        })
+        .map(|k| copy(k).verify(&s.checked).unwrap())
         .collect()
 }
 
-/// All subsets of `0..n` of size `t`.
+fn cfrags(s: &Setup, r: &mut ChaCha20Rng) -> Vec<CapsuleFrag> {
+    proxies(s)
+        .iter()
+        .map(|p| p.reencrypt(r, &s.checked_capsule).unwrap())
+        .collect()
+}
+
+fn verified_all(s: &Setup, r: &mut ChaCha20Rng) -> Vec<VerifiedCapsuleFrag> {
+    cfrags(s, r)
+        .into_iter()
+        .map(|c| c.verify(&s.checked_capsule, &s.checked).unwrap())
+        .collect()
+}
+
 fn subsets(n: usize, t: usize) -> Vec<Vec<usize>> {
     (0u32..1 << n)
         .filter(|m| m.count_ones() as usize == t)
@@ -70,351 +89,658 @@ fn subsets(n: usize, t: usize) -> Vec<Vec<usize>> {
         .collect()
 }
 
-#[test]
-fn z_is_the_gt_generator() {
-    assert_eq!(
-        pairing(&G1Affine::generator(), &G2Affine::generator()),
-        Gt::generator()
-    );
+fn unhex(s: &str) -> Vec<u8> {
+    hex::decode(s).unwrap()
 }
 
-#[test]
-fn gt_exponentiations_match_blstrs() {
-    let mut r = rng(1);
-    let x = Gt::random(&mut r);
-    let mut exps = alloc::vec![
-        Scalar::ZERO,
-        Scalar::ONE,
-        Scalar::from(15u64),
-        Scalar::from(16u64),
-        Scalar::from(31u64),
-        -Scalar::ONE,
-        -Scalar::from(16u64),
-    ];
-    exps.extend((0..4).map(|_| Scalar::random(&mut r)));
-    for e in &exps {
-        let expect = x * e;
-        assert_eq!(gt_pow_vartime(&x, e), expect, "vartime, e = {e:?}");
-        assert_eq!(
-            gt_pow_fixed_window(&x, e),
-            expect,
-            "fixed window, e = {e:?}"
-        );
-    }
-}
+// ---------------------------------------------------------------------------------------------
+// RNG-free vectors (tests/data/vectors-v2.json, an exact copy of shared/design/vectors-v2.json)
+
+const VECTORS_V2: &str = include_str!("../../tests/data/vectors-v2.json");
 
 #[test]
-fn lagrange_coefficients_interpolate_at_zero() {
-    // f(x) = 7 + 3x + 5x^2 sampled at 2, 4, 9.
-    let f = |x: u64| Scalar::from(7 + 3 * x + 5 * x * x);
-    let idx = [2u8, 4, 9];
-    let l = lagrange_at_zero(&idx).unwrap();
-    let at0: Scalar = idx.iter().zip(&l).map(|(&i, c)| f(u64::from(i)) * c).sum();
-    assert_eq!(at0, Scalar::from(7u64));
-}
-
-#[test]
-fn proof_challenge_vectors() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/vectors.json");
-    let text = std::fs::read_to_string(path).expect("vectors.json beside the crate");
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let xmd = &v["expand_message_xmd_sha256"];
-    assert_eq!(
-        xmd["dst"].as_str().unwrap().as_bytes(),
-        crate::domain::DST_PRE_PROOF
-    );
-    let cases = xmd["cases"].as_array().unwrap();
-    assert_eq!(cases.len(), 3);
+fn challenge_128_vectors() {
+    let v: serde_json::Value = serde_json::from_str(VECTORS_V2).unwrap();
+    let cases = v["challenge_128"]["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 6);
     for case in cases {
-        let msg = hex::decode(case["msg_hex"].as_str().unwrap()).unwrap();
-        let out: [u8; 64] = crate::hash::expand_message_xmd(&[&msg], crate::domain::DST_PRE_PROOF);
-        assert_eq!(hex::encode(out), case["out64_hex"].as_str().unwrap());
-        let s = crate::hash::hash_to_scalar(&[&msg], crate::domain::DST_PRE_PROOF);
+        let dst = case["dst"].as_str().unwrap().as_bytes();
+        assert!(dst == crate::domain::DST_PRE_DLEQ || dst == crate::domain::DST_CAPSULE);
+        let msg = unhex(case["msg_hex"].as_str().unwrap());
+        let c = challenge_128(&[&msg], dst);
         assert_eq!(
-            hex::encode(s.to_bytes_be()),
+            hex::encode(c.to_bytes_be()),
             case["scalar"].as_str().unwrap()
         );
+        // The 16-byte wire form round-trips.
+        assert_eq!(challenge_from_bytes(&challenge_to_bytes(&c)), c);
+        // Split messages hash the same.
+        let (a, b) = msg.split_at(msg.len() / 2);
+        assert_eq!(challenge_128(&[a, b], dst), c);
     }
 }
 
 #[test]
-fn owner_opens_own_capsule_and_keys_differ() {
-    let mut r = rng(2);
-    let s = setup(1, 1, &mut r);
-    assert_eq!(*s.alice.open(&s.capsule).unwrap(), *s.key);
-    // Bob cannot open Alice's capsule directly; fresh capsules carry fresh keys.
-    assert_ne!(*s.bob.open(&s.capsule).unwrap(), *s.key);
-    let (_, key2) = encapsulate(&mut r, &s.alice.public_key()).unwrap();
-    assert_ne!(*key2, *s.key);
-    // The key is KDF(Z^k) with Z = Gt::generator(): recompute Z^k from k's pairing form.
-    let zk = pairing(
-        &(s.capsule.e * s.alice.secret().invert().unwrap()).to_affine(),
-        &G2Affine::generator(),
+fn pre_nonce_vectors() {
+    let v: serde_json::Value = serde_json::from_str(VECTORS_V2).unwrap();
+    let nonce = &v["pre_nonce"];
+    assert_eq!(
+        nonce["dst"].as_str().unwrap().as_bytes(),
+        crate::domain::DST_PRE_NONCE
     );
-    assert_eq!(*s.capsule.derive_key(&zk).unwrap(), *s.key);
-}
-
-#[test]
-fn reencryption_correct_for_every_threshold_subset() {
-    let mut r = rng(3);
-    for (t, n) in [(1, 1), (2, 3), (3, 5)] {
-        let s = setup(t, n, &mut r);
-        let frags = verified_all(&s, &mut r);
-        for subset in subsets(n, t) {
-            let chosen: Vec<_> = subset.iter().map(|&i| frags[i].clone()).collect();
-            let key = open_reencrypted(&s.bob, &s.capsule, &chosen, &s.vks).unwrap();
-            assert_eq!(*key, *s.key, "t={t} n={n} subset={subset:?}");
-        }
-        // More than t fragments, in reverse order.
-        let mut all = frags.clone();
-        all.reverse();
+    let cases = nonce["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 2);
+    for case in cases {
+        let k: [u8; 32] = unhex(case["kfrag"].as_str().unwrap()).try_into().unwrap();
+        let k = Option::<Scalar>::from(Scalar::from_bytes_be(&k)).unwrap();
+        let e: [u8; 48] = unhex(case["e_compressed_hex"].as_str().unwrap())
+            .try_into()
+            .unwrap();
+        assert_eq!(e, G1Affine::generator().to_compressed());
+        let rnd: [u8; 32] = unhex(case["rnd_hex"].as_str().unwrap()).try_into().unwrap();
         assert_eq!(
-            *open_reencrypted(&s.bob, &s.capsule, &all, &s.vks).unwrap(),
-            *s.key
+            hex::encode(pre_nonce(&k, &e, &rnd).to_bytes_be()),
+            case["nonce"].as_str().unwrap()
         );
     }
 }
 
 #[test]
-fn plain_afgh_kfrag_is_g2_to_b_over_a() {
+fn domain_strings_of_v2() {
+    assert_eq!(crate::domain::DST_CAPSULE, b"RSHABE-V2-CAPSULE");
+    assert_eq!(crate::domain::DST_PRE_DLEQ, b"RSHABE-V2-PRE-DLEQ");
+    assert_eq!(crate::domain::DST_PRE_NONCE, b"RSHABE-V2-PRE-NONCE");
+    assert_eq!(crate::domain::LABEL_PRE, b"RSHABE-V1-PRE");
+}
+
+#[test]
+fn challenge_multiplication_matches_blst() {
     let mut r = rng(4);
-    let s = setup(1, 1, &mut r);
-    let b_over_a = *s.bob.secret() * s.alice.secret().invert().unwrap();
+    let p = G1Projective::random(&mut r);
+    let mut cases: Vec<[u8; 16]> = alloc::vec![[0; 16], [0xff; 16], [0x80; 16], [0x0f; 16]];
+    let mut one = [0u8; 16];
+    one[15] = 1;
+    cases.push(one);
+    let mut top = [0u8; 16];
+    top[0] = 0x80;
+    cases.push(top);
+    for _ in 0..50 {
+        let mut c = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut r, &mut c);
+        cases.push(c);
+    }
+    for c in cases {
+        assert_eq!(
+            mul_challenge_vartime(&p, &c),
+            p * challenge_from_bytes(&c),
+            "{c:?}"
+        );
+    }
+}
+
+#[test]
+fn small_integer_interpolation_matches_scalar_lagrange() {
+    let mut r = rng(5);
+    let points: Vec<G1Projective> = (0..12).map(|_| G1Projective::random(&mut r)).collect();
+    for idx in [
+        alloc::vec![1u8],
+        alloc::vec![3],
+        alloc::vec![1, 2],
+        alloc::vec![255, 1],
+        alloc::vec![2, 4, 9],
+        alloc::vec![255, 254, 1],
+        alloc::vec![1, 2, 3, 4, 5],
+        alloc::vec![251, 7, 130, 99, 2],
+        (1..=10).collect(),
+        alloc::vec![255, 200, 150, 100, 50, 25, 12, 6, 3, 1, 2, 77],
+    ] {
+        let pts = &points[..idx.len()];
+        let l = lagrange_at_vartime(&idx, 0).unwrap();
+        let want: G1Projective = pts.iter().zip(&l).map(|(p, c)| p * c).sum();
+        assert_eq!(
+            interpolate_at_zero_vartime(&idx, pts).unwrap(),
+            want,
+            "{idx:?}"
+        );
+    }
+    assert_eq!(scalar_from_i128(-5), -Scalar::from(5u64));
     assert_eq!(
-        s.kfrags[0].kfrag.0,
-        G2Affine::from(G2Projective::generator() * b_over_a)
+        scalar_from_i128(i128::MAX),
+        Scalar::from(u64::MAX) * Scalar::from(1u64 << 63).double() + Scalar::from(u64::MAX)
+            - Scalar::from(1u64 << 63).double() * Scalar::from(1u64 << 63)
     );
+}
+
+#[test]
+fn lagrange_coefficients_interpolate() {
+    // f(x) = 7 + 3x + 5x²
+    let f = |x: u64| Scalar::from(7 + 3 * x + 5 * x * x);
+    let idx = [2u8, 4, 9];
+    for x in [0u64, 1, 3, 11] {
+        let l = lagrange_at_vartime(&idx, x).unwrap();
+        let at: Scalar = idx.iter().zip(&l).map(|(&i, c)| f(u64::from(i)) * c).sum();
+        assert_eq!(at, f(x));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Correctness
+
+#[test]
+fn owner_and_delegatee_get_the_key_for_every_subset() {
+    let mut r = rng(1);
+    for (t, n) in [(1, 1), (1, 3), (2, 3), (3, 5)] {
+        let s = setup(t, n, &mut r);
+        assert_eq!(*s.alice.open(&s.capsule).unwrap(), *s.key);
+        assert_ne!(*s.bob.open(&s.capsule).unwrap(), *s.key);
+        let all = verified_all(&s, &mut r);
+        let dk = s.checked.delegatee_key(&s.bob).unwrap();
+        for subset in subsets(n, t) {
+            let chosen: Vec<_> = subset.iter().map(|&i| all[i].clone()).collect();
+            assert_eq!(*dk.open(&s.capsule, &chosen).unwrap(), *s.key, "{t}/{n}");
+        }
+        // More than t: the first t are used.
+        assert_eq!(*dk.open(&s.capsule, &all).unwrap(), *s.key);
+        // The delegatee key survives its encoding.
+        let dk2 = DelegateeKey::from_bytes(&dk.to_bytes()).unwrap();
+        assert_eq!(*dk2.open(&s.capsule, &all).unwrap(), *s.key);
+    }
 }
 
 #[test]
 fn delegate_rejects_bad_thresholds() {
-    let mut r = rng(5);
-    let a = KeyPair::random(&mut r);
-    let pk = KeyPair::random(&mut r).public_key();
-    for (t, n) in [(0, 0), (0, 1), (2, 1), (1, 256), (256, 256), (1, 0)] {
+    let mut r = rng(2);
+    let (a, b) = (KeyPair::random(&mut r), KeyPair::random(&mut r));
+    for (t, n) in [(0, 1), (2, 1), (1, 256), (300, 300)] {
         assert_eq!(
-            a.delegate(&mut r, &pk, t, n).unwrap_err(),
-            Error::InvalidParameter(crate::error::Parameter::Threshold),
-            "t={t} n={n}"
+            a.delegate(&mut r, &b.public_key(), t, n).unwrap_err(),
+            Error::InvalidParameter(crate::Parameter::Threshold)
         );
     }
-    let (k, v) = a.delegate(&mut r, &pk, 1, 255).unwrap();
-    assert_eq!((k.len(), v.shares()), (255, 255));
 }
 
 #[test]
-fn delegations_get_fresh_ids_and_polynomials() {
-    let mut r = rng(6);
-    let a = KeyPair::random(&mut r);
-    let pk = KeyPair::random(&mut r).public_key();
-    let (k1, v1) = a.delegate(&mut r, &pk, 2, 2).unwrap();
-    let (k2, v2) = a.delegate(&mut r, &pk, 2, 2).unwrap();
-    assert_ne!(v1.delegation_id(), v2.delegation_id());
-    assert_ne!(k1[0].kfrag, k2[0].kfrag);
+fn the_record_is_what_the_design_says() {
+    let mut r = rng(3);
+    let s = setup(2, 3, &mut r);
+    let rec = &s.record;
+    // D̂ = P2_B^{1/(a·m)} and M = P1_A^m: e(M, D̂) = e(g, P2_B) = e(P1_B, ĝ).
+    assert!(pairings_equal(
+        &rec.m,
+        &rec.d_hat,
+        &G1Affine::generator(),
+        &s.bob.public_key().p2
+    ));
+    for (i, k) in s.kfrags.iter().enumerate() {
+        assert_eq!(g1_generator_mul(&k.kfrag.0).to_affine(), rec.vk[i]);
+    }
+    // Fresh ids and polynomials per delegation.
+    let (k2, rec2) = s.alice.delegate(&mut r, &s.bob.public_key(), 2, 3).unwrap();
+    assert_ne!(rec2.id, rec.id);
+    assert_ne!(k2[0].kfrag.0, s.kfrags[0].kfrag.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capsules
+
+fn random_g1(r: &mut ChaCha20Rng) -> G1Affine {
+    G1Projective::random(r).to_affine()
 }
 
 #[test]
-fn too_few_fragments() {
-    let mut r = rng(7);
+fn capsule_with_altered_e_v_or_sigma_or_for_another_key() {
+    let mut r = rng(10);
+    let s = setup(1, 1, &mut r);
+    let pk = s.alice.public_key();
+    let c = s.capsule;
+    let x = random_g1(&mut r);
+    for bad in [
+        Capsule { e: x, ..c },
+        Capsule { v: x, ..c },
+        Capsule {
+            sigma: c.sigma + Scalar::ONE,
+            ..c
+        },
+        // E and V swapped.
+        Capsule {
+            e: c.v,
+            v: c.e,
+            ..c
+        },
+    ] {
+        assert_eq!(bad.verify(&pk).unwrap_err(), Error::InvalidCapsule);
+    }
+    assert_eq!(
+        c.verify(&s.bob.public_key()).unwrap_err(),
+        Error::InvalidCapsule
+    );
+    assert_eq!(c.verify(&pk).unwrap().capsule, c);
+}
+
+/// The Diffie–Hellman-oracle path of §10 v2 is closed: a requester who picks a point X whose
+/// discrete log (to base P1_A) it cannot prove gets no re-encryption of it.
+#[test]
+fn proxy_refuses_points_whose_discrete_log_is_not_proven() {
+    let mut r = rng(11);
+    let s = setup(2, 3, &mut r);
+    let proxy = copy(&s.kfrags[0]).verify(&s.checked).unwrap();
+    let pk_a = s.alice.public_key();
+
+    // 1. X of the attacker's choice, with a made-up proof: refused when checked against pk_A.
+    let x = random_g1(&mut r);
+    for sigma in [Scalar::ZERO, Scalar::ONE, Scalar::random(&mut r)] {
+        let forged = Capsule {
+            e: x,
+            v: random_g1(&mut r),
+            sigma,
+        };
+        assert_eq!(forged.verify(&pk_a).unwrap_err(), Error::InvalidCapsule);
+    }
+    // 2. A proxy's own output X = E^{f(i)} fed back (a chained query) with V, σ of the honest
+    //    capsule: refused.
+    let out = proxy.reencrypt(&mut r, &s.checked_capsule).unwrap();
+    let chained = Capsule {
+        e: out.cfrag,
+        ..s.capsule
+    };
+    assert_eq!(chained.verify(&pk_a).unwrap_err(), Error::InvalidCapsule);
+    // 3. A valid proof for X against a key the attacker chose (it knows log_{P1_M} X): the
+    //    capsule verifies for that key, but the proxy refuses it since the key is not its pk_A.
+    let mallory = KeyPair::random(&mut r);
+    let (mal_capsule, _) = encapsulate(&mut r, &mallory.public_key()).unwrap();
+    let mal_checked = mal_capsule.verify(&mallory.public_key()).unwrap();
+    assert_eq!(
+        proxy.reencrypt(&mut r, &mal_checked).unwrap_err(),
+        Error::FragmentMismatch
+    );
+    // …and the same E relabelled as a capsule for A does not verify.
+    assert_eq!(
+        mal_capsule.verify(&pk_a).unwrap_err(),
+        Error::InvalidCapsule
+    );
+    // 4. The attacker's point with the generator as base (X = g^x, x known) also fails for pk_A.
+    let xs = Scalar::random(&mut r);
+    let us = Scalar::random(&mut r);
+    let e = (G1Projective::generator() * xs).to_affine();
+    let v = (G1Projective::generator() * us).to_affine();
+    let h = challenge_128(
+        &[
+            &pk_a.p1.to_compressed(),
+            &e.to_compressed(),
+            &v.to_compressed(),
+        ],
+        crate::domain::DST_CAPSULE,
+    );
+    let wrong_base = Capsule {
+        e,
+        v,
+        sigma: us + h * xs,
+    };
+    assert_eq!(wrong_base.verify(&pk_a).unwrap_err(), Error::InvalidCapsule);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delegation records
+
+fn g2(r: &mut ChaCha20Rng) -> G2Affine {
+    G2Projective::random(r).to_affine()
+}
+
+#[test]
+fn record_failing_each_check() {
+    let mut r = rng(20);
+    let s = setup(2, 4, &mut r);
+    let err = |rec: &DelegationRecord| rec.check().unwrap_err();
+    let poly = Error::InvalidDelegation(DelegationCheck::Polynomial);
+    let owner = Error::InvalidDelegation(DelegationCheck::OwnerKey);
+    let receiver = Error::InvalidDelegation(DelegationCheck::ReceiverKey);
+
+    // M altered.
+    let mut rec = s.record.clone();
+    rec.m = random_g1(&mut r);
+    assert_eq!(err(&rec), owner);
+    // D̂ altered.
+    let mut rec = s.record.clone();
+    rec.d_hat = g2(&mut r);
+    assert_eq!(err(&rec), receiver);
+    // A VK off the polynomial (beyond t, and within the first t).
+    for i in [3, 0] {
+        let mut rec = s.record.clone();
+        rec.vk[i] = random_g1(&mut r);
+        assert_eq!(err(&rec), poly, "VK_{}", i + 1);
+    }
+    // Wrong t: lowered (the VKs then lie on no line through fewer points).
+    let mut rec = s.record.clone();
+    rec.threshold = 1;
+    assert_eq!(err(&rec), poly);
+    // t = n: no VK beyond t, so an altered VK shows up as a wrong V₀ (owner check).
+    let s5 = setup(3, 3, &mut r);
+    let mut rec = s5.record.clone();
+    rec.vk[1] = random_g1(&mut r);
+    assert_eq!(err(&rec), owner);
+    // Relabelled owner or receiver.
+    let carol = KeyPair::random(&mut r);
+    let mut rec = s.record.clone();
+    rec.owner = carol.public_key();
+    assert_eq!(err(&rec), owner);
+    let mut rec = s.record.clone();
+    rec.receiver = carol.public_key();
+    assert_eq!(err(&rec), receiver);
+    // A record made by Mallory in Alice's name: Mallory knows m, so M = P1_A^m and the VKs are
+    // consistent, but D̂ needs 1/(a·m); D̂ = P2_B^{1/m} (her best guess) fails.
+    let m = Scalar::random(&mut r);
+    let mut rec = s.record.clone();
+    rec.m = (G1Projective::from(s.alice.public_key().p1) * m).to_affine();
+    rec.vk = (1..=4)
+        .map(|_| (G1Projective::generator() * m).to_affine())
+        .collect();
+    rec.threshold = 1;
+    rec.d_hat = (G2Projective::from(s.bob.public_key().p2) * m.invert().unwrap()).to_affine();
+    assert_eq!(err(&rec), receiver);
+    // The honest one passes.
+    assert!(s.record.check().is_ok());
+}
+
+#[test]
+fn key_fragment_checks() {
+    let mut r = rng(21);
+    let s = setup(2, 3, &mut r);
+    // A scalar that is not f(i): InvalidKeyFrag.
+    let bad = KeyFrag {
+        id: s.record.id,
+        index: 1,
+        kfrag: ScalarCell(Scalar::random(&mut r)),
+    };
+    assert_eq!(bad.verify(&s.checked).unwrap_err(), Error::InvalidKeyFrag);
+    // Fragment 2 relabelled as fragment 1.
+    let mut relabelled = copy(&s.kfrags[1]);
+    relabelled.index = 1;
+    assert_eq!(
+        relabelled.verify(&s.checked).unwrap_err(),
+        Error::InvalidKeyFrag
+    );
+    // Index beyond n, or another delegation's id.
+    let mut beyond = copy(&s.kfrags[0]);
+    beyond.index = 4;
+    assert_eq!(
+        beyond.verify(&s.checked).unwrap_err(),
+        Error::FragmentMismatch
+    );
+    let (other, other_rec) = s.alice.delegate(&mut r, &s.bob.public_key(), 2, 3).unwrap();
+    assert_eq!(
+        copy(&other[0]).verify(&s.checked).unwrap_err(),
+        Error::FragmentMismatch
+    );
+    // Another delegation's fragment relabelled with this id.
+    let mut moved = copy(&other[0]);
+    moved.id = s.record.id;
+    assert_eq!(moved.verify(&s.checked).unwrap_err(), Error::InvalidKeyFrag);
+    assert!(copy(&other[0]).verify(&other_rec.check().unwrap()).is_ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capsule fragments
+
+#[test]
+fn altered_or_relabelled_fragments_are_refused() {
+    let mut r = rng(30);
+    let s = setup(2, 3, &mut r);
+    let cf = cfrags(&s, &mut r).remove(0);
+    let check = |c: CapsuleFrag| c.verify(&s.checked_capsule, &s.checked).unwrap_err();
+    let mut c = cf.clone();
+    c.c[15] ^= 1;
+    assert_eq!(check(c), Error::InvalidProof);
+    let mut c = cf.clone();
+    c.z += Scalar::ONE;
+    assert_eq!(check(c), Error::InvalidProof);
+    let mut c = cf.clone();
+    c.cfrag = random_g1(&mut r);
+    assert_eq!(check(c), Error::InvalidProof);
+    // cfrag scaled consistently with R2 is still caught (the hash binds VK_i's side too).
+    let mut c = cf.clone();
+    c.cfrag = (G1Projective::from(c.cfrag) * Scalar::from(2u64)).to_affine();
+    assert_eq!(check(c), Error::InvalidProof);
+    let mut c = cf.clone();
+    c.e = random_g1(&mut r);
+    assert_eq!(check(c), Error::FragmentMismatch);
+    let mut c = cf.clone();
+    c.id = DelegationId([0xab; 16]);
+    assert_eq!(check(c), Error::FragmentMismatch);
+    let mut c = cf.clone();
+    c.index = 2;
+    assert_eq!(check(c), Error::InvalidProof);
+    for i in [0u8, 4, 255] {
+        let mut c = cf.clone();
+        c.index = i;
+        assert_eq!(check(c), Error::FragmentMismatch);
+    }
+    assert!(cf.verify(&s.checked_capsule, &s.checked).is_ok());
+}
+
+/// A cheating proxy (a key other than its kfrag, with an honest-looking proof for it) is caught.
+#[test]
+fn cheating_proxy_is_caught() {
+    let mut r = rng(31);
+    let s = setup(2, 3, &mut r);
+    let cheat = VerifiedKeyFrag {
+        id: s.record.id,
+        index: 1,
+        kfrag: ScalarCell(Scalar::random(&mut r)),
+        vk: s.record.vk[0],
+        owner: s.alice.public_key(),
+    };
+    let cf = cheat.reencrypt(&mut r, &s.checked_capsule).unwrap();
+    assert_eq!(
+        cf.verify(&s.checked_capsule, &s.checked).unwrap_err(),
+        Error::InvalidProof
+    );
+    // Same with the verifier's tables.
+    let cf = cheat.reencrypt(&mut r, &s.checked_capsule).unwrap();
+    s.checked.prepare_verification();
+    assert_eq!(
+        cf.verify(&s.checked_capsule, &s.checked).unwrap_err(),
+        Error::InvalidProof
+    );
+}
+
+#[test]
+fn fragments_of_another_capsule_or_delegation() {
+    let mut r = rng(32);
+    let s = setup(2, 3, &mut r);
+    let (other, _) = encapsulate(&mut r, &s.alice.public_key()).unwrap();
+    let other_checked = other.verify(&s.alice.public_key()).unwrap();
+    let p = proxies(&s);
+    let cf = p[0].reencrypt(&mut r, &s.checked_capsule).unwrap();
+    assert_eq!(
+        cf.clone().verify(&other_checked, &s.checked).unwrap_err(),
+        Error::FragmentMismatch
+    );
+    // Another delegation (same A and B).
+    let (k2, rec2) = s.alice.delegate(&mut r, &s.bob.public_key(), 2, 3).unwrap();
+    let rec2 = rec2.check().unwrap();
+    assert_eq!(
+        cf.clone().verify(&s.checked_capsule, &rec2).unwrap_err(),
+        Error::FragmentMismatch
+    );
+    // A capsule checked against another key than the record's owner.
+    let mallory = KeyPair::random(&mut r);
+    let (mc, _) = encapsulate(&mut r, &mallory.public_key()).unwrap();
+    let mc = mc.verify(&mallory.public_key()).unwrap();
+    assert_eq!(
+        cf.clone().verify(&mc, &s.checked).unwrap_err(),
+        Error::FragmentMismatch
+    );
+    // B's open refuses a mixture: of capsules, and of delegations.
+    let dk = s.checked.delegatee_key(&s.bob).unwrap();
+    let v_this = cf.verify(&s.checked_capsule, &s.checked).unwrap();
+    let v_other = p[1]
+        .reencrypt(&mut r, &other_checked)
+        .unwrap()
+        .verify(&other_checked, &s.checked)
+        .unwrap();
+    assert_eq!(
+        dk.open(&s.capsule, &[v_this.clone(), v_other.clone()])
+            .unwrap_err(),
+        Error::FragmentMismatch
+    );
+    let p2 = copy(&k2[1]).verify(&rec2).unwrap();
+    let v_deleg = p2
+        .reencrypt(&mut r, &s.checked_capsule)
+        .unwrap()
+        .verify(&s.checked_capsule, &rec2)
+        .unwrap();
+    assert_eq!(
+        dk.open(&s.capsule, &[v_this, v_deleg]).unwrap_err(),
+        Error::FragmentMismatch
+    );
+}
+
+#[test]
+fn duplicates_fewer_than_t_and_wrong_receiver() {
+    let mut r = rng(33);
     let s = setup(3, 5, &mut r);
-    let frags = verified_all(&s, &mut r);
+    let all = verified_all(&s, &mut r);
+    let dk = s.checked.delegatee_key(&s.bob).unwrap();
     for k in 0..3 {
         assert_eq!(
-            open_reencrypted(&s.bob, &s.capsule, &frags[..k], &s.vks).unwrap_err(),
+            dk.open(&s.capsule, &all[..k]).unwrap_err(),
             Error::NotEnoughFragments
         );
     }
-}
-
-#[test]
-fn duplicate_fragments() {
-    let mut r = rng(8);
-    let s = setup(2, 3, &mut r);
-    let f0 = s.kfrags[0]
-        .reencrypt(&mut r, &s.capsule)
+    // Two fragments of proxy 1 (two re-encryptions of the same capsule) and one of proxy 2.
+    let p = proxies(&s);
+    let again = p[0]
+        .reencrypt(&mut r, &s.checked_capsule)
         .unwrap()
-        .verify(&s.capsule, &s.vks)
-        .unwrap();
-    // Same fragment twice, and two different re-encryptions by the same proxy.
-    let f0b = s.kfrags[0]
-        .reencrypt(&mut r, &s.capsule)
-        .unwrap()
-        .verify(&s.capsule, &s.vks)
-        .unwrap();
-    assert_ne!(f0, f0b);
-    let f1 = s.kfrags[1]
-        .reencrypt(&mut r, &s.capsule)
-        .unwrap()
-        .verify(&s.capsule, &s.vks)
-        .unwrap();
-    for frags in [
-        alloc::vec![f0.clone(), f0.clone()],
-        alloc::vec![f0.clone(), f0b],
-        alloc::vec![f1.clone(), f0.clone(), f1],
-    ] {
-        assert_eq!(
-            open_reencrypted(&s.bob, &s.capsule, &frags, &s.vks).unwrap_err(),
-            Error::DuplicateFragment
-        );
-    }
-}
-
-#[test]
-fn fragment_for_another_capsule() {
-    let mut r = rng(9);
-    let s = setup(1, 2, &mut r);
-    let (other, other_key) = encapsulate(&mut r, &s.alice.public_key()).unwrap();
-    let cf = s.kfrags[0].reencrypt(&mut r, &other).unwrap();
-    assert_eq!(
-        cf.clone().verify(&s.capsule, &s.vks).unwrap_err(),
-        Error::FragmentMismatch
-    );
-    // Verified for the other capsule, then offered for this one.
-    let v = cf.verify(&other, &s.vks).unwrap();
-    assert_eq!(
-        open_reencrypted(&s.bob, &s.capsule, core::slice::from_ref(&v), &s.vks).unwrap_err(),
-        Error::FragmentMismatch
-    );
-    assert_eq!(
-        *open_reencrypted(&s.bob, &other, &[v], &s.vks).unwrap(),
-        *other_key
-    );
-}
-
-#[test]
-fn fragment_from_another_delegation() {
-    let mut r = rng(10);
-    let s = setup(2, 3, &mut r);
-    let (kfrags2, vks2) = s.alice.delegate(&mut r, &s.bob.public_key(), 2, 3).unwrap();
-    let cf = kfrags2[0].reencrypt(&mut r, &s.capsule).unwrap();
-    assert_eq!(
-        cf.clone().verify(&s.capsule, &s.vks).unwrap_err(),
-        Error::FragmentMismatch
-    );
-    let v2 = cf.verify(&s.capsule, &vks2).unwrap();
-    let v1 = s.kfrags[1]
-        .reencrypt(&mut r, &s.capsule)
-        .unwrap()
-        .verify(&s.capsule, &s.vks)
+        .verify(&s.checked_capsule, &s.checked)
         .unwrap();
     assert_eq!(
-        open_reencrypted(&s.bob, &s.capsule, &[v1, v2], &s.vks).unwrap_err(),
-        Error::FragmentMismatch
+        dk.open(&s.capsule, &[all[0].clone(), again, all[1].clone()])
+            .unwrap_err(),
+        Error::DuplicateFragment
     );
-    // A fragment with the right id but an index beyond n.
-    let mut cf = s.kfrags[0].reencrypt(&mut r, &s.capsule).unwrap();
-    cf.index = 4;
     assert_eq!(
-        cf.verify(&s.capsule, &s.vks).unwrap_err(),
-        Error::FragmentMismatch
+        dk.open(
+            &s.capsule,
+            &[all[0].clone(), all[0].clone(), all[1].clone()]
+        )
+        .unwrap_err(),
+        Error::DuplicateFragment
     );
-}
-
-#[test]
-fn forged_fragment_with_valid_proof_for_another_value() {
-    let mut r = rng(11);
-    let s = setup(1, 1, &mut r);
-    // A proxy that uses another G2 element: its proof is a valid proof for *its* value, but
-    // against the published W_1 it fails.
-    let rogue = KeyFrag::new(
-        s.kfrags[0].id,
-        1,
-        SecretG2::from(G2Projective::random(&mut r)),
-    );
-    let forged = rogue.reencrypt(&mut r, &s.capsule).unwrap();
-    assert_eq!(
-        forged.clone().verify(&s.capsule, &s.vks).unwrap_err(),
-        Error::InvalidProof
-    );
-    // Had the receiver used it, the key would be wrong: the proof is what protects the key.
-    let bypass = VerifiedCapsuleFrag(forged);
-    assert_ne!(
-        *open_reencrypted(&s.bob, &s.capsule, &[bypass], &s.vks).unwrap(),
-        *s.key
-    );
-}
-
-#[test]
-fn tampered_cfrag_c_or_z() {
-    let mut r = rng(12);
-    let s = setup(2, 2, &mut r);
-    let cf = s.kfrags[1].reencrypt(&mut r, &s.capsule).unwrap();
-    let mut bad_c = cf.clone();
-    bad_c.c += Scalar::ONE;
-    let mut bad_z = cf.clone();
-    bad_z.z = (G2Projective::from(bad_z.z) + G2Projective::generator()).to_affine();
-    let mut bad_cfrag = cf.clone();
-    bad_cfrag.cfrag += Gt::generator();
-    let mut bad_index = cf.clone();
-    bad_index.index = 1;
-    for bad in [bad_c, bad_z, bad_cfrag, bad_index] {
-        assert_eq!(
-            bad.verify(&s.capsule, &s.vks).unwrap_err(),
-            Error::InvalidProof
-        );
-    }
-    // A z that makes T1 the identity is refused before hashing, as an invalid proof.
-    let mut zero_t = cf.clone();
-    zero_t.z = G2Affine::identity();
-    zero_t.c = Scalar::ZERO;
-    assert_eq!(
-        zero_t.verify(&s.capsule, &s.vks).unwrap_err(),
-        Error::InvalidProof
-    );
-    assert!(cf.verify(&s.capsule, &s.vks).is_ok());
-}
-
-#[test]
-fn wrong_receiver() {
-    let mut r = rng(13);
-    let s = setup(1, 1, &mut r);
-    let frags = verified_all(&s, &mut r);
+    // The wrong receiver gets no delegatee key.
     let eve = KeyPair::random(&mut r);
     assert_eq!(
-        open_reencrypted(&eve, &s.capsule, &frags, &s.vks).unwrap_err(),
-        Error::FragmentMismatch
+        s.checked.delegatee_key(&eve).unwrap_err(),
+        Error::ReceiverMismatch
     );
     assert_eq!(
-        open_reencrypted(&s.alice, &s.capsule, &frags, &s.vks).unwrap_err(),
-        Error::FragmentMismatch
+        s.checked.delegatee_key(&s.alice).unwrap_err(),
+        Error::ReceiverMismatch
     );
 }
 
+/// t − 1 fragments do not give the key even when the threshold check is bypassed.
 #[test]
-fn fewer_than_t_fragments_do_not_give_the_key_even_bypassing_the_check() {
-    let mut r = rng(14);
-    let s = setup(3, 5, &mut r);
-    let frags = verified_all(&s, &mut r);
-    let chosen = &frags[..2];
-    let idx: Vec<u8> = chosen.iter().map(|f| f.index()).collect();
-    let l = lagrange_at_zero(&idx).unwrap();
-    let y: Gt = chosen.iter().zip(&l).map(|(f, c)| f.0.cfrag * c).sum();
-    let zk = y * s.bob.secret().invert().unwrap();
-    assert_ne!(*s.capsule.derive_key(&zk).unwrap(), *s.key);
+fn fewer_than_t_do_not_give_the_key_even_bypassing_the_check() {
+    let mut r = rng(34);
+    let s = setup(3, 4, &mut r);
+    let all = verified_all(&s, &mut r);
+    let mut dk = s.checked.delegatee_key(&s.bob).unwrap();
+    dk.threshold = 2;
+    assert_ne!(*dk.open(&s.capsule, &all[..2]).unwrap(), *s.key);
+}
+
+/// A repeating RNG does not reveal a kfrag: two proofs with the same RNG output on different
+/// capsules use different nonces, so the classic `(z1 − z2)/(c1 − c2)` extraction fails.
+#[test]
+fn repeating_rng_does_not_reveal_the_kfrag() {
+    struct Stuck;
+    impl rand_core::RngCore for Stuck {
+        fn next_u32(&mut self) -> u32 {
+            7
+        }
+        fn next_u64(&mut self) -> u64 {
+            7
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            dest.fill(7);
+        }
+        fn try_fill_bytes(
+            &mut self,
+            dest: &mut [u8],
+        ) -> core::result::Result<(), rand_core::Error> {
+            dest.fill(7);
+            Ok(())
+        }
+    }
+    impl rand_core::CryptoRng for Stuck {}
+
+    let mut r = rng(35);
+    let s = setup(1, 2, &mut r);
+    let (c2, _) = encapsulate(&mut r, &s.alice.public_key()).unwrap();
+    let c2 = c2.verify(&s.alice.public_key()).unwrap();
+    let p = proxies(&s);
+    let f1 = p[0].reencrypt(&mut Stuck, &s.checked_capsule).unwrap();
+    let f2 = p[0].reencrypt(&mut Stuck, &c2).unwrap();
+    let rnd = [7u8; 32];
+    let k = &s.kfrags[0].kfrag.0;
+    let n1 = pre_nonce(k, &s.capsule.e.to_compressed(), &rnd);
+    let n2 = pre_nonce(k, &c2.capsule.e.to_compressed(), &rnd);
+    assert_ne!(n1, n2);
+    // The nonces are what the proofs used.
+    let (c1s, c2s) = (challenge_from_bytes(&f1.c), challenge_from_bytes(&f2.c));
+    assert_eq!(f1.z, n1 + c1s * k);
+    assert_eq!(f2.z, n2 + c2s * k);
+    let guess = (f1.z - f2.z) * (c1s - c2s).invert().unwrap();
+    assert_ne!(guess, *k);
+    assert_ne!(g1_generator_mul(&guess).to_affine(), s.record.vk[0]);
+    // Both proofs still verify.
+    assert!(f1.verify(&s.checked_capsule, &s.checked).is_ok());
+    assert!(f2.verify(&c2, &s.checked).is_ok());
+}
+
+#[test]
+fn cached_tables_change_nothing_but_speed() {
+    let mut r = rng(36);
+    let s = setup(2, 3, &mut r);
+    let frags = cfrags(&s, &mut r);
+    let before: Vec<_> = frags
+        .iter()
+        .map(|c| c.clone().verify(&s.checked_capsule, &s.checked).is_ok())
+        .collect();
+    s.checked.prepare_verification();
+    s.checked.prepare_verification();
+    let after: Vec<_> = frags
+        .iter()
+        .map(|c| c.clone().verify(&s.checked_capsule, &s.checked).is_ok())
+        .collect();
+    assert_eq!(before, after);
+    assert!(after.iter().all(|&ok| ok));
+    assert_eq!(s.checked.clone(), s.checked);
 }
 
 #[test]
 fn secrets_are_redacted() {
-    let mut r = rng(15);
+    let mut r = rng(37);
     let s = setup(1, 1, &mut r);
-    let secret_hex = hex::encode(s.alice.secret().to_bytes_be());
-    let dbg = alloc::format!("{:?}", s.alice);
-    assert!(
-        dbg.contains("[redacted]") && !dbg.contains(&secret_hex),
-        "{dbg}"
-    );
-    let dbg = alloc::format!("{:?}", s.kfrags[0]);
-    assert!(
-        dbg.contains("[redacted]") && dbg.contains("index: 1"),
-        "{dbg}"
-    );
-    assert!(!dbg.contains("G2"), "{dbg}");
+    let secret_hex = hex::encode(s.kfrags[0].kfrag.0.to_bytes_be());
+    let dk = s.checked.delegatee_key(&s.bob).unwrap();
+    let proxy = copy(&s.kfrags[0]).verify(&s.checked).unwrap();
+    for dbg in [
+        alloc::format!("{:?}", s.kfrags[0]),
+        alloc::format!("{proxy:?}"),
+        alloc::format!("{dk:?}"),
+        alloc::format!("{:?}", s.bob),
+    ] {
+        assert!(dbg.contains("[redacted]"), "{dbg}");
+        assert!(!dbg.contains(&secret_hex), "{dbg}");
+        assert!(!dbg.contains("Scalar"), "{dbg}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Encodings
 
-/// A compressed G1 encoding of a point on the curve outside the prime-order subgroup.
 fn g1_off_subgroup() -> [u8; 48] {
     for x in 1u8..=255 {
         let mut b = [0u8; 48];
@@ -425,29 +751,7 @@ fn g1_off_subgroup() -> [u8; 48] {
             return b;
         }
     }
-    unreachable!("half of all x are on the curve, almost none in the subgroup")
-}
-
-/// A compressed G2 encoding of a point on the curve outside the prime-order subgroup.
-fn g2_off_subgroup() -> [u8; 96] {
-    for x in 1u8..=255 {
-        let mut b = [0u8; 96];
-        b[0] = 0x80;
-        b[95] = x;
-        let on_curve = bool::from(G2Affine::from_compressed_unchecked(&b).is_some());
-        if on_curve && bool::from(G2Affine::from_compressed(&b).is_none()) {
-            return b;
-        }
-    }
-    unreachable!("half of all x are on the curve, almost none in the subgroup")
-}
-
-fn identity_g1() -> [u8; 48] {
-    G1Affine::identity().to_compressed()
-}
-
-fn identity_g2() -> [u8; 96] {
-    G2Affine::identity().to_compressed()
+    unreachable!()
 }
 
 fn splice(bytes: &[u8], at: usize, with: &[u8]) -> Vec<u8> {
@@ -456,7 +760,7 @@ fn splice(bytes: &[u8], at: usize, with: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Truncation at every length, one extra byte, and a wrong object type.
+/// Truncation at every length, one extra byte, bad magic, version and object type.
 fn check_framing<T: core::fmt::Debug>(bytes: &[u8], decode: impl Fn(&[u8]) -> crate::Result<T>) {
     for len in 0..bytes.len() {
         let k = decode_kind(decode(&bytes[..len]));
@@ -471,7 +775,7 @@ fn check_framing<T: core::fmt::Debug>(bytes: &[u8], decode: impl Fn(&[u8]) -> cr
     assert_eq!(decode_kind(decode(&longer)), K::TrailingBytes);
     assert_eq!(decode_kind(decode(&splice(bytes, 0, b"XSHB"))), K::BadMagic);
     assert_eq!(
-        decode_kind(decode(&splice(bytes, 4, &[2]))),
+        decode_kind(decode(&splice(bytes, 4, &[1]))),
         K::UnsupportedVersion
     );
     assert_eq!(
@@ -480,325 +784,228 @@ fn check_framing<T: core::fmt::Debug>(bytes: &[u8], decode: impl Fn(&[u8]) -> cr
     );
 }
 
-#[test]
-fn public_key_encoding() {
-    let mut r = rng(20);
-    let pk = KeyPair::random(&mut r).public_key();
-    let bytes = pk.to_bytes();
-    assert_eq!(PublicKey::from_bytes(&bytes).unwrap(), pk);
-    check_framing(&bytes, PublicKey::from_bytes);
-    assert_eq!(
-        decode_kind(PublicKey::from_bytes(&splice(
-            &bytes,
-            6,
-            &g1_off_subgroup()
-        ))),
-        K::InvalidPoint
-    );
-    assert_eq!(
-        decode_kind(PublicKey::from_bytes(&splice(
-            &bytes,
-            54,
-            &g2_off_subgroup()
-        ))),
-        K::InvalidPoint
-    );
-    assert_eq!(
-        decode_kind(PublicKey::from_bytes(&splice(&bytes, 6, &identity_g1()))),
-        K::IdentityPoint
-    );
-    assert_eq!(
-        decode_kind(PublicKey::from_bytes(&splice(&bytes, 54, &identity_g2()))),
-        K::IdentityPoint
-    );
-    // Twins with different exponents.
-    let other = KeyPair::random(&mut r).public_key();
-    let mixed = splice(&bytes, 54, &other.p2.to_compressed());
-    assert_eq!(
-        decode_kind(PublicKey::from_bytes(&mixed)),
-        K::InconsistentKey
-    );
-}
-
-#[test]
-fn key_pair_encoding() {
-    let mut r = rng(21);
-    let kp = KeyPair::random(&mut r);
-    let bytes = kp.to_bytes();
-    let back = KeyPair::from_bytes(&bytes).unwrap();
-    assert_eq!(back.public_key(), kp.public_key());
-    assert_eq!(back.secret(), kp.secret());
-    check_framing(&bytes, KeyPair::from_bytes);
-    assert_eq!(
-        decode_kind(KeyPair::from_bytes(&splice(&bytes, 6, &[0u8; 32]))),
-        K::InvalidScalar
-    );
-    assert_eq!(
-        decode_kind(KeyPair::from_bytes(&splice(&bytes, 6, &[0xff; 32]))),
-        K::InvalidScalar
-    );
-    // r itself is not canonical.
-    let order =
-        hex::decode("73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001").unwrap();
-    assert_eq!(
-        decode_kind(KeyPair::from_bytes(&splice(&bytes, 6, &order))),
-        K::InvalidScalar
-    );
-}
+const R_HEX: &str = "73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001";
 
 #[test]
 fn capsule_encoding() {
-    let mut r = rng(22);
+    let mut r = rng(40);
     let s = setup(1, 1, &mut r);
     let bytes = s.capsule.to_bytes();
-    assert_eq!(Capsule::from_bytes(&bytes).unwrap(), s.capsule);
+    assert_eq!(bytes.len(), 134);
     check_framing(&bytes, Capsule::from_bytes);
+    let id = G1Affine::identity().to_compressed();
     assert_eq!(
-        decode_kind(Capsule::from_bytes(&splice(&bytes, 6, &g1_off_subgroup()))),
+        decode_kind(Capsule::from_bytes(&splice(&bytes, 6, &id))),
+        K::IdentityPoint
+    );
+    assert_eq!(
+        decode_kind(Capsule::from_bytes(&splice(&bytes, 54, &id))),
+        K::IdentityPoint
+    );
+    assert_eq!(
+        decode_kind(Capsule::from_bytes(&splice(&bytes, 54, &g1_off_subgroup()))),
         K::InvalidPoint
     );
     assert_eq!(
-        decode_kind(Capsule::from_bytes(&splice(&bytes, 6, &identity_g1()))),
-        K::IdentityPoint
+        decode_kind(Capsule::from_bytes(&splice(&bytes, 102, &unhex(R_HEX)))),
+        K::InvalidScalar
     );
-    let mut flipped = bytes.clone();
-    flipped[20] ^= 0x01;
-    assert_ne!(Capsule::from_bytes(&flipped).ok(), Some(s.capsule));
 }
 
 #[test]
-fn key_frag_encoding() {
-    let mut r = rng(23);
+fn key_frag_and_delegatee_key_encodings() {
+    let mut r = rng(41);
     let s = setup(2, 3, &mut r);
-    let kf = &s.kfrags[2];
-    let bytes = kf.to_bytes();
-    let back = KeyFrag::from_bytes(&bytes).unwrap();
-    assert_eq!(
-        (back.id, back.index, back.kfrag),
-        (kf.id, kf.index, kf.kfrag)
-    );
+    let bytes = s.kfrags[2].to_bytes();
+    assert_eq!(bytes.len(), 58);
     check_framing(&bytes, KeyFrag::from_bytes);
-    for bad_index in [0u32, 256, u32::MAX] {
-        let b = splice(&bytes, 22, &bad_index.to_be_bytes());
-        assert_eq!(decode_kind(KeyFrag::from_bytes(&b)), K::InvalidValue);
-    }
     assert_eq!(
-        decode_kind(KeyFrag::from_bytes(&splice(&bytes, 26, &g2_off_subgroup()))),
-        K::InvalidPoint
-    );
-    assert_eq!(
-        decode_kind(KeyFrag::from_bytes(&splice(&bytes, 26, &identity_g2()))),
-        K::IdentityPoint
-    );
-}
-
-#[test]
-fn verification_keys_encoding() {
-    let mut r = rng(24);
-    let s = setup(2, 3, &mut r);
-    let bytes = s.vks.to_bytes();
-    assert_eq!(VerificationKeys::from_bytes(&bytes).unwrap(), s.vks);
-    check_framing(&bytes, VerificationKeys::from_bytes);
-    let t_at = 6 + 16 + 48 + 96;
-    let n_at = t_at + 4;
-    let w_at = n_at + 4;
-    // t > n, t = 0, t beyond u8.
-    for t in [4u32, 0, 258] {
-        let b = splice(&bytes, t_at, &t.to_be_bytes());
-        assert_eq!(
-            decode_kind(VerificationKeys::from_bytes(&b)),
-            K::InvalidValue,
-            "t={t}"
-        );
-    }
-    // n above the limit is refused before allocating; n = 0 makes any t > n.
-    let b = splice(&bytes, n_at, &256u32.to_be_bytes());
-    assert_eq!(
-        decode_kind(VerificationKeys::from_bytes(&b)),
-        K::LimitExceeded
-    );
-    let b = splice(&bytes, n_at, &u32::MAX.to_be_bytes());
-    assert_eq!(
-        decode_kind(VerificationKeys::from_bytes(&b)),
-        K::LimitExceeded
-    );
-    let b = splice(&bytes, n_at, &0u32.to_be_bytes());
-    assert_eq!(
-        decode_kind(VerificationKeys::from_bytes(&b[..w_at])),
+        decode_kind(KeyFrag::from_bytes(&splice(&bytes, 22, &[0, 0, 0, 0]))),
         K::InvalidValue
     );
-    // A lying count larger than the input.
-    let b = splice(&bytes, n_at, &255u32.to_be_bytes());
-    assert_eq!(decode_kind(VerificationKeys::from_bytes(&b)), K::Truncated);
-    // Receiver key checks apply.
     assert_eq!(
-        decode_kind(VerificationKeys::from_bytes(&splice(
+        decode_kind(KeyFrag::from_bytes(&splice(&bytes, 22, &[0, 0, 1, 0]))),
+        K::InvalidValue
+    );
+    assert_eq!(
+        decode_kind(KeyFrag::from_bytes(&splice(&bytes, 26, &[0; 32]))),
+        K::InvalidScalar
+    );
+    let dk = s.checked.delegatee_key(&s.bob).unwrap();
+    let bytes = dk.to_bytes();
+    assert_eq!(bytes.len(), 122);
+    check_framing(&bytes, DelegateeKey::from_bytes);
+    assert_eq!(
+        decode_kind(DelegateeKey::from_bytes(&splice(
             &bytes,
-            22,
-            &identity_g1()
+            26,
+            &G2Affine::identity().to_compressed()
         ))),
         K::IdentityPoint
     );
-    let other = KeyPair::random(&mut r).public_key();
-    let mixed = splice(&bytes, 22 + 48, &other.p2.to_compressed());
+}
+
+#[test]
+fn delegation_record_encoding() {
+    let mut r = rng(42);
+    let s = setup(3, 5, &mut r);
+    let bytes = s.record.to_bytes();
+    assert_eq!(bytes.len(), 702);
+    assert_eq!(DelegationRecord::from_bytes(&bytes).unwrap(), s.record);
+    check_framing(&bytes, DelegationRecord::from_bytes);
+    // t = 0, t > n.
+    for t in [0u8, 6] {
+        assert_eq!(
+            decode_kind(DelegationRecord::from_bytes(&splice(&bytes, 25, &[t]))),
+            K::InvalidValue
+        );
+    }
+    // n above the limit, before anything is allocated.
     assert_eq!(
-        decode_kind(VerificationKeys::from_bytes(&mixed)),
+        decode_kind(DelegationRecord::from_bytes(&splice(
+            &bytes,
+            26,
+            &[0, 0, 1, 0]
+        ))),
+        K::LimitExceeded
+    );
+    // n larger than the input holds.
+    assert_eq!(
+        decode_kind(DelegationRecord::from_bytes(&splice(
+            &bytes,
+            26,
+            &[0, 0, 0, 200]
+        ))),
+        K::Truncated
+    );
+    // Mismatched twins in pk_A.
+    let mut twisted = bytes.clone();
+    twisted[30..78].copy_from_slice(&s.bob.public_key().p1.to_compressed());
+    assert_eq!(
+        decode_kind(DelegationRecord::from_bytes(&twisted)),
         K::InconsistentKey
     );
-    // A W_i that is not a GT element.
-    let mut flipped = bytes.clone();
-    flipped[w_at + 288 + 100] ^= 0x01;
-    assert_eq!(
-        decode_kind(VerificationKeys::from_bytes(&flipped)),
-        K::InvalidPoint
-    );
+    // Identity D̂, M, and VK_5.
+    let id2 = G2Affine::identity().to_compressed();
+    let id1 = G1Affine::identity().to_compressed();
+    for (at, with) in [(318, &id2[..]), (414, &id1[..]), (702 - 48, &id1[..])] {
+        assert_eq!(
+            decode_kind(DelegationRecord::from_bytes(&splice(&bytes, at, with))),
+            K::IdentityPoint,
+            "at {at}"
+        );
+    }
 }
 
 #[test]
 fn capsule_frag_encoding() {
-    let mut r = rng(25);
-    let s = setup(1, 2, &mut r);
-    let cf = s.kfrags[1].reencrypt(&mut r, &s.capsule).unwrap();
+    let mut r = rng(43);
+    let s = setup(1, 1, &mut r);
+    let cf = cfrags(&s, &mut r).remove(0);
     let bytes = cf.to_bytes();
+    assert_eq!(bytes.len(), 170);
     assert_eq!(CapsuleFrag::from_bytes(&bytes).unwrap(), cf);
-    let v = cf.clone().verify(&s.capsule, &s.vks).unwrap();
-    assert_eq!(v.to_bytes(), bytes);
     check_framing(&bytes, CapsuleFrag::from_bytes);
-    let (e_at, gt_at) = (26, 74);
-    let (c_at, z_at) = (gt_at + 288, gt_at + 288 + 32);
-    for bad_index in [0u32, 256] {
-        let b = splice(&bytes, 22, &bad_index.to_be_bytes());
-        assert_eq!(decode_kind(CapsuleFrag::from_bytes(&b)), K::InvalidValue);
+    let id1 = G1Affine::identity().to_compressed();
+    for at in [26, 74] {
+        assert_eq!(
+            decode_kind(CapsuleFrag::from_bytes(&splice(&bytes, at, &id1))),
+            K::IdentityPoint
+        );
     }
     assert_eq!(
-        decode_kind(CapsuleFrag::from_bytes(&splice(
-            &bytes,
-            e_at,
-            &g1_off_subgroup()
-        ))),
-        K::InvalidPoint
+        decode_kind(CapsuleFrag::from_bytes(&splice(&bytes, 22, &[0, 0, 0, 0]))),
+        K::InvalidValue
     );
     assert_eq!(
-        decode_kind(CapsuleFrag::from_bytes(&splice(
-            &bytes,
-            e_at,
-            &identity_g1()
-        ))),
-        K::IdentityPoint
-    );
-    let mut flipped = bytes.clone();
-    flipped[gt_at + 5] ^= 0x10;
-    assert_eq!(
-        decode_kind(CapsuleFrag::from_bytes(&flipped)),
-        K::InvalidPoint
-    );
-    assert_eq!(
-        decode_kind(CapsuleFrag::from_bytes(&splice(&bytes, c_at, &[0xff; 32]))),
+        decode_kind(CapsuleFrag::from_bytes(&splice(&bytes, 138, &unhex(R_HEX)))),
         K::InvalidScalar
     );
-    assert_eq!(
-        decode_kind(CapsuleFrag::from_bytes(&splice(
-            &bytes,
-            z_at,
-            &g2_off_subgroup()
-        ))),
-        K::InvalidPoint
-    );
-    assert_eq!(
-        decode_kind(CapsuleFrag::from_bytes(&splice(
-            &bytes,
-            z_at,
-            &identity_g2()
-        ))),
-        K::IdentityPoint
-    );
-    assert_eq!(z_at + 96, bytes.len());
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+// ---------------------------------------------------------------------------------------------
+// Property tests over (t, n) up to (5, 9). RSHABE_PROPTEST_CASES raises the case count.
 
-    /// Any single-byte change of a capsule fragment's encoding either fails to decode or yields
-    /// a fragment that does not verify — never one that combines to a key.
+fn cases(default: u32) -> u32 {
+    std::env::var("RSHABE_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+extern crate std;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(4), ..ProptestConfig::default() })]
+
+    /// Any t distinct verified fragments give the key; t − 1 give NotEnoughFragments; a
+    /// tampered byte in any fragment never verifies.
     #[test]
-    fn tampered_capsule_frag_never_verifies(seed in any::<u64>(), pos in 0usize..490, bit in 0u8..8) {
+    fn threshold_property(
+        seed in any::<u64>(),
+        (t, n) in (1usize..=5).prop_flat_map(|t| (Just(t), t..=9)),
+        pick in any::<u64>(),
+        pos in 0usize..170,
+        bit in 0u8..8,
+    ) {
         let mut r = rng(seed);
-        let s = setup(1, 1, &mut r);
-        let mut bytes = s.kfrags[0].reencrypt(&mut r, &s.capsule).unwrap().to_bytes();
-        prop_assert_eq!(bytes.len(), 490);
+        let s = setup(t, n, &mut r);
+        let all = verified_all(&s, &mut r);
+        // A pseudo-random subset of t indices.
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut x = pick;
+        for i in (1..n).rev() {
+            order.swap(i, (x % (i as u64 + 1)) as usize);
+            x /= i as u64 + 1;
+        }
+        let chosen: Vec<_> = order[..t].iter().map(|&i| all[i].clone()).collect();
+        let dk = s.checked.delegatee_key(&s.bob).unwrap();
+        prop_assert_eq!(*dk.open(&s.capsule, &chosen).unwrap(), *s.key);
+        prop_assert_eq!(dk.open(&s.capsule, &chosen[..t - 1]).unwrap_err(), Error::NotEnoughFragments);
+        let mut bytes = all[order[0]].to_bytes();
         bytes[pos] ^= 1 << bit;
         if let Ok(cf) = CapsuleFrag::from_bytes(&bytes) {
-            let err = cf.verify(&s.capsule, &s.vks).unwrap_err();
+            let err = cf.verify(&s.checked_capsule, &s.checked).unwrap_err();
             prop_assert!(matches!(err, Error::FragmentMismatch | Error::InvalidProof), "{:?}", err);
         }
     }
 
-    /// Round trips through every encoding, for random delegations.
+    /// Round trips through every encoding.
     #[test]
     fn encodings_round_trip(seed in any::<u64>(), n in 1usize..4) {
         let mut r = rng(seed);
         let s = setup(1, n, &mut r);
-        prop_assert_eq!(PublicKey::from_bytes(&s.bob.public_key().to_bytes()).unwrap(), s.bob.public_key());
-        prop_assert_eq!(KeyPair::from_bytes(&s.bob.to_bytes()).unwrap().public_key(), s.bob.public_key());
         prop_assert_eq!(Capsule::from_bytes(&s.capsule.to_bytes()).unwrap(), s.capsule);
-        prop_assert_eq!(&VerificationKeys::from_bytes(&s.vks.to_bytes()).unwrap(), &s.vks);
+        prop_assert_eq!(&DelegationRecord::from_bytes(&s.record.to_bytes()).unwrap(), &s.record);
         for k in &s.kfrags {
-            let back = KeyFrag::from_bytes(&k.to_bytes()).unwrap();
-            prop_assert_eq!(back.to_bytes(), k.to_bytes());
+            prop_assert_eq!(copy(k).to_bytes(), k.to_bytes());
         }
     }
 }
 
+#[cfg(feature = "serde")]
 #[test]
-fn gt_comb_agrees_with_exponentiation() {
-    let mut r = rng(41);
-    let base = Gt::random(&mut r);
-    let comb = super::GtComb::new(&base);
-    for e in [
-        Scalar::ZERO,
-        Scalar::ONE,
-        -Scalar::ONE,
-        Scalar::from(u64::MAX),
-    ]
-    .into_iter()
-    .chain((0..8).map(|_| Scalar::random(&mut r)))
-    {
-        assert_eq!(comb.pow_public(&e), base * e);
-    }
-}
-
-/// `KeyFrag::prepare` and the verifier's cached combs change nothing but speed: the same
-/// randomness gives byte-identical fragments, and cached and fresh verification keys agree.
-#[test]
-fn caches_change_nothing_but_speed() {
-    let mut r = rng(42);
+fn pre_objects_round_trip_through_serde_json() {
+    let mut r = rng(50);
     let s = setup(2, 3, &mut r);
-    let bytes = s.kfrags[1].to_bytes();
-    let (plain, prepared) = (
-        KeyFrag::from_bytes(&bytes).unwrap(),
-        KeyFrag::from_bytes(&bytes).unwrap(),
-    );
-    prepared.prepare();
-    prepared.prepare(); // idempotent
-    for seed in 0..3 {
-        let a = plain.reencrypt(&mut rng(100 + seed), &s.capsule).unwrap();
-        let b = prepared
-            .reencrypt(&mut rng(100 + seed), &s.capsule)
-            .unwrap();
-        assert_eq!(a.to_bytes(), b.to_bytes());
-        // The first verification builds the comb of W_2, later ones use it; a clone starts
-        // without it. All accept, and a tampered challenge is refused either way.
-        assert!(a.clone().verify(&s.capsule, &s.vks).is_ok());
-        assert!(b.clone().verify(&s.capsule, &s.vks.clone()).is_ok());
-        let mut forged = b;
-        forged.c += Scalar::ONE;
-        assert_eq!(
-            forged.clone().verify(&s.capsule, &s.vks).unwrap_err(),
-            Error::InvalidProof
-        );
-        assert_eq!(
-            forged.verify(&s.capsule, &s.vks.clone()).unwrap_err(),
-            Error::InvalidProof
-        );
-    }
+    let json = serde_json::to_string(&s.record).unwrap();
+    let record: DelegationRecord = serde_json::from_str(&json).unwrap();
+    assert_eq!(record, s.record);
+    let capsule: Capsule =
+        serde_json::from_str(&serde_json::to_string(&s.capsule).unwrap()).unwrap();
+    assert_eq!(capsule, s.capsule);
+    let kfrag: KeyFrag =
+        serde_json::from_str(&serde_json::to_string(&s.kfrags[0]).unwrap()).unwrap();
+    assert_eq!(kfrag.to_bytes(), s.kfrags[0].to_bytes());
+    let cf = cfrags(&s, &mut r).remove(1);
+    let cf2: CapsuleFrag = serde_json::from_str(&serde_json::to_string(&cf).unwrap()).unwrap();
+    assert_eq!(cf2, cf);
+    let dk = s.checked.delegatee_key(&s.bob).unwrap();
+    let dk2: DelegateeKey = serde_json::from_str(&serde_json::to_string(&dk).unwrap()).unwrap();
+    assert_eq!(dk2.to_bytes(), dk.to_bytes());
+    // The strict decoder runs: a record with t = 0 is refused.
+    let mut bytes = s.record.to_bytes();
+    bytes[25] = 0;
+    let bad = serde_json::to_string(&bytes).unwrap();
+    assert!(serde_json::from_str::<DelegationRecord>(&bad).is_err());
 }

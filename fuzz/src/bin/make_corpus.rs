@@ -221,25 +221,38 @@ fn main() {
     out.object("decode_pre_key_pair", "keypair", &owner.to_bytes());
     let (capsule, _key) = encapsulate(&mut rng, &owner.public_key()).expect("capsule");
     out.object("decode_pre_capsule", "capsule", &capsule.to_bytes());
-    let (kfrags, vks) = owner
+    let (kfrags, record) = owner
         .delegate(&mut rng, &receiver.public_key(), 2, 3)
         .expect("delegate");
     out.object("decode_pre_key_frag", "kfrag1-of-3", &kfrags[0].to_bytes());
     out.object("decode_pre_key_frag", "kfrag3-of-3", &kfrags[2].to_bytes());
     out.object(
-        "decode_pre_verification_keys",
-        "vks-2-of-3",
-        &vks.to_bytes(),
+        "decode_pre_delegation_record",
+        "record-2-of-3",
+        &record.to_bytes(),
     );
-    let (_, vks1) = owner
+    let (_, record1) = owner
         .delegate(&mut rng, &receiver.public_key(), 1, 1)
         .expect("delegate");
     out.object(
-        "decode_pre_verification_keys",
-        "vks-1-of-1",
-        &vks1.to_bytes(),
+        "decode_pre_delegation_record",
+        "record-1-of-1",
+        &record1.to_bytes(),
     );
-    let cfrag = kfrags[1].reencrypt(&mut rng, &capsule).expect("reencrypt");
+    let record = record.check().expect("check");
+    out.object(
+        "decode_pre_delegatee_key",
+        "delegatee-key",
+        &record.delegatee_key(&receiver).expect("delegatee key").to_bytes(),
+    );
+    let capsule = capsule.verify(&owner.public_key()).expect("capsule proof");
+    let proxy = kfrags
+        .into_iter()
+        .nth(1)
+        .expect("kfrag 2")
+        .verify(&record)
+        .expect("kfrag check");
+    let cfrag = proxy.reencrypt(&mut rng, &capsule).expect("reencrypt");
     out.object("decode_pre_capsule_frag", "cfrag2", &cfrag.to_bytes());
 
     // Envelopes: policy + PRE recipients, PRE only, two policies; short and two-chunk payloads.

@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| rs_habe_fuzz::decode_pre_delegation_record(data));

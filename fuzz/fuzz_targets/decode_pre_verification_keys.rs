@@ -1,2 +1,0 @@
-#![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| rs_habe_fuzz::decode_pre_verification_keys(data));
