@@ -365,3 +365,28 @@ fn prefixes_carry_the_documented_object_types() {
         assert_eq!(bytes[5], ty, "{name}: object type");
     }
 }
+
+/// PRE v2 objects (WIRE.md §6): fixed sizes, and the delegation record's `462 + 48·n`.
+#[test]
+fn pre_sizes_match_wire_md() {
+    use rs_habe::pre::{self, KeyPair};
+    let mut rng = rng(31);
+    let alice = KeyPair::random(&mut rng);
+    let bob = KeyPair::random(&mut rng);
+    assert_eq!(alice.public_key().to_bytes().len(), 150);
+    assert_eq!(alice.to_bytes().len(), 38);
+    let (capsule, _) = pre::encapsulate(&mut rng, &alice.public_key()).unwrap();
+    assert_eq!(capsule.to_bytes().len(), 134);
+    for (t, n) in [(1, 1), (2, 3), (3, 5)] {
+        let (kfrags, record) = alice.delegate(&mut rng, &bob.public_key(), t, n).unwrap();
+        assert_eq!(record.to_bytes().len(), 462 + 48 * n, "t = {t}, n = {n}");
+        let checked = record.check().unwrap();
+        let kfrag = kfrags.into_iter().next().unwrap();
+        assert_eq!(kfrag.to_bytes().len(), 58);
+        let proxy = kfrag.verify(&checked).unwrap();
+        let verified = capsule.verify(&alice.public_key()).unwrap();
+        let cfrag = proxy.reencrypt(&mut rng, &verified).unwrap();
+        assert_eq!(cfrag.to_bytes().len(), 170);
+        assert_eq!(checked.delegatee_key(&bob).unwrap().to_bytes().len(), 122);
+    }
+}

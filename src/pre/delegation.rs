@@ -17,16 +17,12 @@ use super::{
     g1_generator_mul, lagrange_at_vartime, multi_exp_vartime, random_nonzero, KeyPair, PublicKey,
     ScalarCell, DELEGATION_ID_LEN, MAX_SHARES,
 };
-use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
+use crate::encoding::{secret_bytes, ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, DelegationCheck, Error, Parameter, Result};
 use crate::gt::pairings_equal;
 use crate::scheme::fixed_base::FixedBaseG1;
 use crate::secret::SecretG2;
 
-/// Encoded length of a [`KeyFrag`]: prefix, id, index (u32), `kfrag_i` (32).
-const KEY_FRAG_LEN: usize = PREFIX_LEN + DELEGATION_ID_LEN + 4 + 32;
-/// Encoded length of a [`DelegateeKey`]: prefix, id, `t` (u32), `R̂_B` (96).
-const DELEGATEE_KEY_LEN: usize = PREFIX_LEN + DELEGATION_ID_LEN + 4 + 96;
 /// Encoded length of a [`DelegationRecord`] without its `VK_i`: prefix, id, `t`, `n`, two public
 /// keys, `D̂`, `M`.
 const RECORD_FIXED_LEN: usize = PREFIX_LEN + DELEGATION_ID_LEN + 4 + 4 + 2 * 144 + 96 + 48;
@@ -200,13 +196,12 @@ impl KeyFrag {
     /// assert_eq!(kfrags[0].to_bytes().len(), 6 + 16 + 4 + 32);
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        // Exact capacity: no reallocation leaves a copy of the secret behind.
-        let mut out = Zeroizing::new(Vec::with_capacity(KEY_FRAG_LEN));
-        out.put_prefix(ObjectType::KeyFrag);
-        out.extend_from_slice(self.id.as_bytes());
-        out.put_u32(u32::from(self.index));
-        out.put_scalar(&self.kfrag.0);
-        out
+        secret_bytes(|out| {
+            out.put_prefix(ObjectType::KeyFrag);
+            out.put_bytes(self.id.as_bytes());
+            out.put_u32(u32::from(self.index));
+            out.put_scalar(&self.kfrag.0);
+        })
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): index in `1..=255`, a canonical non-zero
@@ -743,12 +738,12 @@ impl DelegateeKey {
     /// assert_eq!(key.to_bytes().len(), 6 + 16 + 4 + 96);
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = Zeroizing::new(Vec::with_capacity(DELEGATEE_KEY_LEN));
-        out.put_prefix(ObjectType::DelegateeKey);
-        out.extend_from_slice(self.id.as_bytes());
-        out.put_u32(u32::from(self.threshold));
-        out.put_g2(&self.r_hat.0);
-        out
+        secret_bytes(|out| {
+            out.put_prefix(ObjectType::DelegateeKey);
+            out.put_bytes(self.id.as_bytes());
+            out.put_u32(u32::from(self.threshold));
+            out.put_g2(&self.r_hat.0);
+        })
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): `1 <= t <= 255`, a canonical subgroup

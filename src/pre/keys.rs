@@ -15,14 +15,12 @@ use super::{
     ScalarCell,
 };
 use crate::domain;
-use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
+use crate::encoding::{secret_bytes, ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
 use crate::gt::{pairings_equal, GtElem};
 
 /// Encoded length of a [`PublicKey`].
 const PUBLIC_KEY_LEN: usize = PREFIX_LEN + 48 + 96;
-/// Encoded length of a [`KeyPair`].
-const KEY_PAIR_LEN: usize = PREFIX_LEN + 32;
 /// Encoded length of a [`Capsule`].
 const CAPSULE_LEN: usize = PREFIX_LEN + 48 + 48 + 32;
 
@@ -167,11 +165,10 @@ impl KeyPair {
     /// assert_eq!(back.public_key(), kp.public_key());
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        // Exact capacity: the vector never reallocates, so no copy of the secret is left behind.
-        let mut out = Zeroizing::new(Vec::with_capacity(KEY_PAIR_LEN));
-        out.put_prefix(ObjectType::PreSecretKey);
-        out.put_scalar(&self.secret.0);
-        out
+        secret_bytes(|out| {
+            out.put_prefix(ObjectType::PreSecretKey);
+            out.put_scalar(&self.secret.0);
+        })
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): a canonical non-zero scalar, no trailing
