@@ -26,7 +26,7 @@
 //! written to `target/criterion/sweeps.txt`.
 //!
 //! ```text
-//! cargo bench --bench sweeps                  # the measurement (about 6 minutes on 2 cores)
+//! cargo bench --bench sweeps                  # the measurement (~10 min on 2 cores, most at r = 1024)
 //! cargo bench --bench sweeps -- --test        # every point once (CI)
 //! cargo bench --bench sweeps -- sweep_decrypt # one group
 //! ```
