@@ -22,21 +22,24 @@
 //! Absolute times drift between runs on shared machines: compare ratios taken in one run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Duration;
 
-use blstrs::{Bls12, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
+use blstrs::{Bls12, G1Projective, G2Projective, Scalar};
 use criterion::{Criterion, SamplingMode, Throughput};
 use ff::Field;
 use group::{Curve, Group};
-use pairing::{Engine, MillerLoopResult, MultiMillerLoop};
+use pairing::Engine;
 use rand_chacha::ChaCha20Rng;
-use rand_core::SeedableRng;
 use rs_habe::{
     update_headers, AttributeSet, Authority, DecryptionKey, Delegator, Header, KeyUpdate, Policy,
     PublicParams, SecretKey, SetupParams,
 };
+
+use common::{rng, FloorInputs};
 
 /// Depth of the time tree.
 const TIME_DEPTH: u8 = 20;
@@ -48,10 +51,6 @@ const T_MID: u64 = 1000;
 const T_WORST: u64 = 1;
 /// Sizes of the AND policies.
 const AND_SIZES: [usize; 4] = [2, 5, 10, 20];
-
-fn rng(seed: u64) -> ChaCha20Rng {
-    ChaCha20Rng::seed_from_u64(seed)
-}
 
 fn setup_params() -> SetupParams {
     SetupParams {
@@ -353,26 +352,12 @@ fn bench_encrypt(c: &mut Criterion, fx: &Fixture) {
     g.finish();
 }
 
-/// Random G1 points and prepared G2 points for a floor over `pairs` pairs.
-fn floor_inputs(rng: &mut ChaCha20Rng, pairs: usize) -> (Vec<G1Affine>, Vec<G2Prepared>) {
-    let g1 = (0..pairs)
-        .map(|_| G1Projective::random(&mut *rng).to_affine())
-        .collect();
-    let g2 = (0..pairs)
-        .map(|_| G2Prepared::from(G2Affine::from(G2Projective::random(&mut *rng))))
-        .collect();
-    (g1, g2)
-}
-
 fn bench_floor(
     g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     pairs: usize,
 ) {
-    let (g1, g2) = floor_inputs(&mut rng(pairs as u64), pairs);
-    let terms: Vec<(&G1Affine, &G2Prepared)> = g1.iter().zip(g2.iter()).collect();
-    g.bench_function(format!("floor-{pairs}-pairs"), |b| {
-        b.iter(|| Bls12::multi_miller_loop(black_box(&terms)).final_exponentiation())
-    });
+    let floor = FloorInputs::new(pairs);
+    g.bench_function(format!("floor-{pairs}-pairs"), |b| b.iter(|| floor.run()));
 }
 
 fn bench_decrypt(c: &mut Criterion, fx: &Fixture) {

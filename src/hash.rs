@@ -3,7 +3,7 @@
 //! `expand_message_xmd` is written here rather than pulled in: the RustCrypto implementation
 //! lives inside `elliptic-curve`'s `hash2curve` module and would drag the whole curve-trait stack
 //! into a crate that only needs these thirty lines. It is pinned by the RFC 9380 test vectors and
-//! by the design's vectors (`tests/data/vectors.json`) in the tests.
+//! by the design's vectors (`tests/data/vectors.json`, `vectors-v2.json`) in the tests.
 
 use blstrs::Scalar;
 use ff::Field;

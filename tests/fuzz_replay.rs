@@ -32,9 +32,10 @@ fn corpus_dir(sub: &str, test: &str) -> Option<PathBuf> {
         "RSHABE_REQUIRE_FUZZ_SEEDS=1 but {} does not exist",
         dir.display()
     );
+    // Leading newline: libtest may be mid-line ("test x ... ") on stdout when this is written.
     let _ = writeln!(
         std::io::stderr(),
-        "SKIPPED: fuzz seeds do not ship with the packaged crate: fuzz_replay::{test} did not \
+        "\nSKIPPED: fuzz seeds do not ship with the packaged crate: fuzz_replay::{test} did not \
          run ({} is absent; run the tests in a clone of the repository)",
         dir.display()
     );
