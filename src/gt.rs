@@ -120,6 +120,18 @@ pub(crate) fn pairings_equal(p1: &G1Affine, q1: &G2Affine, p2: &G1Affine, q2: &G
         .is_identity()
 }
 
+/// `e(P, ĝ) = e(g, Q)`: whether `P ∈ G1` and `Q ∈ G2` are twins `g^x`, `ĝ^x` (a parameter's two
+/// halves, a master secret and `Ω₁`, a PRE public key's halves). One multi-Miller loop against
+/// `ĝ`'s cached lines; for public values.
+pub(crate) fn are_twins(p: &G1Affine, q: &G2Affine) -> bool {
+    let neg_g = -G1Affine::generator();
+    GtElem::multi_pairing(&[
+        (p, g2_generator_prepared()),
+        (&neg_g, &G2Prepared::from(*q)),
+    ])
+    .is_identity()
+}
+
 /// `ĝ`'s prepared lines, computed on first use and shared by the whole process.
 pub(crate) fn g2_generator_prepared() -> &'static G2Prepared {
     static LINES: OnceBox<G2Prepared> = OnceBox::new();

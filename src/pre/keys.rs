@@ -17,7 +17,7 @@ use super::{
 use crate::domain;
 use crate::encoding::{secret_bytes, ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
-use crate::gt::{pairings_equal, GtElem};
+use crate::gt::{are_twins, GtElem};
 
 /// Encoded length of a [`PublicKey`].
 const PUBLIC_KEY_LEN: usize = PREFIX_LEN + 48 + 96;
@@ -82,7 +82,7 @@ impl PublicKey {
         let at = r.offset();
         let p1 = r.g1()?;
         let p2 = r.g2()?;
-        if !pairings_equal(&p1, &G2Affine::generator(), &G1Affine::generator(), &p2) {
+        if !are_twins(&p1, &p2) {
             return Err(r.err_at(DecodeErrorKind::InconsistentKey, at));
         }
         Ok(PublicKey { p1, p2 })
@@ -208,7 +208,7 @@ impl KeyPair {
             Option::<Scalar>::from(self.secret.0.invert()).ok_or(Error::Decryption)?,
         ));
         let e_inv = (capsule.e * inv.0).to_affine();
-        let zk = Zeroizing::new(GtElem::pairing(&e_inv, &G2Affine::generator()));
+        let zk = Zeroizing::new(GtElem::pair_with_g2_generator(&e_inv));
         capsule.derive_key(&zk)
     }
 }
@@ -405,7 +405,7 @@ pub fn encapsulate(
     let sigma = u.0 + h * k.0;
     let capsule = Capsule { e, v, sigma };
     let gk = g1_generator_mul(&k.0).to_affine();
-    let zk = Zeroizing::new(GtElem::pairing(&gk, &G2Affine::generator()));
+    let zk = Zeroizing::new(GtElem::pair_with_g2_generator(&gk));
     let key = capsule.derive_key(&zk)?;
     Ok((capsule, key))
 }

@@ -18,7 +18,6 @@
 
 use alloc::vec::Vec;
 
-use blstrs::G2Prepared;
 use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
 
@@ -476,7 +475,7 @@ impl RetrievalKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn finish(&self, header: &Header, partial: &PartialDecryption) -> Result<SharedKey> {
-        let blinding = GtElem::multi_pairing(&[(&header.c0, &G2Prepared::from(self.0 .0))]);
+        let blinding = GtElem::pairing(&header.c0, &self.0 .0);
         kem_key(&partial.value.mul(&blinding), header.policy())
     }
 

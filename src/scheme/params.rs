@@ -20,7 +20,7 @@ use alloc::vec::Vec;
 
 use once_cell::race::OnceBox;
 
-use blstrs::{G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
 use ff::Field;
 use group::prime::PrimeCurveAffine;
 use group::{Curve, Group};
@@ -513,12 +513,7 @@ impl PublicParams {
     /// Whether `msk = ĝ^α` for this `Ω₁ = g^α`: `e(Ω₁, ĝ) · e(g, msk)^{−1} = 1`, one
     /// multi-pairing (the inverse moved into G1).
     pub(crate) fn matches_master_secret(&self, msk: &G2Affine) -> bool {
-        let neg_g = -G1Affine::generator();
-        GtElem::multi_pairing(&[
-            (&self.omega1, crate::gt::g2_generator_prepared()),
-            (&neg_g, &G2Prepared::from(*msk)),
-        ])
-        .is_identity()
+        crate::gt::are_twins(&self.omega1, msk)
     }
 
     /// `e(Σ ρ_X X, ĝ) == e(g, Σ ρ_X X̂)` with `ρ_X` hashed from the encoding (full-width
@@ -535,12 +530,6 @@ impl PublicParams {
             a += G1Projective::from(t.g1) * rho;
             b += G2Projective::from(t.g2) * rho;
         }
-        let lhs = a.to_affine();
-        let rhs = (-b).to_affine();
-        GtElem::multi_pairing(&[
-            (&lhs, crate::gt::g2_generator_prepared()),
-            (&G1Affine::generator(), &G2Prepared::from(rhs)),
-        ])
-        .is_identity()
+        crate::gt::are_twins(&a.to_affine(), &b.to_affine())
     }
 }
