@@ -3,11 +3,17 @@
 //! This is the only file with hashing byte-strings in it (scheme.md §1, §4, §7, §10, §11), so a
 //! reviewer can check at a glance that no two uses of a hash share a tag.
 
-/// Suite identifier: the scheme version, curve and hash functions. Prefixed to every KDF `info`.
-pub(crate) const SUITE_ID: &[u8] = b"RSHABE-V1-BLS12381-SHA256-AES256GCM";
+/// Suite identifier: the scheme version, curve and hash functions. Prefixed to every KDF `info`
+/// (abe-v2.md §7: the ABE v2 suite; PRE and the envelope share it).
+pub(crate) const SUITE_ID: &[u8] = b"RSHABE-V2-BLS12381-SHA256-AES256GCM";
 
-/// `H(τ)`: attribute string → Zr (scheme.md §1), `expand_message_xmd` DST.
-pub(crate) const DST_ATTRIBUTE: &[u8] = b"RSHABE-V1-ATTRIBUTE";
+/// `H(τ)`: attribute string → G1 (abe-v2.md, "Notation and hashes"), the RFC 9380
+/// `hash_to_curve` DST (exactly these bytes, no suite suffix).
+pub(crate) const DST_ATTRIBUTE: &[u8] = b"RSHABE-V2-ATTRIBUTE";
+
+/// `H₀ = hash_to_curve("", DST_H0)`: the fixed public point of the key's and header's
+/// attribute part (abe-v2.md), domain-separated from every attribute point.
+pub(crate) const DST_H0: &[u8] = b"RSHABE-V2-H0";
 
 /// `H128` of a capsule's proof of knowledge of its exponent (scheme.md §10 v2),
 /// `expand_message_xmd` DST.
@@ -20,11 +26,12 @@ pub(crate) const DST_PRE_DLEQ: &[u8] = b"RSHABE-V2-PRE-DLEQ";
 /// The hedged nonce of a capsule fragment's proof (scheme.md §10 v2), `expand_message_xmd` DST.
 pub(crate) const DST_PRE_NONCE: &[u8] = b"RSHABE-V2-PRE-NONCE";
 
-/// HKDF `info` prefix of the per-node secrets of an issuer's user tree (scheme.md §4).
-pub(crate) const LABEL_NODE: &[u8] = b"RSHABE-V1-NODE";
+/// HKDF `info` prefix of the per-node secrets of an issuer's user tree (abe-v2.md §4: a v2
+/// label, so that one seed never gives the same node secrets under two versions).
+pub(crate) const LABEL_NODE: &[u8] = b"RSHABE-V2-NODE";
 
-/// KDF label of the ABE key encapsulation (scheme.md §7).
-pub(crate) const LABEL_KEM: &[u8] = b"RSHABE-V1-KEM";
+/// KDF label of the ABE key encapsulation (abe-v2.md §7).
+pub(crate) const LABEL_KEM: &[u8] = b"RSHABE-V2-KEM";
 
 /// KDF label of the proxy re-encryption key encapsulation (scheme.md §10).
 pub(crate) const LABEL_PRE: &[u8] = b"RSHABE-V1-PRE";
@@ -44,7 +51,7 @@ pub(crate) const LABEL_ENVELOPE_AD: &[u8] = b"RSHABE-V1-ENVELOPE-AD";
 pub(crate) const MAGIC: [u8; 4] = *b"RSHB";
 
 /// The wire-format version byte (scheme.md §12).
-pub(crate) const WIRE_VERSION: u8 = 2;
+pub(crate) const WIRE_VERSION: u8 = 3;
 
 /// `expand_message_xmd` DST of the coefficients of the batched twin check done when public
 /// parameters are decoded (scheme.md §2; see `scheme::params` for why they are hashed, not drawn).

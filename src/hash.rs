@@ -1,18 +1,28 @@
-//! Hashing into scalars and key derivation (scheme.md §1, §4).
+//! Hashing into scalars and into G1, and key derivation (scheme.md §1, §4; abe-v2.md
+//! "Notation and hashes").
+//!
+//! Attribute points `H(τ)` and the fixed point `H₀` are RFC 9380 `hash_to_curve` into G1
+//! (`BLS12381G1_XMD:SHA-256_SSWU_RO_` with this crate's DSTs), computed by blst. They are random
+//! oracles: a structured point such as v1's `u^{H(τ)} h` would let a holder of two attributes
+//! interpolate a third's key element (abe-v2.md F-AB5), and `H₀` must never equal an attribute
+//! point (its own DST), or that attribute's holder could open every header.
 //!
 //! `expand_message_xmd` is written here rather than pulled in: the RustCrypto implementation
 //! lives inside `elliptic-curve`'s `hash2curve` module and would drag the whole curve-trait stack
 //! into a crate that only needs these thirty lines. It is pinned by the RFC 9380 test vectors and
 //! by the design's vectors (`tests/data/vectors.json`, `vectors-v2.json`) in the tests.
 
-use blstrs::Scalar;
+use blstrs::{G1Affine, G1Projective, Scalar};
 use ff::Field;
+use group::Curve;
+use once_cell::race::OnceBox;
 use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::domain;
 use crate::error::{Error, Result};
+use crate::policy::Attribute;
 
 /// RFC 9380 §5.3.1 `expand_message_xmd` with SHA-256, for a message given in parts, producing
 /// `N` bytes. `N` must be at most 255 × 32 and `dst` at most 255 bytes; both are compile-time
@@ -77,22 +87,36 @@ pub(crate) fn hash_to_scalar(parts: &[&[u8]], dst: &[u8]) -> Scalar {
     scalar_from_wide_be(&expand_message_xmd::<64>(parts, dst))
 }
 
-/// `H(τ)`: an attribute string to a scalar (scheme.md §1).
-pub(crate) fn attribute_hash(attribute: &str) -> Scalar {
-    hash_to_scalar(&[attribute.as_bytes()], domain::DST_ATTRIBUTE)
+/// `H(τ) = hash_to_curve(utf8(τ), "RSHABE-V2-ATTRIBUTE")` in G1 (abe-v2.md). Takes a checked
+/// [`Attribute`], so only valid attributes (1..=255 bytes of UTF-8) are ever hashed.
+pub(crate) fn attribute_point(attribute: &Attribute) -> G1Affine {
+    G1Projective::hash_to_curve(attribute.as_str().as_bytes(), domain::DST_ATTRIBUTE, b"")
+        .to_affine()
 }
 
-/// The node secret γ_θ of an issuer's user tree (scheme.md §4).
+/// `H₀ = hash_to_curve("", "RSHABE-V2-H0")` in G1 (abe-v2.md): fixed and public, computed once
+/// per process, never encoded.
+pub(crate) fn h0() -> &'static G1Affine {
+    static H0: OnceBox<G1Affine> = OnceBox::new();
+    H0.get_or_init(|| {
+        alloc::boxed::Box::new(G1Projective::hash_to_curve(b"", domain::DST_H0, b"").to_affine())
+    })
+}
+
+/// The node secret γ_θ of an issuer's user tree (abe-v2.md §4: HKDF-SHA256 of the tree seed,
+/// `info = "RSHABE-V2-NODE" ‖ depth ‖ index`).
 pub(crate) fn node_secret(seed: &[u8; 32], depth: u8, index: u64) -> Scalar {
+    node_secret_with_label(seed, domain::LABEL_NODE, depth, index)
+}
+
+/// [`node_secret`] with the HKDF label given (the design's v1 vectors use the v1 label).
+pub(crate) fn node_secret_with_label(seed: &[u8; 32], label: &[u8], depth: u8, index: u64) -> Scalar {
     let hk = Hkdf::<Sha256>::new(Some(&[]), seed);
     let mut okm = Zeroizing::new([0u8; 64]);
     let info_tail = [&[depth][..], &index.to_be_bytes()[..]];
     // 64 bytes is far below HKDF's 255 × 32 limit: expansion cannot fail.
     let ok = hk
-        .expand_multi_info(
-            &[domain::LABEL_NODE, info_tail[0], info_tail[1]],
-            &mut okm[..],
-        )
+        .expand_multi_info(&[label, info_tail[0], info_tail[1]], &mut okm[..])
         .is_ok();
     debug_assert!(ok);
     scalar_from_wide_be(&okm)

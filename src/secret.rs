@@ -1,7 +1,7 @@
 //! Private wrappers for secret group elements.
 //!
 //! `blstrs` 0.7.1 implements `Zeroize` for none of its types (not even `Scalar`). These newtypes
-//! give secret scalars and G2 values a `Default` that is harmless (zero, the identity), so that
+//! give secret scalars, G1 and G2 values a `Default` that is harmless (zero, the identity), so that
 //! `zeroize::DefaultIsZeroes` overwrites them on drop. Secret GT values are `crate::gt::GtElem`,
 //! whose `Default` is the identity for the same reason.
 //!
@@ -9,40 +9,58 @@
 //! survive on the stack; and the prepared Miller-loop lines kept with a decryption key
 //! (`G2Prepared`) cannot be wiped because `blstrs` does not expose them.
 
-use blstrs::{G2Affine, G2Projective};
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective};
 use group::prime::PrimeCurveAffine;
 use zeroize::DefaultIsZeroes;
 
-/// A secret element of G2 (key components, master secret, node secrets), stored affine.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SecretG2(pub(crate) G2Affine);
+macro_rules! secret_point {
+    ($(#[$doc:meta])* $name:ident, $affine:ty, $proj:ty) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        pub(crate) struct $name(pub(crate) $affine);
 
-impl SecretG2 {
-    /// The point in projective form, for arithmetic.
-    pub(crate) fn proj(&self) -> G2Projective {
-        G2Projective::from(self.0)
-    }
+        impl $name {
+            /// The point in projective form, for arithmetic.
+            pub(crate) fn proj(&self) -> $proj {
+                <$proj>::from(self.0)
+            }
+        }
+
+        impl From<$proj> for $name {
+            fn from(p: $proj) -> Self {
+                $name(<$affine>::from(p))
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name(<$affine>::identity())
+            }
+        }
+
+        impl DefaultIsZeroes for $name {}
+
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(concat!(stringify!($name), "([redacted])"))
+            }
+        }
+    };
 }
 
-impl From<G2Projective> for SecretG2 {
-    fn from(p: G2Projective) -> Self {
-        SecretG2(G2Affine::from(p))
-    }
-}
-
-impl Default for SecretG2 {
-    fn default() -> Self {
-        SecretG2(G2Affine::identity())
-    }
-}
-
-impl DefaultIsZeroes for SecretG2 {}
-
-impl core::fmt::Debug for SecretG2 {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("SecretG2([redacted])")
-    }
-}
+secret_point!(
+    /// A secret element of G1 (a key's `K0` and `K_τ`, the master secret `g^α`, node secrets,
+    /// a retrieval key), stored affine.
+    SecretG1,
+    G1Affine,
+    G1Projective
+);
+secret_point!(
+    /// A secret element of G2 (a key's `K̂`, `K1T` and time components), stored affine.
+    SecretG2,
+    G2Affine,
+    G2Projective
+);
 
 /// A secret scalar as a `Copy` value whose `Zeroize` (through `DefaultIsZeroes`) overwrites it
 /// with zero; wrap it in `Zeroizing` to wipe it on drop.

@@ -65,6 +65,10 @@ impl<'a> Reader<'a> {
         Ok(self.array::<1>()?[0])
     }
 
+    pub(crate) fn u16(&mut self) -> R<u16> {
+        Ok(u16::from_be_bytes(self.array()?))
+    }
+
     pub(crate) fn u32(&mut self) -> R<u32> {
         Ok(u32::from_be_bytes(self.array()?))
     }
@@ -196,6 +200,9 @@ impl<'a> Reader<'a> {
 pub(crate) trait Writer {
     fn put_prefix(&mut self, ty: ObjectType);
     fn put_u8(&mut self, v: u8);
+    fn put_u16(&mut self, v: u16) {
+        self.put_bytes(&v.to_be_bytes());
+    }
     fn put_u32(&mut self, v: u32);
     fn put_u64(&mut self, v: u64);
     /// A u32 length (callers guarantee it fits: every length is bounded by a crate constant).

@@ -1,8 +1,14 @@
 //! The checked policy tree and its canonical text (scheme.md §9).
 
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
+
+use blstrs::G1Affine;
+use once_cell::race::OnceBox;
 
 use super::parser::{self, is_bare_byte, is_keyword};
 use super::{Attribute, AttributeSet};
@@ -49,7 +55,27 @@ pub struct Policy {
     leaves: Vec<Attribute>,
     /// The canonical text, rendered once: headers encode it and the KEM binds it (§7).
     text: String,
+    /// The occurrence layer of each leaf, 0-based (abe-v2.md §7): leaf `i` is in layer `j` when
+    /// it is the `(j+1)`-th occurrence of its attribute, counting leaves in order.
+    layers: Vec<u16>,
+    /// The number of layers `m`: the largest multiplicity of any attribute (at least 1).
+    layer_count: u16,
+    /// The leaves' attribute points `H(τ_i)`, hashed on the first encryption and kept.
+    points: LeafPoints,
 }
+
+/// A cache of the leaves' hashed points, shared by clones. Derived data: it takes no part in
+/// equality.
+#[derive(Clone, Default)]
+struct LeafPoints(Arc<OnceBox<Vec<G1Affine>>>);
+
+impl PartialEq for LeafPoints {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for LeafPoints {}
 
 /// Renders a tree's canonical text.
 struct Canonical<'a>(&'a Node);
@@ -99,7 +125,47 @@ impl Policy {
 
     fn from_parts(root: Node, leaves: Vec<Attribute>) -> Policy {
         let text = Canonical(&root).to_string();
-        Policy { root, leaves, text }
+        let mut seen: BTreeMap<&Attribute, u16> = BTreeMap::new();
+        let mut layers = Vec::with_capacity(leaves.len());
+        for a in &leaves {
+            let count = seen.entry(a).or_insert(0);
+            layers.push(*count);
+            // At most MAX_LEAVES (1024) occurrences: no overflow.
+            *count = count.saturating_add(1);
+        }
+        let layer_count = seen.values().copied().max().unwrap_or(1).max(1);
+        Policy {
+            root,
+            leaves,
+            text,
+            layers,
+            layer_count,
+            points: LeafPoints::default(),
+        }
+    }
+
+    /// The occurrence layer (0-based) of each leaf, in leaf order (abe-v2.md §7).
+    pub(crate) fn layers(&self) -> &[u16] {
+        &self.layers
+    }
+
+    /// The number of occurrence layers `m`: the largest multiplicity of an attribute.
+    pub(crate) fn layer_count(&self) -> usize {
+        usize::from(self.layer_count)
+    }
+
+    /// `H(τ_i)` for every leaf, in leaf order: each distinct attribute hashed once, on first use,
+    /// and kept with the policy (and its clones) for later encryptions.
+    pub(crate) fn leaf_points(&self) -> &[G1Affine] {
+        self.points.0.get_or_init(|| {
+            let mut distinct: BTreeMap<&Attribute, G1Affine> = BTreeMap::new();
+            let points = self
+                .leaves
+                .iter()
+                .map(|a| *distinct.entry(a).or_insert_with(|| crate::hash::attribute_point(a)))
+                .collect();
+            Box::new(points)
+        })
     }
 
     /// The canonical text, without re-rendering the tree.

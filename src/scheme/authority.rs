@@ -7,14 +7,14 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::key_update::{KeyUpdate, UpdateEntry};
 use super::keys::{time_comps, KeyBody, Pair};
-use super::params::{Base, PublicParams};
+use super::params::{Base1, Base2, PublicParams};
 use super::secret_key::{enrol_path, SecretKey};
 use super::time;
 use super::tree::{IssuerId, IssuerTree, UserId};
 use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{Error, Result};
 use crate::policy::AttributeSet;
-use crate::secret::{SecretG2, SecretScalar};
+use crate::secret::{SecretG1, SecretG2, SecretScalar};
 
 /// Sizes chosen at setup.
 ///
@@ -43,7 +43,7 @@ impl Default for SetupParams {
     }
 }
 
-/// The trusted attribute authority: holds the master secret `ĝ^α`, enrols users with attribute
+/// The trusted attribute authority: holds the master secret `g^α` (abe-v2.md §2), enrols users with attribute
 /// sets, revokes them, and publishes a [`KeyUpdate`] each period.
 ///
 /// Its state (master secret, tree seed, enrolments, revocations) is secret: persist it with
@@ -65,7 +65,8 @@ impl Default for SetupParams {
 /// ```
 pub struct Authority {
     pub(crate) pp: PublicParams,
-    pub(crate) msk: SecretG2,
+    /// `g^α ∈ G1` (abe-v2.md §2).
+    pub(crate) msk: SecretG1,
     pub(crate) tree: IssuerTree,
 }
 
@@ -116,7 +117,7 @@ impl Authority {
         let (pp, msk) = PublicParams::generate(params.time_depth, rng)?;
         Ok(Authority {
             pp,
-            msk: SecretG2::from(msk),
+            msk: SecretG1::from(msk),
             tree,
         })
     }
@@ -245,7 +246,7 @@ impl Authority {
         };
         let msk = self.msk.proj();
         let tree = &self.tree;
-        // SK_θ.K0 = ĝ^α · G_θ^{−1} · ŵ_A^{r_θ}, r_θ fresh per θ.
+        // SK_θ.K0 = g^α · G_θ^{−1} · H₀^{r_θ}, r_θ fresh per θ.
         Ok(enrol_path(
             &self.pp,
             user,
@@ -313,8 +314,8 @@ impl Authority {
         self.tree.is_user_revoked(user, period)
     }
 
-    /// The public key update for `period` (scheme.md §6): for every `θ ∈ KUNodes(T)`, with fresh
-    /// `R`, `KU_θ = { K0 = G_θ ŵ_T^R, K1T = ĝ^R, {TimeComp(Prefix(T, k), R)}_{k=0..D_t} }`.
+    /// The public key update for `period` (abe-v2.md §6): for every `θ ∈ KUNodes(T)`, with fresh
+    /// `R`, `KU_θ = { K0 = G_θ w_T^R ∈ G1, K1T = ĝ^R, {TimeComp(Prefix(T, k), R)}_{k=0..D_t} }`.
     ///
     /// # Errors
     /// [`Error::PeriodOutOfRange`].
@@ -347,15 +348,15 @@ impl Authority {
             .into_iter()
             .map(|theta| {
                 let big_r = SecretScalar::random(&mut *rng);
-                let k0 = self.tree.node_secret(theta).proj() + self.pp.mul_g2(Base::WT, &big_r);
-                let k1t = self.pp.mul_g2(Base::G, &big_r);
+                let k0 = self.tree.node_secret(theta).proj() + self.pp.mul_g1(Base1::WT, &big_r);
+                let k1t = self.pp.mul_g2(Base2::G, &big_r);
                 let mut time = Vec::with_capacity(usize::from(self.pp.time_depth) + 1);
                 time_comps(&self.pp, period, &big_r, rng, |_, c| {
                     time.push(Pair::from_proj(c))
                 });
                 let body = KeyBody {
-                    k0: SecretG2::from(k0),
-                    k1a: SecretG2::default(),
+                    k_hat: SecretG2::default(),
+                    k0: SecretG1::from(k0),
                     attrs: Vec::new(),
                     k1t: SecretG2::from(k1t),
                     time,
@@ -400,7 +401,7 @@ impl Authority {
         secret_bytes(|out| {
             out.put_prefix(ObjectType::AuthorityState);
             out.put_var_bytes(&pp);
-            out.put_g2(&self.msk.0);
+            out.put_g1(&self.msk.0);
             self.tree.write(out);
         })
     }
@@ -445,8 +446,8 @@ impl Authority {
                 .into());
         }
         let at = r.offset();
-        let msk = SecretG2(r.g2()?);
-        // The master secret must be ĝ^α for the α of Ω₁ = g^α: a state whose two halves come
+        let msk = SecretG1(r.g1()?);
+        // The master secret must be g^α for the α of Ω̂₁ = ĝ^α: a state whose two halves come
         // from different setups would issue keys that open nothing.
         if !pp.matches_master_secret(&msk.0) {
             return Err(r

@@ -2,9 +2,10 @@
 //! subsets of its attributes to children, and publish their key updates.
 //!
 //! - Child enrolment at leaf `ℓ` of the delegator's tree: for every `φ ∈ Path(ℓ)`, with fresh
-//!   `r_φ`, `SK_φ = { K0 = H_φ^{−1} ŵ_A^{r_φ}, K1A = ĝ^{r_φ}, {AttrComp(τ, r_φ)}_{τ∈S_c} }`.
+//!   `r_φ`, `SK_φ = { K̂ = ĝ^{r_φ}, K0 = H_φ^{−1} H₀^{r_φ}, K_τ = H(τ)^{r_φ} for τ ∈ S_c }`
+//!   (abe-v2.md §6; `H_φ = g^{γ_φ} ∈ G1`).
 //! - Child key update for `T`: for every `φ ∈ KUNodes_P(T)`, the delegator's own `DK_{S_P,T}`,
-//!   independently re-randomised, keeping the attribute components of `S_KU`, with `K0`
+//!   restricted to `S_KU` and independently re-randomised per `φ` and per period, with `K0`
 //!   multiplied by `H_φ`.
 //!
 //! Choice of `S_KU`: this crate always uses the delegator's declared attribute set (fixed when the
@@ -19,12 +20,12 @@
 
 use alloc::vec::Vec;
 
-use blstrs::G2Projective;
+use blstrs::G1Projective;
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::key_update::{KeyUpdate, UpdateEntry};
-use super::keys::{read_attributes, write_attributes, DecryptionKey};
+use super::keys::{attribute_points, read_attributes, write_attributes, DecryptionKey};
 use super::params::PublicParams;
 use super::secret_key::{enrol_path, SecretKey};
 use super::time::MAX_TIME_DEPTH;
@@ -32,7 +33,7 @@ use super::tree::{IssuerId, IssuerTree, UserId};
 use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::policy::AttributeSet;
-use crate::secret::SecretG2;
+use crate::secret::SecretG1;
 
 /// A user acting as an issuer for children (a hospital for its departments, a department head
 /// for staff): enrols children with subsets of its attributes, revokes them, and publishes
@@ -258,7 +259,7 @@ impl Delegator {
             leaf,
         };
         let tree = &self.tree;
-        // SK_φ.K0 = H_φ^{−1} · ŵ_A^{r_φ}, r_φ fresh per φ.
+        // SK_φ.K0 = H_φ^{−1} · H₀^{r_φ}, r_φ fresh per φ.
         Ok(enrol_path(
             pp,
             user,
@@ -373,22 +374,25 @@ impl Delegator {
         }
         // DK restricted to S_KU = the delegator's set (scheme.md §6).
         let mut base = dk.body.clone();
-        base.attrs = dk
+        let kept = dk
             .attributes
             .iter()
             .zip(dk.body.attrs.iter())
             .filter(|(a, _)| self.attributes.contains(a))
-            .map(|(_, p)| *p)
+            .map(|(_, k)| *k)
             .collect();
+        core::mem::replace(&mut base.attrs, kept).zeroize();
+        // H(τ) of S_KU, hashed once for all entries.
+        let points = attribute_points(&self.attributes);
         let entries = self
             .tree
             .ku_nodes(dk.period)
             .into_iter()
             .map(|phi| {
                 let mut body = base.clone();
-                body.rerandomize(pp, &self.attributes, dk.period, rng);
+                body.rerandomize(pp, &points, dk.period, rng);
                 let h_phi = self.tree.node_secret(phi);
-                body.k0 = SecretG2::from(body.k0.proj() + G2Projective::from(h_phi.0));
+                body.k0 = SecretG1::from(body.k0.proj() + G1Projective::from(h_phi.0));
                 UpdateEntry { node: phi, body }
             })
             .collect();

@@ -1,37 +1,48 @@
-//! Encryption and decryption of the key encapsulation (scheme.md §7, §8 "Decrypt").
+//! Encryption and decryption of the key encapsulation (scheme.md §7, §8 as replaced by
+//! abe-v2.md §7, §8).
 //!
-//! Encrypt for policy `P` and period `T`: `s` fresh, `λ_i` shares of `s` over the leaves of `P`;
-//! `C0 = g^s`; per leaf with fresh `t_i`: `C_{i,1} = w_A^{λ_i} v_A^{t_i}`,
-//! `C_{i,2} = (u^{H(τ_i)} h)^{−t_i}`, `C_{i,3} = g^{t_i}`; per node `N = (k, b) ∈ Cover(T)` with
-//! fresh `t_N`: `E_{N,1} = w_T^s v_T^{t_N}`, `E_{N,2} = F_N^{−t_N}`, `E_{N,3} = g^{t_N}`,
-//! `D_{N,j} = f_j^{−t_N}` for `j = k+1..D_t`. Key: `KDF(Ω^s, "RSHABE-V1-KEM" ‖ canonical policy)`.
+//! Encrypt for policy `P` and period `T`: `s₀` fresh, `λ_i` shares of `s₀` over the leaves of
+//! `P` (§9); a fresh `s₁⁽ʲ⁾` per occurrence layer `j = 1..m` (leaf `i` is in layer `j(i)` when it
+//! is the `j`-th occurrence of its attribute; `m` is the largest multiplicity, 1 when no attribute
+//! repeats). `Ĉ0 = ĝ^{s₀}`, `Ĉ1⁽ʲ⁾ = ĝ^{s₁⁽ʲ⁾}` (G2); per leaf `C_i = H₀^{λ_i} H(τ_i)^{s₁^{(j(i))}}`
+//! (G1); per node `N = (k, b) ∈ Cover(T)` with fresh `t_N`: `E_{N,1} = w_T^{s₀} v_T^{t_N}`,
+//! `E_{N,2} = F_N^{−t_N}`, `E_{N,3} = g^{t_N}`, `D_{N,j} = f_j^{−t_N}` for `j = k+1..D_t`.
+//! Key: `KDF(Ω^{s₀}, "RSHABE-V2-KEM" ‖ canonical policy)`.
+//!
+//! Why one `s₁` per layer: with a single `s₁` for every leaf, a repeated attribute lets a user
+//! combine the rows linearly so that the repeated attribute's points cancel — `2 of (a, a, b)` is
+//! opened with `b` alone by `3C₁ − 3C₂ + C₃ = H₀^{s₀} H(b)^{s₁}` (abe-v2.md F-AB2; the regression
+//! tests are in `attacks`). Why time rows keep their own `t_N` with `s₀` only in `E_{N,1}`: rows
+//! sharing `s₀` directly (`E_N = F_N^{s₀}`) let a revoked user's old key open newer headers
+//! (F-AB6).
 //!
 //! Decrypt with `DK_{S,T'}`, `T ≤ T'`: `N` the node of `Cover(T)` that is a prefix of `T'`,
 //! `(I, ω)` the reconstruction of §9:
-//! `Ω^s = e(C0, K0) / [ e(Π C_{i,1}^{ω_i}, K1A) · Π e(C_{i,2}^{ω_i}, A2) e(C_{i,3}^{ω_i}, A3)
-//! · e(E_{N,1}, K1T) e(E_{N,2}, B2_N) e(E_{N,3}, B3_N) ]` — one multi-Miller loop over
-//! `2|I| + 5` pairs against the key's prepared lines (inverses moved into G1) and one final
-//! exponentiation; for AND/OR-only policies no G1 exponentiation at all.
+//! `Ω^{s₀} = e(K0, Ĉ0) · Π_j e(Π_{i∈I, j(i)=j} K_{τ_i}^{ω_i}, Ĉ1⁽ʲ⁾)
+//! / [ e(Π_{i∈I} C_i^{ω_i}, K̂) · e(E_{N,1}, K1T) · e(E_{N,2}, B2_N) · e(E_{N,3}, B3_N) ]` — one
+//! multi-Miller loop over `5 + m'` pairs (`m'` the layers among the chosen leaves; 6 when no
+//! attribute repeats, whatever the policy's size), inverses moved into G1, the key's `K̂`, `K1T`
+//! and time lines prepared once and the header's `Ĉ0`, `Ĉ1⁽ʲ⁾` per call, and one final
+//! exponentiation. For AND/OR-only policies every `ω_i = 1`: G1 additions only.
 //!
-//! `Ω^s` is computed as `e(Ω₁^s, ĝ)` (v1.1): a constant-time fixed-base G1 multiplication and one
-//! pairing against `ĝ`'s lines, never `Ω * s` in GT, whose square-and-multiply leaks `s`
-//! (scheme.md §1; see `crate::gt`).
+//! `Ω^{s₀}` is computed as `e(g^{s₀}, Ω̂₁)`: a constant-time fixed-base G1 multiplication and one
+//! pairing against `Ω̂₁`'s prepared lines, never `Ω * s₀` in GT, whose square-and-multiply leaks
+//! `s₀` (scheme.md §1; see `crate::gt`).
 
 use alloc::vec::Vec;
 
-use blstrs::{G1Affine, G1Projective, G2Prepared, Scalar};
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
 use group::{Curve, Group};
 use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
 
 use super::keys::DecryptionKey;
-use super::params::{Base, PublicParams};
+use super::params::{Base1, Base2, PublicParams};
 use super::time::{self, TimeNode};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::gt::GtElem;
-use crate::hash;
 use crate::policy::{Policy, MAX_POLICY_TEXT_LEN};
 use crate::secret::SecretScalar;
 
@@ -62,9 +73,9 @@ pub(crate) struct TimeRow {
     pub(crate) d: Vec<G1Affine>,
 }
 
-/// The ABE part of a ciphertext (scheme.md §7): policy, period, `C0`, one row per policy leaf
-/// and one time row per node of `Cover(T)`. Public; the cloud moves it to later periods with
-/// [`update`](Self::update).
+/// The ABE part of a ciphertext (abe-v2.md §7): policy, period, `Ĉ0`, one `Ĉ1⁽ʲ⁾` per
+/// occurrence layer, one `C_i` per policy leaf and one time row per node of `Cover(T)`. Public;
+/// the cloud moves it to later periods with [`update`](Self::update).
 ///
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
@@ -84,9 +95,12 @@ pub struct Header {
     pub(crate) time_depth: u8,
     pub(crate) period: u64,
     pub(crate) policy: Policy,
-    pub(crate) c0: G1Affine,
-    /// `[C_{i,1}, C_{i,2}, C_{i,3}]` per leaf, in leaf order.
-    pub(crate) rows: Vec<[G1Affine; 3]>,
+    /// `Ĉ0 = ĝ^{s₀}`.
+    pub(crate) c0: G2Affine,
+    /// `Ĉ1⁽ʲ⁾ = ĝ^{s₁⁽ʲ⁾}`, one per occurrence layer (`m = policy.layer_count()` of them).
+    pub(crate) c1: Vec<G2Affine>,
+    /// `C_i = H₀^{λ_i} H(τ_i)^{s₁^{(j(i))}}`, one per leaf, in leaf order.
+    pub(crate) rows: Vec<G1Affine>,
     /// In `Cover(T)` order.
     pub(crate) time_rows: Vec<TimeRow>,
 }
@@ -105,6 +119,13 @@ impl core::fmt::Debug for Header {
 pub(crate) fn normalize_g1(points: &[G1Projective]) -> Vec<G1Affine> {
     let mut out = alloc::vec![G1Affine::default(); points.len()];
     G1Projective::batch_normalize(points, &mut out);
+    out
+}
+
+/// Normalises projective G2 points with one shared inversion.
+fn normalize_g2(points: &[G2Projective]) -> Vec<G2Affine> {
+    let mut out = alloc::vec![G2Affine::default(); points.len()];
+    G2Projective::batch_normalize(points, &mut out);
     out
 }
 
@@ -159,34 +180,36 @@ impl Header {
         period: u64,
     ) -> Result<(Header, SharedKey)> {
         time::check_period(pp.time_depth, period)?;
-        let s = SecretScalar::random(&mut *rng);
-        let shares = policy.share(&s, rng);
+        let s0 = SecretScalar::random(&mut *rng);
+        let shares = policy.share(&s0, rng);
         let cover = time::cover(pp.time_depth, period);
 
-        let c0 = pp.mul_g1(Base::G, &s).to_affine();
-        // The attribute rows, normalised in one batch.
+        let c0 = pp.mul_g2(Base2::G, &s0).to_affine();
+        // One s₁ per occurrence layer (abe-v2.md §7, F-AB2).
+        let s1: Vec<SecretScalar> = (0..policy.layer_count())
+            .map(|_| SecretScalar::random(&mut *rng))
+            .collect();
+        let c1: Vec<G2Projective> = s1.iter().map(|s| pp.mul_g2(Base2::G, s)).collect();
+        let c1 = normalize_g2(&c1);
+        let points = policy.leaf_points();
         let mut rows_proj = Vec::with_capacity(shares.len());
-        for (attr, lambda) in policy.leaves().iter().zip(shares.iter()) {
-            let t = SecretScalar::random(&mut *rng);
-            rows_proj.push([
-                pp.mul_g1(Base::WA, &lambda.0) + pp.mul_g1(Base::VA, &t),
-                -pp.attr_base_g1_pow(&hash::attribute_hash(attr.as_str()), &t),
-                pp.mul_g1(Base::G, &t),
-            ]);
+        for ((lambda, point), layer) in shares.iter().zip(points).zip(policy.layers()) {
+            let s1_j = s1.get(usize::from(*layer)).ok_or(Error::Decryption)?;
+            rows_proj.push(pp.mul_g1(Base1::H0, &lambda.0) + G1Projective::from(point) * **s1_j);
         }
-        drop(shares); // wiped: the shares of `s` are as secret as `s`
-        let mut rows = alloc::vec![[G1Affine::default(); 3]; rows_proj.len()];
-        G1Projective::batch_normalize(rows_proj.as_flattened(), rows.as_flattened_mut());
+        drop(shares); // wiped: the shares of `s₀` are as secret as `s₀`
+        drop(s1);
+        let rows = normalize_g1(&rows_proj);
 
-        let w_t_s = pp.mul_g1(Base::WT, &s);
+        let w_t_s = pp.mul_g1(Base1::WT, &s0);
         let time_rows = cover
             .iter()
             .map(|node| {
                 let t = SecretScalar::random(&mut *rng);
                 let e = [
-                    w_t_s + pp.mul_g1(Base::VT, &t),
+                    w_t_s + pp.mul_g1(Base1::VT, &t),
                     -(pp.f_node_g1(node) * *t),
-                    pp.mul_g1(Base::G, &t),
+                    pp.mul_g1(Base1::G, &t),
                 ];
                 let d: Vec<G1Projective> = pp
                     .f_muls_g1(node.depth + 1, &t)
@@ -201,10 +224,11 @@ impl Header {
             period,
             policy: policy.clone(),
             c0,
+            c1,
             rows,
             time_rows,
         };
-        let key = kem_key(&pp.omega_pow(&s), policy)?;
+        let key = kem_key(&pp.omega_pow(&s0), policy)?;
         Ok((header, key))
     }
 
@@ -280,8 +304,8 @@ impl Header {
     /// let (one, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("a")?, 0)?;
     /// let (two, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("a or b")?, 0)?;
     /// assert_eq!(one.encoded_len(), one.to_bytes().len());
-    /// // Each leaf adds three G1 points (144 bytes), plus its share of the policy text.
-    /// assert_eq!(two.encoded_len() - one.encoded_len(), 144 + "a or b".len() - "a".len());
+    /// // Each leaf adds one G1 point (48 bytes), plus its share of the policy text.
+    /// assert_eq!(two.encoded_len() - one.encoded_len(), 48 + "a or b".len() - "a".len());
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn encoded_len(&self) -> usize {
@@ -290,7 +314,10 @@ impl Header {
             + 8
             + 4
             + self.policy.canonical_text().len()
-            + 48 * (1 + 3 * self.rows.len())
+            + 96
+            + 2
+            + 96 * self.c1.len()
+            + 48 * self.rows.len()
             + self
                 .time_rows
                 .iter()
@@ -325,11 +352,14 @@ impl Header {
         out.put_u8(self.time_depth);
         out.put_u64(self.period);
         out.put_var_bytes(self.policy.canonical_text().as_bytes());
-        out.put_g1(&self.c0);
-        for row in &self.rows {
-            for p in row {
-                out.put_g1(p);
-            }
+        out.put_g2(&self.c0);
+        // m ≤ MAX_LEAVES (1024) fits a u16.
+        out.put_u16(self.c1.len() as u16);
+        for c in &self.c1 {
+            out.put_g2(c);
+        }
+        for c in &self.rows {
+            out.put_g1(c);
         }
         for row in &self.time_rows {
             for p in row.e.iter().chain(row.d.iter()) {
@@ -338,7 +368,8 @@ impl Header {
         }
     }
 
-    /// Strict decoding: the policy text must be canonical, there must be exactly one row per
+    /// Strict decoding: the policy text must be canonical, the layer count `m` must equal the
+    /// largest multiplicity of an attribute in the policy, there must be exactly one `C_i` per
     /// leaf and one time row per node of `Cover(T)` with `D_t − k` delegation elements, every
     /// point in the subgroup and none the identity, no trailing bytes.
     ///
@@ -390,14 +421,23 @@ impl Header {
         if policy.canonical_text() != text {
             return Err(bad_policy());
         }
+        let c0 = r.g2()?;
+        let at = r.offset();
+        let m = usize::from(r.u16()?);
+        if m != policy.layer_count() {
+            return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
+        }
         let n = policy.leaf_count();
-        if n.saturating_mul(3 * 48) > r.remaining() {
+        if (96 * m).saturating_add(48 * n) > r.remaining() {
             return Err(r.err(DecodeErrorKind::Truncated));
         }
-        let c0 = r.g1()?;
+        let mut c1 = Vec::with_capacity(m);
+        for _ in 0..m {
+            c1.push(r.g2()?);
+        }
         let mut rows = Vec::with_capacity(n);
         for _ in 0..n {
-            rows.push([r.g1()?, r.g1()?, r.g1()?]);
+            rows.push(r.g1()?);
         }
         let cover = time::cover(time_depth, period);
         let mut time_rows = Vec::with_capacity(cover.len());
@@ -414,6 +454,7 @@ impl Header {
             period,
             policy,
             c0,
+            c1,
             rows,
             time_rows,
         })
@@ -450,7 +491,7 @@ fn mul_public_vartime(p: G1Projective, omega: &Scalar) -> G1Projective {
     }
 }
 
-/// `KDF(Ω^s, "RSHABE-V1-KEM" ‖ canonical policy bytes)` (scheme.md §7).
+/// `KDF(Ω^{s₀}, "RSHABE-V2-KEM" ‖ canonical policy bytes)` (abe-v2.md §7).
 pub(crate) fn kem_key(z: &GtElem, policy: &Policy) -> Result<SharedKey> {
     z.kdf(domain::LABEL_KEM, &[policy.canonical_text().as_bytes()])
 }
@@ -493,19 +534,13 @@ impl DecryptionKey {
         kem_key(&z, &header.policy)
     }
 
-    /// `Ω^s` for a header (before the KDF).
+    /// `Ω^{s₀}` for a header (before the KDF).
     pub(crate) fn decapsulate_gt(&self, header: &Header) -> Result<GtElem> {
-        let (g1, lines) = self.pairing_inputs(header)?;
-        let terms: Vec<(&G1Affine, &G2Prepared)> = g1.iter().zip(lines.iter().copied()).collect();
-        Ok(GtElem::multi_pairing(&terms))
+        Ok(GtElem::multi_pairing(&self.pairing_inputs(header)?.terms()))
     }
 
-    /// The G1 side (with inverses folded in) and the prepared G2 side of the decryption
-    /// multi-pairing, `2|I| + 5` pairs.
-    pub(crate) fn pairing_inputs<'a>(
-        &'a self,
-        header: &Header,
-    ) -> Result<(Vec<G1Affine>, Vec<&'a G2Prepared>)> {
+    /// The two sides of the decryption multi-pairing (abe-v2.md §8), `5 + m'` pairs.
+    pub(crate) fn pairing_inputs<'a>(&'a self, header: &Header) -> Result<PairingInputs<'a>> {
         if header.time_depth != self.time_depth {
             return Err(Error::ParamsMismatch);
         }
@@ -528,46 +563,70 @@ impl DecryptionKey {
         let time_lines = self.time_lines(row.node.depth).ok_or(Error::Decryption)?;
         let lines = self.lines();
 
-        let n = recon.terms.len();
-        let mut g1 = Vec::with_capacity(2 * n + 5);
-        let mut g2: Vec<&G2Prepared> = Vec::with_capacity(2 * n + 5);
-        let mut sum_c1 = G1Projective::identity();
-        let mut rest = Vec::with_capacity(2 * n);
+        // Σ ω_i K_{τ_i} per layer (None: no chosen leaf in that layer) and Σ ω_i C_i.
+        let mut per_layer: Vec<Option<G1Projective>> = alloc::vec![None; header.c1.len()];
+        let mut sum_c = G1Projective::identity();
+        let layers = header.policy.layers();
         for (i, omega) in &recon.terms {
-            let c = header.rows.get(*i).ok_or(Error::Decryption)?;
+            let c = G1Projective::from(header.rows.get(*i).ok_or(Error::Decryption)?);
             let attr = header.policy.leaves().get(*i).ok_or(Error::Decryption)?;
             let pos = self
                 .attributes
                 .iter()
                 .position(|a| a == attr)
                 .ok_or(Error::PolicyNotSatisfied)?;
-            let al = lines.attrs.get(pos).ok_or(Error::Decryption)?;
-            let [c1, c2, c3] = c.map(G1Projective::from);
-            if recon.all_ones {
-                sum_c1 += c1;
-                rest.push(-c2);
-                rest.push(-c3);
+            let k = self.body.attrs.get(pos).ok_or(Error::Decryption)?.proj();
+            let layer = layers.get(*i).ok_or(Error::Decryption)?;
+            let slot = per_layer
+                .get_mut(usize::from(*layer))
+                .ok_or(Error::Decryption)?;
+            let (k, c) = if recon.all_ones {
+                (k, c)
             } else {
-                sum_c1 += mul_public_vartime(c1, omega);
-                rest.push(-mul_public_vartime(c2, omega));
-                rest.push(-mul_public_vartime(c3, omega));
-            }
-            g2.push(&al[0]);
-            g2.push(&al[1]);
+                (mul_public_vartime(k, omega), mul_public_vartime(c, omega))
+            };
+            *slot = Some(slot.map_or(k, |acc| acc + k));
+            sum_c += c;
         }
         let [e1, e2, e3] = row.e.map(G1Projective::from);
-        let mut proj = Vec::with_capacity(2 * n + 5);
-        proj.push(G1Projective::from(header.c0));
-        proj.push(-sum_c1);
-        proj.extend(rest);
-        proj.extend([-e1, -e2, -e3]);
-        g1.extend(normalize_g1(&proj));
-        let mut all = Vec::with_capacity(2 * n + 5);
-        all.push(&lines.k0);
-        all.push(&lines.k1a);
-        all.extend(g2);
-        all.extend([&lines.k1t, &time_lines[0], &time_lines[1]]);
-        Ok((g1, all))
+        let mut proj = Vec::with_capacity(header.c1.len() + 5);
+        let mut header_lines = Vec::with_capacity(header.c1.len() + 1);
+        proj.push(self.body.k0.proj());
+        header_lines.push(G2Prepared::from(header.c0));
+        for (sum, c1) in per_layer.iter().zip(&header.c1) {
+            if let Some(sum) = sum {
+                proj.push(*sum);
+                header_lines.push(G2Prepared::from(*c1));
+            }
+        }
+        proj.extend([-sum_c, -e1, -e2, -e3]);
+        Ok(PairingInputs {
+            g1: normalize_g1(&proj),
+            header_lines,
+            key_lines: [&lines.k_hat, &lines.k1t, &time_lines[0], &time_lines[1]],
+        })
+    }
+}
+
+/// The decryption multi-pairing's inputs: `g1[..h]` pair with the header's prepared `Ĉ0` and
+/// used `Ĉ1⁽ʲ⁾` (`h = header_lines.len()`), `g1[h..]` with the key's `K̂`, `K1T`, `B2_N`, `B3_N`.
+pub(crate) struct PairingInputs<'a> {
+    pub(crate) g1: Vec<G1Affine>,
+    pub(crate) header_lines: Vec<G2Prepared>,
+    pub(crate) key_lines: [&'a G2Prepared; 4],
+}
+
+impl PairingInputs<'_> {
+    /// The pairs, in order.
+    pub(crate) fn terms(&self) -> Vec<(&G1Affine, &G2Prepared)> {
+        self.g1
+            .iter()
+            .zip(
+                self.header_lines
+                    .iter()
+                    .chain(self.key_lines.iter().copied()),
+            )
+            .collect()
     }
 }
 

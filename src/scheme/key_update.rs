@@ -23,7 +23,7 @@ pub(crate) const MAX_UPDATE_ENTRIES: usize = 1 << 16;
 #[derive(Clone)]
 pub(crate) struct UpdateEntry {
     pub(crate) node: TreeNode,
-    /// For authority updates `k1a` and `attrs` are empty (identity, no pairs).
+    /// For authority updates `K̂` is the identity and `attrs` is empty (no attribute part).
     pub(crate) body: KeyBody,
 }
 
@@ -209,17 +209,7 @@ impl KeyUpdate {
         out.put_len(self.entries.len());
         for e in &self.entries {
             e.node.write(&mut out);
-            out.put_g2(&e.body.k0.0);
-            if self.delegated.is_some() {
-                out.put_g2(&e.body.k1a.0);
-                for p in &e.body.attrs {
-                    p.write(&mut out);
-                }
-            }
-            out.put_g2(&e.body.k1t.0);
-            for p in &e.body.time {
-                p.write(&mut out);
-            }
+            e.body.write(&mut out, self.delegated.is_some());
         }
         out
     }
@@ -261,7 +251,8 @@ impl KeyUpdate {
             None
         };
         let n_attrs = delegated.as_ref().map_or(0, AttributeSet::len);
-        let entry_len = 9 + 96 * (2 + 2 * (usize::from(time_depth) + 1));
+        // The smallest entry: node (9), K0 (48), K1T and the time pairs (96 each).
+        let entry_len = 9 + 48 + 96 * (1 + 2 * (usize::from(time_depth) + 1));
         let n = r.count(MAX_UPDATE_ENTRIES, entry_len)?;
         let mut entries = Vec::with_capacity(n);
         let mut last: Option<TreeNode> = None;

@@ -1,29 +1,29 @@
-//! Key components and decryption keys (scheme.md §5).
+//! Key components and decryption keys (scheme.md §5 as replaced by abe-v2.md §5).
 //!
-//! - `AttrComp(τ, R)` with fresh `r_τ`: `A2 = ĝ^{r_τ}`, `A3 = (û^{H(τ)} ĥ)^{r_τ} · v̂_A^{−R}`.
-//! - `TimeComp(X, R)` with fresh `q`: `B2 = ĝ^q`, `B3 = F̂_X^q · v̂_T^{−R}`.
-//! - `DK_{S,T} = { K0 = ĝ^α ŵ_A^{R_A} ŵ_T^{R_T}, K1A = ĝ^{R_A}, {AttrComp(τ, R_A)}_{τ∈S},
-//!   K1T = ĝ^{R_T}, {TimeComp(Prefix(T, k), R_T)}_{k=0..D_t} }`.
+//! - Attribute part with one `r` for the whole key: `K̂ = ĝ^r ∈ G2`,
+//!   `K0 = g^α · H₀^r · w_T^R ∈ G1`, `K_τ = H(τ)^r ∈ G1` for `τ ∈ S`.
+//! - `TimeComp(X, R)` with fresh `q`: `B2 = ĝ^q`, `B3 = F̂_X^q · v̂_T^{−R}` (as v1.1).
+//! - `DK_{S,T} = { K̂, K0, {K_τ}_{τ∈S}, K1T = ĝ^R, {TimeComp(Prefix(T, k), R)}_{k=0..D_t} }`.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use blstrs::{G2Prepared, G2Projective, Scalar};
+use blstrs::{G1Affine, G1Projective, G2Prepared, G2Projective, Scalar};
 use group::Group;
 use once_cell::race::OnceBox;
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::params::{Base, PublicParams};
+use super::params::{Base1, Base2, PublicParams};
 use super::time::{self, MAX_TIME_DEPTH};
 use super::tree::UserId;
 use crate::encoding::{secret_bytes, ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
 use crate::hash;
 use crate::policy::{Attribute, AttributeSet, MAX_ATTRIBUTES};
-use crate::secret::{SecretG2, SecretScalar};
+use crate::secret::{SecretG1, SecretG2, SecretScalar};
 
-/// Two G2 elements of a component: `(A2, A3)` of an attribute or `(B2, B3)` of a time node.
+/// Two G2 elements of a time component `(B2, B3)`.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Zeroize)]
 pub(crate) struct Pair {
     pub(crate) a: SecretG2,
@@ -40,11 +40,6 @@ impl Pair {
         }
     }
 
-    /// The component-wise product of two pairs.
-    pub(crate) fn add(&self, other: &Pair) -> Pair {
-        Pair::from_proj([self.a.proj() + other.a.0, self.b.proj() + other.b.0])
-    }
-
     pub(crate) fn write(&self, out: &mut dyn Writer) {
         out.put_g2(&self.a.0);
         out.put_g2(&self.b.0);
@@ -58,17 +53,10 @@ impl Pair {
     }
 }
 
-/// `AttrComp(τ, R)` with fresh `r_τ`, as projective `[A2, A3]`. `v_a_r` is `v̂_A^{R}`, computed
-/// once by the caller for all components sharing `R`.
-pub(crate) fn attr_comp(
-    pp: &PublicParams,
-    attribute: &Attribute,
-    v_a_r: &G2Projective,
-    rng: &mut impl CryptoRngCore,
-) -> [G2Projective; 2] {
-    let r = SecretScalar::random(&mut *rng);
-    let h = hash::attribute_hash(attribute.as_str());
-    [pp.mul_g2(Base::G, &r), pp.attr_base_g2_pow(&h, &r) - v_a_r]
+/// `H(τ)` for every attribute of a set, in set order: each hashed once per call (an enrolment
+/// uses them at every node of the path, a delegated key update at every entry).
+pub(crate) fn attribute_points(attributes: &AttributeSet) -> Vec<G1Affine> {
+    attributes.iter().map(hash::attribute_point).collect()
 }
 
 /// The time components `{TimeComp(Prefix(T, k), R)}_{k=0..D_t}`, handed to `sink` as
@@ -82,7 +70,7 @@ pub(crate) fn time_comps(
     rng: &mut impl CryptoRngCore,
     mut sink: impl FnMut(usize, [G2Projective; 2]),
 ) {
-    let v_t_r = pp.mul_g2(Base::VT, big_r);
+    let v_t_r = pp.mul_g2(Base2::VT, big_r);
     let leaf = time::prefix(pp.time_depth, period, pp.time_depth);
     let mut f_x = G2Projective::identity();
     for (k, twin) in (0u8..).zip(pp.f()) {
@@ -93,43 +81,45 @@ pub(crate) fn time_comps(
             f_k
         };
         let q = SecretScalar::random(&mut *rng);
-        sink(usize::from(k), [pp.mul_g2(Base::G, &q), f_x * *q - v_t_r]);
+        sink(usize::from(k), [pp.mul_g2(Base2::G, &q), f_x * *q - v_t_r]);
     }
 }
 
-/// The group elements of a `DK_{S,T}` (also the body of a delegated key update, scheme.md §6).
+/// The group elements of a `DK_{S,T}` (also the body of a key update entry, scheme.md §6).
 #[derive(Clone, Default, Zeroize)]
 pub(crate) struct KeyBody {
-    pub(crate) k0: SecretG2,
-    pub(crate) k1a: SecretG2,
-    /// One pair per attribute, in the (sorted) order of the key's attribute set.
-    pub(crate) attrs: Vec<Pair>,
+    /// `K̂ = ĝ^r` (the identity in an authority's update entry, which has no attribute part).
+    pub(crate) k_hat: SecretG2,
+    /// `K0 ∈ G1`.
+    pub(crate) k0: SecretG1,
+    /// `K_τ = H(τ)^r`, one per attribute, in the (sorted) order of the key's attribute set.
+    pub(crate) attrs: Vec<SecretG1>,
     pub(crate) k1t: SecretG2,
     /// One pair per depth `k = 0..=D_t`: the component of `Prefix(T, k)`.
     pub(crate) time: Vec<Pair>,
 }
 
 impl KeyBody {
-    /// Re-randomises the body in place (scheme.md §5): fresh `δ_A, δ_T`, a fresh `r'` per
-    /// attribute component and a fresh `q'` per time component.
+    /// Re-randomises the body in place (abe-v2.md §5): fresh `δ` (one for `K̂` and every
+    /// `K_τ`: the key has a single `r`), fresh `δ_T`, and a fresh `q'` per time component.
+    /// `points` are the `H(τ)` of the body's attributes, in order ([`attribute_points`]).
     pub(crate) fn rerandomize(
         &mut self,
         pp: &PublicParams,
-        attributes: &AttributeSet,
+        points: &[G1Affine],
         period: u64,
         rng: &mut impl CryptoRngCore,
     ) {
-        let d_a = SecretScalar::random(&mut *rng);
+        let delta = SecretScalar::random(&mut *rng);
         let d_t = SecretScalar::random(&mut *rng);
-        self.k0 =
-            SecretG2::from(self.k0.proj() + pp.mul_g2(Base::WA, &d_a) + pp.mul_g2(Base::WT, &d_t));
-        self.k1a = SecretG2::from(self.k1a.proj() + pp.mul_g2(Base::G, &d_a));
-        self.k1t = SecretG2::from(self.k1t.proj() + pp.mul_g2(Base::G, &d_t));
-        let v_a_d = pp.mul_g2(Base::VA, &d_a);
-        for (pair, attr) in self.attrs.iter_mut().zip(attributes.iter()) {
-            let [a, b] = attr_comp(pp, attr, &v_a_d, rng);
-            *pair = Pair::from_proj([pair.a.proj() + a, pair.b.proj() + b]);
+        self.k_hat = SecretG2::from(self.k_hat.proj() + pp.mul_g2(Base2::G, &delta));
+        self.k0 = SecretG1::from(
+            self.k0.proj() + pp.mul_g1(Base1::H0, &delta) + pp.mul_g1(Base1::WT, &d_t),
+        );
+        for (k, point) in self.attrs.iter_mut().zip(points) {
+            *k = SecretG1::from(k.proj() + G1Projective::from(point) * *delta);
         }
+        self.k1t = SecretG2::from(self.k1t.proj() + pp.mul_g2(Base2::G, &d_t));
         let time = &mut self.time;
         time_comps(pp, period, &d_t, rng, |k, [a, b]| {
             if let Some(pair) = time.get_mut(k) {
@@ -139,12 +129,10 @@ impl KeyBody {
     }
 }
 
-/// Miller-loop lines of a key's G2 elements, prepared once and kept with the key (scheme.md §8).
+/// Miller-loop lines of a key's G2 elements, prepared once and kept with the key (abe-v2.md §8).
 pub(crate) struct Lines {
-    pub(crate) k0: G2Prepared,
-    pub(crate) k1a: G2Prepared,
+    pub(crate) k_hat: G2Prepared,
     pub(crate) k1t: G2Prepared,
-    pub(crate) attrs: Vec<[G2Prepared; 2]>,
 }
 
 /// A decryption key `DK_{S,T}` (scheme.md §5): opens every header of a period `≤ T` whose policy
@@ -189,7 +177,7 @@ pub(crate) struct Lines {
 ///
 /// Whatever leaves the holder's hands must be re-randomised, and is then bound to its period:
 /// [`restrict`](Self::restrict) (a device key) and [`outsource`](Self::outsource) (a transform key
-/// for a server) draw fresh `δ_A`, `δ_T` and a fresh `q'` for every time component, so the
+/// for a server) draw fresh `δ`, `δ_T` and a fresh `q'` for every time component, so the
 /// ratios of the key's time components reveal nothing that would rebuild a later period's
 /// components. The regression tests in `src/scheme/attacks.rs` mount the period-moving attack on
 /// both: it succeeds on a plain key and on a variant sharing one `q'`, and fails on the
@@ -326,20 +314,12 @@ impl DecryptionKey {
         self.time_depth
     }
 
-    /// The prepared lines of `K0`, `K1A`, `K1T` and the attribute components.
+    /// The prepared lines of `K̂` and `K1T`.
     pub(crate) fn lines(&self) -> &Lines {
         self.lines.get_or_init(|| {
-            let prep = |p: &SecretG2| G2Prepared::from(p.0);
             Box::new(Lines {
-                k0: prep(&self.body.k0),
-                k1a: prep(&self.body.k1a),
-                k1t: prep(&self.body.k1t),
-                attrs: self
-                    .body
-                    .attrs
-                    .iter()
-                    .map(|p| [prep(&p.a), prep(&p.b)])
-                    .collect(),
+                k_hat: G2Prepared::from(self.body.k_hat.0),
+                k1t: G2Prepared::from(self.body.k1t.0),
             })
         })
     }
@@ -428,16 +408,17 @@ impl DecryptionKey {
         if !attrs.is_subset(&self.attributes) {
             return Err(Error::NotASubset(attrs.difference(&self.attributes)));
         }
+        // Drop the other attributes first, then re-randomise what is kept.
         let mut body = self.body.clone();
-        body.rerandomize(pp, &self.attributes, self.period, rng);
         let mut kept = Vec::with_capacity(attrs.len());
-        for (attr, pair) in self.attributes.iter().zip(body.attrs.iter()) {
+        for (attr, k) in self.attributes.iter().zip(body.attrs.iter()) {
             if attrs.contains(attr) {
-                kept.push(*pair);
+                kept.push(*k);
             }
         }
         // The components of the dropped attributes are wiped, not just forgotten.
         core::mem::replace(&mut body.attrs, kept).zeroize();
+        body.rerandomize(pp, &attribute_points(attrs), self.period, rng);
         Ok(DecryptionKey::new(
             self.holder,
             self.time_depth,
@@ -470,15 +451,7 @@ impl DecryptionKey {
             out.put_u8(self.time_depth);
             out.put_u64(self.period);
             write_attributes(out, &self.attributes);
-            out.put_g2(&self.body.k0.0);
-            out.put_g2(&self.body.k1a.0);
-            for p in &self.body.attrs {
-                p.write(out);
-            }
-            out.put_g2(&self.body.k1t.0);
-            for p in &self.body.time {
-                p.write(out);
-            }
+            self.body.write(out, true);
         })
     }
 
@@ -541,32 +514,54 @@ pub(crate) fn read_time_depth_and_period(
     Ok((time_depth, period))
 }
 
-/// Reads a key body: `K0, [K1A, attribute pairs], K1T, D_t + 1 time pairs`.
+impl KeyBody {
+    /// Writes `[K̂, K0, K_τ…]` (or just `K0` without the attribute part), `K1T` and the time
+    /// components.
+    pub(crate) fn write(&self, out: &mut dyn Writer, with_attrs: bool) {
+        if with_attrs {
+            out.put_g2(&self.k_hat.0);
+        }
+        out.put_g1(&self.k0.0);
+        if with_attrs {
+            for k in &self.attrs {
+                out.put_g1(&k.0);
+            }
+        }
+        out.put_g2(&self.k1t.0);
+        for p in &self.time {
+            p.write(out);
+        }
+    }
+}
+
+/// Reads a key body written by [`KeyBody::write`]: `[K̂,] K0, [K_τ…,] K1T, D_t + 1 time pairs`.
 pub(crate) fn read_body(
     r: &mut Reader<'_>,
     n_attrs: usize,
     time_depth: u8,
     with_attrs: bool,
 ) -> core::result::Result<KeyBody, DecodeError> {
-    let k0 = SecretG2(r.g2()?);
-    let (k1a, attrs) = if with_attrs {
-        let k1a = SecretG2(r.g2()?);
-        let mut attrs = Vec::with_capacity(n_attrs);
-        for _ in 0..n_attrs {
-            attrs.push(Pair::read(r)?);
-        }
-        (k1a, attrs)
+    let k_hat = if with_attrs {
+        SecretG2(r.g2()?)
     } else {
-        (SecretG2::default(), Vec::new())
+        SecretG2::default()
     };
+    let k0 = SecretG1(r.g1()?);
+    let mut attrs = Vec::new();
+    if with_attrs {
+        attrs.reserve_exact(n_attrs);
+        for _ in 0..n_attrs {
+            attrs.push(SecretG1(r.g1()?));
+        }
+    }
     let k1t = SecretG2(r.g2()?);
     let mut time = Vec::with_capacity(usize::from(time_depth) + 1);
     for _ in 0..=time_depth {
         time.push(Pair::read(r)?);
     }
     Ok(KeyBody {
+        k_hat,
         k0,
-        k1a,
         attrs,
         k1t,
         time,

@@ -1,16 +1,16 @@
-//! Outsourced decryption for phones and wearables (scheme.md §8a, v1.1: split `K0`).
+//! Outsourced decryption for phones and wearables (scheme.md §8a as replaced by abe-v2.md
+//! §8a: split `K0`).
 //!
-//! The user re-randomises its decryption key (§5: fresh `δ_A`, `δ_T`, a fresh `r'` per attribute
-//! component and a fresh `q'` per time component), picks `β` fresh and splits `K0`:
-//! - the [`TransformKey`] is the re-randomised key with `K0' = K0 · ĝ^{−β}`;
-//! - the [`RetrievalKey`] is `RK = ĝ^β ∈ G2` (secret, 96 bytes, zeroized).
+//! The user re-randomises its decryption key (§5: fresh `δ`, `δ_T` and a fresh `q'` per time
+//! component), picks `β` fresh and splits `K0` (in G1 since v2):
+//! - the [`TransformKey`] is the re-randomised key with `K0' = K0 · g^{−β}`;
+//! - the [`RetrievalKey`] is `RK = g^β ∈ G1` (secret, 48 bytes, zeroized).
 //!
 //! An untrusted server runs the whole pairing computation of §8 with the transform key and
-//! returns `T = Ω^s · e(C0, ĝ)^{−β}`, a [`PartialDecryption`]. The user finishes with one pairing:
-//! `Ω^s = T · e(C0, RK)`, then the KDF. No GT exponent at all: v1 raised `T` to a secret `z`, a
-//! variable-time GT exponentiation on a base the server chose (scheme.md §1).
+//! returns `P = Ω^{s₀} · e(g, Ĉ0)^{−β}`, a [`PartialDecryption`]. The user finishes with one
+//! pairing: `Ω^{s₀} = P · e(RK, Ĉ0)`, then the KDF. No GT exponent at all (scheme.md §1).
 //!
-//! The server's `T` is untrusted: a wrong `T` only yields a wrong key, which the AEAD of the
+//! The server's `P` is untrusted: a wrong `P` only yields a wrong key, which the AEAD of the
 //! envelope rejects ([`Error::Decryption`](crate::Error::Decryption)); no plaintext is released.
 //! Re-randomising first keeps the pair period-bound: dividing out the public key update of the
 //! key's period and multiplying in a later one does not give a working key for the later period
@@ -22,16 +22,16 @@ use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
 
 use super::kem::{kem_key, Header, SharedKey};
-use super::keys::DecryptionKey;
-use super::params::{Base, PublicParams};
+use super::keys::{attribute_points, DecryptionKey};
+use super::params::{Base1, PublicParams};
 use super::tree::UserId;
 use crate::encoding::{secret_bytes, ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::gt::{GtElem, GT_BYTES};
 use crate::policy::AttributeSet;
-use crate::secret::{SecretG2, SecretScalar};
+use crate::secret::{SecretG1, SecretScalar};
 
-/// A re-randomised decryption key whose `K0` is blinded by `ĝ^{−β}`, for an untrusted server
+/// A re-randomised decryption key whose `K0` is blinded by `g^{−β}`, for an untrusted server
 /// (scheme.md §8a). Useless without the matching
 /// [`RetrievalKey`]; it carries the same attribute set and period as the key it came from.
 ///
@@ -57,7 +57,7 @@ use crate::secret::{SecretG2, SecretScalar};
 /// ```
 pub struct TransformKey(pub(crate) DecryptionKey);
 
-/// The user's secret `RK = ĝ^β ∈ G2` (scheme.md §8a): turns a server's [`PartialDecryption`]
+/// The user's secret `RK = g^β ∈ G1` (abe-v2.md §8a): turns a server's [`PartialDecryption`]
 /// into the key with one pairing.
 /// Zeroized on drop, never printed.
 ///
@@ -73,13 +73,13 @@ pub struct TransformKey(pub(crate) DecryptionKey);
 /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
 ///
 /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
-/// let stored = retrieval.to_bytes(); // the phone keeps these 102 bytes
+/// let stored = retrieval.to_bytes(); // the phone keeps these 54 bytes
 /// let partial = transform.transform(&header)?; // on the server
 /// let retrieval = RetrievalKey::from_bytes(&stored)?;
 /// assert_eq!(*retrieval.finish(&header, &partial)?, *key);
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
-pub struct RetrievalKey(pub(crate) SecretG2);
+pub struct RetrievalKey(pub(crate) SecretG1);
 
 impl Drop for RetrievalKey {
     fn drop(&mut self) {
@@ -89,8 +89,8 @@ impl Drop for RetrievalKey {
 
 impl zeroize::ZeroizeOnDrop for RetrievalKey {}
 
-/// What the server returns: `T = Ω^s · e(C0, ĝ)^{−β}` (288 bytes) for one header (or one policy recipient of an
-/// envelope, identified by its position).
+/// What the server returns: `P = Ω^{s₀} · e(g, Ĉ0)^{−β}` (288 bytes) for one header (or one
+/// policy recipient of an envelope, identified by its position).
 ///
 /// # Examples
 ///
@@ -145,7 +145,7 @@ impl core::fmt::Debug for PartialDecryption {
 impl DecryptionKey {
     /// Splits this key for outsourced decryption (scheme.md §8a): re-randomises it (so the pair
     /// is bound to this key's period, see [`DecryptionKey`]'s "Period binding"), then returns a
-    /// [`TransformKey`] with `K0 · ĝ^{−β}` for a server and the [`RetrievalKey`] `ĝ^β` the user
+    /// [`TransformKey`] with `K0 · g^{−β}` for a server and the [`RetrievalKey`] `g^β` the user
     /// keeps. `pp` supplies the generators of the re-randomisation.
     ///
     /// # Errors
@@ -176,10 +176,10 @@ impl DecryptionKey {
             return Err(Error::ParamsMismatch);
         }
         let mut body = self.body.clone();
-        body.rerandomize(pp, &self.attributes, self.period, rng);
+        body.rerandomize(pp, &attribute_points(&self.attributes), self.period, rng);
         let beta = SecretScalar::random(&mut *rng);
-        let rk = SecretG2::from(pp.mul_g2(Base::G, &beta));
-        body.k0 = SecretG2::from(body.k0.proj() - rk.0);
+        let rk = SecretG1::from(pp.mul_g1(Base1::G, &beta));
+        body.k0 = SecretG1::from(body.k0.proj() - rk.0);
         let tk = DecryptionKey::new(
             self.holder,
             self.time_depth,
@@ -444,8 +444,8 @@ impl PartialDecryption {
 }
 
 impl RetrievalKey {
-    /// The user's finishing step: `Ω^s = T · e(C0, RK)`, then the KDF — one pairing, no GT
-    /// exponentiation (scheme.md §8a).
+    /// The user's finishing step: `Ω^{s₀} = P · e(RK, Ĉ0)`, then the KDF — one pairing, no GT
+    /// exponentiation (abe-v2.md §8a).
     ///
     /// # Errors
     /// [`Error::Decryption`](crate::Error::Decryption) if the partial result is degenerate. A wrong partial result gives
@@ -475,12 +475,12 @@ impl RetrievalKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn finish(&self, header: &Header, partial: &PartialDecryption) -> Result<SharedKey> {
-        let blinding = GtElem::pairing(&header.c0, &self.0 .0);
+        let blinding = GtElem::pairing(&self.0 .0, &header.c0);
         kem_key(&partial.value.mul(&blinding), header.policy())
     }
 
     /// The encoding (scheme.md §12 framing, like every other object): the 6-byte prefix and
-    /// `RK` as a 96-byte compressed G2 point. Secret: zeroized when dropped.
+    /// `RK` as a 48-byte compressed G1 point. Secret: zeroized when dropped.
     ///
     /// # Examples
     ///
@@ -494,7 +494,7 @@ impl RetrievalKey {
     /// # let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// let (_transform, retrieval) = dk.outsource(&mut rng, &pp)?;
     /// let bytes = retrieval.to_bytes(); // secret, wiped when dropped
-    /// assert_eq!(bytes.len(), 6 + 96); // the prefix and RK = ĝ^β
+    /// assert_eq!(bytes.len(), 6 + 48); // the prefix and RK = g^β
     /// let again = RetrievalKey::from_bytes(&bytes)?;
     /// assert_eq!(*again.to_bytes(), *bytes);
     /// # Ok::<(), rs_habe::Error>(())
@@ -502,11 +502,11 @@ impl RetrievalKey {
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         secret_bytes(|out| {
             out.put_prefix(ObjectType::RetrievalKey);
-            out.put_g2(&self.0 .0);
+            out.put_g1(&self.0 .0);
         })
     }
 
-    /// Strictly decodes [`to_bytes`](Self::to_bytes): the prefix, a compressed G2 point in the
+    /// Strictly decodes [`to_bytes`](Self::to_bytes): the prefix, a compressed G1 point in the
     /// prime-order subgroup that is not the identity, no trailing bytes.
     ///
     /// # Errors
@@ -530,7 +530,7 @@ impl RetrievalKey {
     ///     Err(Error::Decode(e)) => Some((e.kind, e.offset)),
     ///     _ => None,
     /// };
-    /// // The identity of G2 (compressed: the infinity flag set, all else zero) is refused.
+    /// // The identity of G1 (compressed: the infinity flag set, all else zero) is refused.
     /// let mut identity = bytes.to_vec();
     /// identity[6..].fill(0);
     /// identity[6] = 0xc0;
@@ -542,7 +542,7 @@ impl RetrievalKey {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let mut r = Reader::new(bytes);
         r.prefix(ObjectType::RetrievalKey)?;
-        let rk = SecretG2(r.g2()?);
+        let rk = SecretG1(r.g1()?);
         r.finish()?;
         Ok(RetrievalKey(rk))
     }

@@ -1,18 +1,21 @@
-//! Public parameters (scheme.md §2).
+//! Public parameters (scheme.md §2 as replaced by abe-v2.md §2).
 //!
-//! `PP = { D_t, Ω₁ = g^α ∈ G1, and every X with its twin X̂ }` for
-//! `X ∈ {w_A, v_A, u, h, w_T, v_T, f_0, …, f_{D_t}}` (v1.1). `Ω = e(g, ĝ)^α = e(Ω₁, ĝ)` is never
-//! encoded, nor even stored: encryption needs `Ω^s`, computed as `e(Ω₁^s, ĝ)` with a constant-time
-//! fixed-base table of `Ω₁` (scheme.md §7), so no secret ever becomes a GT exponent (§1).
-//! Decoding refuses an identity `Ω₁` (it would make every encapsulated key `KDF(1)`, which fails
-//! closed anyway).
+//! `PP = { D_t; G1: w_T, v_T, f_0 … f_{D_t}; G2: v̂_T, f̂_0 … f̂_{D_t}; Ω̂₁ = ĝ^α }`. The
+//! attribute part needs no parameter at all: its points are hashed (`H₀`, `H(τ)`, see
+//! `crate::hash`). `Ω = e(g, Ω̂₁)` is never encoded, nor even stored: encryption needs `Ω^{s₀}`,
+//! computed as `e(g^{s₀}, Ω̂₁)` with a constant-time fixed-base table of `g` and `Ω̂₁`'s
+//! Miller-loop lines prepared once, so no secret ever becomes a GT exponent (§1). The master
+//! secret is `g^α ∈ G1`: `g^α` must never be public in v2 (a key's `K0` lives in G1, and `g^α`
+//! would let anyone forge it), so v1.1's public `Ω₁ = g^α` is gone and `ĝ^α`, v1.1's master
+//! secret, is what is published. Decoding refuses an identity `Ω̂₁`, `w_T` or twin half.
 //!
-//! Decoding checks every twin pair at once with a random linear combination,
-//! `e(Π X^{ρ_X}, ĝ) = e(g, Π X̂^{ρ_X})`. Deviation from scheme.md: the design draws the `ρ_X` at
-//! random, which would make decoding need an RNG; here they are hashed from the whole encoding
-//! (Fiat–Shamir). An encoding that passes with hashed coefficients but has a mismatched twin
-//! would need the adversary to predict the hash of its own encoding: in the random-oracle model
-//! the two checks are equally sound (error ≤ queries/r).
+//! Decoding checks the twin pairs `(v_T, v̂_T)` and `(f_j, f̂_j)` at once with a random linear
+//! combination, `e(Π X^{ρ_X}, ĝ) = e(g, Π X̂^{ρ_X})`; `w_T` has no twin. Deviation from
+//! scheme.md: the design draws the `ρ_X` at random, which would make decoding need an RNG; here
+//! they are hashed from the whole encoding (Fiat–Shamir). An encoding that passes with hashed
+//! coefficients but has a mismatched twin would need the adversary to predict the hash of its
+//! own encoding: in the random-oracle model the two checks are equally sound (error ≤
+//! queries/r).
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -20,7 +23,7 @@ use alloc::vec::Vec;
 
 use once_cell::race::OnceBox;
 
-use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
 use ff::Field;
 use group::prime::PrimeCurveAffine;
 use group::{Curve, Group};
@@ -71,89 +74,80 @@ impl Twin {
 #[derive(Clone)]
 pub struct PublicParams {
     pub(crate) time_depth: u8,
-    /// `Ω₁ = g^α` (scheme.md §2, v1.1).
-    pub(crate) omega1: G1Affine,
-    pub(crate) w_a: Twin,
-    pub(crate) v_a: Twin,
-    pub(crate) u: Twin,
-    pub(crate) h: Twin,
-    pub(crate) w_t: Twin,
+    /// `Ω̂₁ = ĝ^α ∈ G2` (abe-v2.md §2).
+    pub(crate) omega1_hat: G2Affine,
+    /// `w_T ∈ G1` (no twin: abe-v2.md §2).
+    pub(crate) w_t: G1Affine,
     pub(crate) v_t: Twin,
     /// `f_0, f_1, …, f_{D_t}`.
     pub(crate) f: Vec<Twin>,
     /// Fixed-base tables, built by [`PublicParams::precompute`] and shared by clones.
     pub(crate) tables: Arc<OnceBox<Tables>>,
+    /// `Ω̂₁`'s Miller-loop lines, prepared on the first encryption and shared by clones.
+    omega_lines: Arc<OnceBox<G2Prepared>>,
 }
 
 impl PartialEq for PublicParams {
     fn eq(&self, other: &Self) -> bool {
         self.time_depth == other.time_depth
-            && self.omega1 == other.omega1
+            && self.omega1_hat == other.omega1_hat
+            && self.w_t == other.w_t
             && self.twins().eq(other.twins())
     }
 }
 
 impl Eq for PublicParams {}
 
-/// A public generator with a fixed-base table (the `f_j` have their own, see
+/// A public G1 point with a fixed-base table (the `f_j` have their own, see
 /// [`PublicParams::f_muls_g1`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Base {
-    /// `g` / `ĝ`.
+pub(crate) enum Base1 {
+    /// `g`.
     G,
-    WA,
-    VA,
-    U,
-    H,
+    /// `w_T`.
     WT,
+    /// `v_T`.
     VT,
+    /// `H₀` (abe-v2.md: hashed, not a parameter, but multiplied by secrets at every enrolment,
+    /// re-randomisation and leaf).
+    H0,
 }
 
-/// One value per [`Base`].
-struct PerBase<T> {
-    g: T,
-    w_a: T,
-    v_a: T,
-    u: T,
-    h: T,
-    w_t: T,
-    v_t: T,
-}
-
-impl<T> PerBase<T> {
-    fn get(&self, base: Base) -> &T {
-        match base {
-            Base::G => &self.g,
-            Base::WA => &self.w_a,
-            Base::VA => &self.v_a,
-            Base::U => &self.u,
-            Base::H => &self.h,
-            Base::WT => &self.w_t,
-            Base::VT => &self.v_t,
-        }
-    }
-
-    fn map<U>(&self, f: impl Fn(&T) -> U) -> PerBase<U> {
-        PerBase {
-            g: f(&self.g),
-            w_a: f(&self.w_a),
-            v_a: f(&self.v_a),
-            u: f(&self.u),
-            h: f(&self.h),
-            w_t: f(&self.w_t),
-            v_t: f(&self.v_t),
-        }
-    }
+/// A public G2 point with a fixed-base table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Base2 {
+    /// `ĝ`.
+    G,
+    /// `v̂_T`.
+    VT,
 }
 
 /// Fixed-base tables of every public generator (see `fixed_base`).
 pub(crate) struct Tables {
-    g1: PerBase<FixedBaseG1>,
-    g2: PerBase<FixedBaseG2>,
+    g1: [FixedBaseG1; 4],
+    g2: [FixedBaseG2; 2],
     /// `f_0 … f_{D_t}` in G1, one per entry of `PublicParams::f`.
     f_g1: Vec<FixedBaseG1>,
-    /// `Ω₁` (G1 only: it has no twin).
-    omega1: FixedBaseG1,
+}
+
+impl Base1 {
+    fn index(self) -> usize {
+        match self {
+            Base1::G => 0,
+            Base1::WT => 1,
+            Base1::VT => 2,
+            Base1::H0 => 3,
+        }
+    }
+}
+
+impl Base2 {
+    fn index(self) -> usize {
+        match self {
+            Base2::G => 0,
+            Base2::VT => 1,
+        }
+    }
 }
 
 impl core::fmt::Debug for PublicParams {
@@ -165,29 +159,27 @@ impl core::fmt::Debug for PublicParams {
 }
 
 impl PublicParams {
-    /// Generates fresh parameters and returns them with `ĝ^α`, the master secret.
+    /// Generates fresh parameters (a fresh `α`: abe-v2.md §2 forbids reusing a v1 `α`) and
+    /// returns them with `g^α ∈ G1`, the master secret.
     pub(crate) fn generate(
         time_depth: u8,
         rng: &mut impl CryptoRngCore,
-    ) -> Result<(Self, G2Projective)> {
+    ) -> Result<(Self, G1Projective)> {
         if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
             return Err(Error::InvalidParameter(Parameter::TimeDepth));
         }
         let alpha = SecretScalar::random(&mut *rng);
         // Both constant-time group multiplications; Ω itself is never computed here (§1).
-        let omega1 = (G1Projective::generator() * *alpha).to_affine();
-        let msk = G2Projective::generator() * *alpha;
+        let omega1_hat = (G2Projective::generator() * *alpha).to_affine();
+        let msk = G1Projective::generator() * *alpha;
         let pp = PublicParams {
             time_depth,
-            omega1,
-            w_a: Twin::random(rng),
-            v_a: Twin::random(rng),
-            u: Twin::random(rng),
-            h: Twin::random(rng),
-            w_t: Twin::random(rng),
+            omega1_hat,
+            w_t: (G1Projective::generator() * Scalar::random(&mut *rng)).to_affine(),
             v_t: Twin::random(rng),
             f: (0..=time_depth).map(|_| Twin::random(rng)).collect(),
             tables: Arc::new(OnceBox::new()),
+            omega_lines: Arc::new(OnceBox::new()),
         };
         Ok((pp, msk))
     }
@@ -238,7 +230,7 @@ impl PublicParams {
     ///
     /// Afterwards encryption, header updates, enrolment and key updates multiply the public
     /// generators with table lookups instead of variable-base scalar multiplication — several
-    /// times faster (README, Performance) — at the cost of about 3.6 MB of memory at
+    /// times faster (README, Performance) — at the cost of about 3.7 MB of memory at
     /// `D_t = 20` and a one-off ~60 ms. Results are identical with or without tables.
     ///
     /// ```
@@ -252,16 +244,17 @@ impl PublicParams {
     /// ```
     pub fn precompute(&self) {
         let _ = self.tables.get_or_init(|| {
-            let twins = self.bases();
+            let g1 = |p: &G1Affine| FixedBaseG1::new(&G1Projective::from(p));
+            let g2 = |p: &G2Affine| FixedBaseG2::new(&G2Projective::from(p));
             Box::new(Tables {
-                g1: twins.map(|t| FixedBaseG1::new(&G1Projective::from(t.g1))),
-                g2: twins.map(|t| FixedBaseG2::new(&G2Projective::from(t.g2))),
-                f_g1: self
-                    .f
-                    .iter()
-                    .map(|t| FixedBaseG1::new(&G1Projective::from(t.g1)))
-                    .collect(),
-                omega1: FixedBaseG1::new(&G1Projective::from(self.omega1)),
+                g1: [
+                    g1(&G1Affine::generator()),
+                    g1(&self.w_t),
+                    g1(&self.v_t.g1),
+                    g1(hash::h0()),
+                ],
+                g2: [g2(&G2Affine::generator()), g2(&self.v_t.g2)],
+                f_g1: self.f.iter().map(|t| g1(&t.g1)).collect(),
             })
         });
     }
@@ -287,48 +280,48 @@ impl PublicParams {
         self.tables.get().is_some()
     }
 
-    /// Every [`Base`] with its twin; `g`/`ĝ` are the generators.
-    fn bases(&self) -> PerBase<Twin> {
-        PerBase {
-            g: Twin {
-                g1: G1Affine::generator(),
-                g2: G2Affine::generator(),
-            },
-            w_a: self.w_a,
-            v_a: self.v_a,
-            u: self.u,
-            h: self.h,
-            w_t: self.w_t,
-            v_t: self.v_t,
+    fn base_g1(&self, base: Base1) -> G1Affine {
+        match base {
+            Base1::G => G1Affine::generator(),
+            Base1::WT => self.w_t,
+            Base1::VT => self.v_t.g1,
+            Base1::H0 => *hash::h0(),
+        }
+    }
+
+    fn base_g2(&self, base: Base2) -> G2Affine {
+        match base {
+            Base2::G => G2Affine::generator(),
+            Base2::VT => self.v_t.g2,
         }
     }
 
     /// `base^k` in G1: a table lookup after [`precompute`](Self::precompute), else a
-    /// variable-base multiplication.
-    pub(crate) fn mul_g1(&self, base: Base, k: &Scalar) -> G1Projective {
-        match self.tables.get() {
-            Some(t) => t.g1.get(base).mul(k),
-            None => G1Projective::from(self.bases().get(base).g1) * k,
+    /// variable-base multiplication (constant-time either way).
+    pub(crate) fn mul_g1(&self, base: Base1, k: &Scalar) -> G1Projective {
+        match self.tables.get().and_then(|t| t.g1.get(base.index())) {
+            Some(t) => t.mul(k),
+            None => G1Projective::from(self.base_g1(base)) * k,
         }
     }
 
     /// `base^k` in G2, as [`mul_g1`](Self::mul_g1).
-    pub(crate) fn mul_g2(&self, base: Base, k: &Scalar) -> G2Projective {
-        match self.tables.get() {
-            Some(t) => t.g2.get(base).mul(k),
-            None => G2Projective::from(self.bases().get(base).g2) * k,
+    pub(crate) fn mul_g2(&self, base: Base2, k: &Scalar) -> G2Projective {
+        match self.tables.get().and_then(|t| t.g2.get(base.index())) {
+            Some(t) => t.mul(k),
+            None => G2Projective::from(self.base_g2(base)) * k,
         }
     }
 
-    /// `Ω^s = e(Ω₁^s, ĝ)` (scheme.md §7, v1.1): a constant-time G1 multiplication (through the
-    /// fixed-base table once [`precompute`](Self::precompute)d) and one pairing against `ĝ`'s
-    /// lines, prepared once per process. Never `Ω * s` in GT (§1).
+    /// `Ω^{s₀} = e(g^{s₀}, Ω̂₁)` (abe-v2.md §7): a constant-time G1 multiplication (through the
+    /// fixed-base table once [`precompute`](Self::precompute)d) and one pairing against `Ω̂₁`'s
+    /// lines, prepared once. Never `Ω * s₀` in GT (§1).
     pub(crate) fn omega_pow(&self, s: &Scalar) -> GtElem {
-        let p = match self.tables.get() {
-            Some(t) => t.omega1.mul(s),
-            None => G1Projective::from(self.omega1) * s,
-        };
-        GtElem::pair_with_g2_generator(&p.to_affine())
+        let p = self.mul_g1(Base1::G, s).to_affine();
+        let lines = self
+            .omega_lines
+            .get_or_init(|| Box::new(G2Prepared::from(self.omega1_hat)));
+        GtElem::multi_pairing(&[(&p, lines)])
     }
 
     /// `f_j^{t}` in G1 for `j = from..=D_t`, in order: through the tables after
@@ -366,20 +359,8 @@ impl PublicParams {
         acc
     }
 
-    /// `(u^{H(τ)} h)^t = u^{H(τ)·t} h^t` in G1.
-    pub(crate) fn attr_base_g1_pow(&self, h_tau: &Scalar, t: &Scalar) -> G1Projective {
-        self.mul_g1(Base::U, &(h_tau * t)) + self.mul_g1(Base::H, t)
-    }
-
-    /// `(û^{H(τ)} ĥ)^r = û^{H(τ)·r} ĥ^r` in G2.
-    pub(crate) fn attr_base_g2_pow(&self, h_tau: &Scalar, r: &Scalar) -> G2Projective {
-        self.mul_g2(Base::U, &(h_tau * r)) + self.mul_g2(Base::H, r)
-    }
-
     fn twins(&self) -> impl Iterator<Item = &Twin> {
-        [&self.w_a, &self.v_a, &self.u, &self.h, &self.w_t, &self.v_t]
-            .into_iter()
-            .chain(self.f.iter())
+        core::iter::once(&self.v_t).chain(self.f.iter())
     }
 
     /// Size of the encoding in bytes.
@@ -392,12 +373,13 @@ impl PublicParams {
     /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
     /// let pp = authority.public_params();
     /// assert_eq!(pp.encoded_len(), pp.to_bytes().len());
-    /// // 55 bytes of prefix, depth and Ω₁, then 144 bytes per twin pair: 6 + (D_t + 1) pairs.
-    /// assert_eq!(pp.encoded_len(), 55 + (6 + 5) * 144);
+    /// // 151 bytes of prefix, depth, Ω̂₁ and w_T, then 144 bytes per twin pair: v_T and the
+    /// // D_t + 1 f_j.
+    /// assert_eq!(pp.encoded_len(), 151 + (1 + 5) * 144);
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn encoded_len(&self) -> usize {
-        crate::encoding::PREFIX_LEN + 1 + 48 + (6 + self.f.len()) * (48 + 96)
+        crate::encoding::PREFIX_LEN + 1 + 96 + 48 + (1 + self.f.len()) * (48 + 96)
     }
 
     /// The canonical encoding (scheme.md §12).
@@ -419,7 +401,8 @@ impl PublicParams {
         let mut out = Vec::with_capacity(self.encoded_len());
         out.put_prefix(ObjectType::PublicParams);
         out.put_u8(self.time_depth);
-        out.put_g1(&self.omega1);
+        out.put_g2(&self.omega1_hat);
+        out.put_g1(&self.w_t);
         for t in self.twins() {
             out.put_g1(&t.g1);
             out.put_g2(&t.g2);
@@ -446,7 +429,7 @@ impl PublicParams {
     ///
     /// // Splice the G1 half of the first twin pair from another setup: every point is still
     /// // valid on its own, but the pair no longer matches.
-    /// let first_g1 = 6 + 1 + 48; // after prefix, D_t and Ω₁
+    /// let first_g1 = 6 + 1 + 96 + 48; // v_T, after prefix, D_t, Ω̂₁ and w_T
     /// let mut spliced = a.clone();
     /// spliced[first_g1..first_g1 + 48].copy_from_slice(&b[first_g1..first_g1 + 48]);
     /// match PublicParams::from_bytes(&spliced) {
@@ -467,18 +450,14 @@ impl PublicParams {
         if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
         }
-        let omega1 = r.g1()?;
+        let omega1_hat = r.g2()?;
+        let w_t = r.g1()?;
         let read_twin = |r: &mut Reader<'_>| -> core::result::Result<Twin, DecodeError> {
             Ok(Twin {
                 g1: r.g1()?,
                 g2: r.g2()?,
             })
         };
-        let w_a = read_twin(r)?;
-        let v_a = read_twin(r)?;
-        let u = read_twin(r)?;
-        let h = read_twin(r)?;
-        let w_t = read_twin(r)?;
         let v_t = read_twin(r)?;
         let mut f = Vec::with_capacity(usize::from(time_depth) + 1);
         for _ in 0..=time_depth {
@@ -487,15 +466,12 @@ impl PublicParams {
         let end = r.offset();
         let pp = PublicParams {
             time_depth,
-            omega1,
-            w_a,
-            v_a,
-            u,
-            h,
+            omega1_hat,
             w_t,
             v_t,
             f,
             tables: Arc::new(OnceBox::new()),
+            omega_lines: Arc::new(OnceBox::new()),
         };
         // The trailing-bytes check comes first: it is cheap, and the hash must cover exactly
         // the object.
@@ -510,10 +486,10 @@ impl PublicParams {
         Ok(pp)
     }
 
-    /// Whether `msk = ĝ^α` for this `Ω₁ = g^α`: `e(Ω₁, ĝ) · e(g, msk)^{−1} = 1`, one
+    /// Whether `msk = g^α` for this `Ω̂₁ = ĝ^α`: `e(msk, ĝ) · e(g, Ω̂₁)^{−1} = 1`, one
     /// multi-pairing (the inverse moved into G1).
-    pub(crate) fn matches_master_secret(&self, msk: &G2Affine) -> bool {
-        crate::gt::are_twins(&self.omega1, msk)
+    pub(crate) fn matches_master_secret(&self, msk: &G1Affine) -> bool {
+        crate::gt::are_twins(msk, &self.omega1_hat)
     }
 
     /// `e(Σ ρ_X X, ĝ) == e(g, Σ ρ_X X̂)` with `ρ_X` hashed from the encoding (full-width

@@ -1,58 +1,53 @@
-//! Users' secret keys and their combination with key updates (scheme.md §6).
+//! Users' secret keys and their combination with key updates (scheme.md §6 as replaced by
+//! abe-v2.md §6).
 //!
 //! A secret key holds one component per node of the user's path in its issuer's tree, each with
 //! its own fresh randomness `r_θ` (independent per node: one `r` shared along a path would let a
 //! revoked user who holds the attributes collude with an unrevoked user who lacks them; the
-//! regression test `shared_path_randomness_enables_collusion` in `attacks` shows the attack).
+//! regression test `shared_path_randomness_enables_collusion` in `attacks` shows the attack):
+//! `SK_θ = { K̂ = ĝ^{r_θ}, K0 = base_θ · H₀^{r_θ}, K_τ = H(τ)^{r_θ} for τ ∈ S }` with
+//! `base_θ = g^α G_θ^{−1}` (authority) or `H_φ^{−1}` (delegator).
 //!
 //! `DK_{S,T}` from `SK` and the update: take the node `θ ∈ Path(ℓ) ∩ KUNodes(T)`;
-//! `K0 = SK_θ.K0 · KU_θ.K0`; for an authority update `K1A` and the attribute components come from
-//! `SK_θ`, for a delegated update they are the products of the two (scheme.md §6, level ≥ 2);
+//! `K0 = SK_θ.K0 · KU_θ.K0`; for an authority update `K̂` and the `K_τ` come from `SK_θ`, for a
+//! delegated update they are the products of the two (the `K_τ` pairwise for `τ ∈ S_c`);
 //! `K1T` and the time components come from the update.
 
 use alloc::vec::Vec;
 
-use blstrs::{G2Projective, Scalar};
+use blstrs::{G1Affine, G1Projective, Scalar};
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::key_update::KeyUpdate;
-use super::keys::{attr_comp, read_attributes, write_attributes, DecryptionKey, KeyBody, Pair};
-use super::params::{Base, PublicParams};
+use super::keys::{attribute_points, read_attributes, write_attributes, DecryptionKey, KeyBody};
+use super::params::{Base1, Base2, PublicParams};
 use super::time::MAX_TIME_DEPTH;
 use super::tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
 use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::policy::AttributeSet;
-use crate::secret::{SecretG2, SecretScalar};
+use crate::secret::{SecretG1, SecretG2, SecretScalar};
 
 /// The component of a secret key for one node of the user's path.
 #[derive(Clone, Default, Zeroize)]
 pub(crate) struct SkNode {
-    pub(crate) k0: SecretG2,
-    pub(crate) k1a: SecretG2,
-    /// One pair per attribute, in the order of the key's attribute set.
-    pub(crate) attrs: Vec<Pair>,
+    pub(crate) k_hat: SecretG2,
+    pub(crate) k0: SecretG1,
+    /// `K_τ`, one per attribute, in the order of the key's attribute set.
+    pub(crate) attrs: Vec<SecretG1>,
 }
 
-/// `SK_θ = { K0 = base · ŵ_A^{r}, K1A = ĝ^{r}, {AttrComp(τ, r)}_{τ∈S} }` for a given `r`.
-/// `base` is `ĝ^α G_θ^{−1}` for the authority and `H_φ^{−1}` for a delegator.
-pub(crate) fn sk_node(
-    pp: &PublicParams,
-    base: G2Projective,
-    attributes: &AttributeSet,
-    r: &Scalar,
-    rng: &mut impl CryptoRngCore,
-) -> SkNode {
-    let v_a_r = pp.mul_g2(Base::VA, r);
-    let mut attrs = Vec::with_capacity(attributes.len());
-    for a in attributes {
-        attrs.push(Pair::from_proj(attr_comp(pp, a, &v_a_r, rng)));
-    }
+/// `SK_θ = { K̂ = ĝ^r, K0 = base · H₀^r, K_τ = H(τ)^r }` for a given `r`; `points` are the
+/// `H(τ)` of the key's attributes, in order.
+pub(crate) fn sk_node(pp: &PublicParams, base: G1Projective, points: &[G1Affine], r: &Scalar) -> SkNode {
     SkNode {
-        k0: SecretG2::from(base + pp.mul_g2(Base::WA, r)),
-        k1a: SecretG2::from(pp.mul_g2(Base::G, r)),
-        attrs,
+        k_hat: SecretG2::from(pp.mul_g2(Base2::G, r)),
+        k0: SecretG1::from(base + pp.mul_g1(Base1::H0, r)),
+        attrs: points
+            .iter()
+            .map(|p| SecretG1::from(G1Projective::from(p) * r))
+            .collect(),
     }
 }
 
@@ -188,29 +183,29 @@ impl SecretKey {
             .and_then(|i| self.nodes.get(i))
             .ok_or(Error::Revoked)?;
         let ku = &entry.body;
-        let k0 = SecretG2::from(sk.k0.proj() + ku.k0.0);
-        let (k1a, attrs) = match &update.delegated {
-            None => (sk.k1a, sk.attrs.clone()),
+        let k0 = SecretG1::from(sk.k0.proj() + ku.k0.0);
+        let (k_hat, attrs) = match &update.delegated {
+            None => (sk.k_hat, sk.attrs.clone()),
             Some(s_ku) => {
                 if !self.attributes.is_subset(s_ku) {
                     return Err(Error::NotASubset(self.attributes.difference(s_ku)));
                 }
                 let mut attrs = Vec::with_capacity(self.attributes.len());
-                // Both lists are sorted; pick the update's pair of each of our attributes.
+                // Both lists are sorted; pick the update's K_τ of each of our attributes.
                 let mut theirs = s_ku.iter().zip(ku.attrs.iter());
                 for (attr, mine) in self.attributes.iter().zip(sk.attrs.iter()) {
                     let other = theirs
                         .find(|(a, _)| *a == attr)
-                        .map(|(_, p)| p)
+                        .map(|(_, k)| k)
                         .ok_or(Error::InvalidAttributeSet)?;
-                    attrs.push(mine.add(other));
+                    attrs.push(SecretG1::from(mine.proj() + other.0));
                 }
-                (SecretG2::from(sk.k1a.proj() + ku.k1a.0), attrs)
+                (SecretG2::from(sk.k_hat.proj() + ku.k_hat.0), attrs)
             }
         };
         let body = KeyBody {
+            k_hat,
             k0,
-            k1a,
             attrs,
             k1t: ku.k1t,
             time: ku.time.clone(),
@@ -247,10 +242,10 @@ impl SecretKey {
             out.put_u8(self.time_depth);
             write_attributes(out, &self.attributes);
             for n in &self.nodes {
-                out.put_g2(&n.k0.0);
-                out.put_g2(&n.k1a.0);
-                for p in &n.attrs {
-                    p.write(out);
+                out.put_g2(&n.k_hat.0);
+                out.put_g1(&n.k0.0);
+                for k in &n.attrs {
+                    out.put_g1(&k.0);
                 }
             }
         })
@@ -295,18 +290,19 @@ impl SecretKey {
         }
         let attributes = read_attributes(&mut r)?;
         let n_nodes = usize::from(tree_depth) + 1;
-        if n_nodes.saturating_mul(192 * (1 + attributes.len())) > r.remaining() {
+        // 96 + 48 + 48|S| bytes per node (abe-v2.md §12), checked before allocating.
+        if n_nodes.saturating_mul(144 + 48 * attributes.len()) > r.remaining() {
             return Err(r.err(DecodeErrorKind::Truncated).into());
         }
         let mut nodes = Vec::with_capacity(n_nodes);
         for _ in 0..n_nodes {
-            let k0 = SecretG2(r.g2()?);
-            let k1a = SecretG2(r.g2()?);
+            let k_hat = SecretG2(r.g2()?);
+            let k0 = SecretG1(r.g1()?);
             let mut attrs = Vec::with_capacity(attributes.len());
             for _ in 0..attributes.len() {
-                attrs.push(Pair::read(&mut r)?);
+                attrs.push(SecretG1(r.g1()?));
             }
-            nodes.push(SkNode { k0, k1a, attrs });
+            nodes.push(SkNode { k_hat, k0, attrs });
         }
         r.finish()?;
         Ok(SecretKey {
@@ -319,21 +315,23 @@ impl SecretKey {
     }
 }
 
-/// Enrols a user: one `SK_θ` per path node, each with its own fresh `r_θ` (scheme.md §6).
-/// `base(θ)` gives `ĝ^α G_θ^{−1}` (authority) or `H_φ^{−1}` (delegator).
+/// Enrols a user: one `SK_θ` per path node, each with its own fresh `r_θ` (abe-v2.md §6).
+/// `base(θ)` gives `g^α G_θ^{−1}` (authority) or `H_φ^{−1}` (delegator). Each attribute is
+/// hashed to G1 once, not once per node.
 pub(crate) fn enrol_path(
     pp: &PublicParams,
     user: UserId,
     tree_depth: u8,
     attributes: &AttributeSet,
-    mut base: impl FnMut(TreeNode) -> G2Projective,
+    mut base: impl FnMut(TreeNode) -> G1Projective,
     rng: &mut impl CryptoRngCore,
 ) -> SecretKey {
+    let points = attribute_points(attributes);
     let nodes = path(tree_depth, user.leaf)
         .into_iter()
         .map(|theta| {
             let r = SecretScalar::random(&mut *rng);
-            sk_node(pp, base(theta), attributes, &r, rng)
+            sk_node(pp, base(theta), &points, &r)
         })
         .collect();
     SecretKey {

@@ -8,14 +8,14 @@
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 
-use blstrs::{G2Projective, Scalar};
+use blstrs::{G1Projective, Scalar};
 use group::Group;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::encoding::{Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::hash;
-use crate::secret::{SecretG2, SecretScalar};
+use crate::secret::{SecretG1, SecretScalar};
 
 /// The largest user-tree depth (at most `2^32` children per issuer).
 ///
@@ -273,15 +273,15 @@ impl IssuerTree {
         })
     }
 
-    /// γ_θ for a node of this tree (scheme.md §4).
+    /// γ_θ for a node of this tree (abe-v2.md §4).
     pub(crate) fn node_scalar(&self, node: TreeNode) -> Scalar {
         hash::node_secret(&self.seed, node.depth, node.index)
     }
 
-    /// G_θ = ĝ^{γ_θ}.
-    pub(crate) fn node_secret(&self, node: TreeNode) -> SecretG2 {
+    /// `G_θ = g^{γ_θ} ∈ G1` (abe-v2.md §4; a delegator's `H_φ` likewise).
+    pub(crate) fn node_secret(&self, node: TreeNode) -> SecretG1 {
         let gamma = SecretScalar::new(self.node_scalar(node));
-        SecretG2::from(G2Projective::generator() * *gamma)
+        SecretG1::from(G1Projective::generator() * *gamma)
     }
 
     /// Allocates the next leaf. Leaves are never reused.

@@ -8,7 +8,7 @@
 //! shows it):
 //! `E'_1 = E_{N,1} v_T^{t'}`, `E'_2 = E_{N,2} Π_{j=k+1..k'} D_{N,j}^{x_j(N')} F_{N'}^{−t'}`,
 //! `E'_3 = E_{N,3} g^{t'}`, `D'_j = D_{N,j} f_j^{−t'}` for `j = k'+1..D_t`.
-//! `C0`, the attribute rows and the payload are untouched: the encapsulated key does not change.
+//! `Ĉ0`, the attribute part and the payload are untouched: the encapsulated key does not change.
 //!
 //! The old header must be deleted by whoever stores it: a revoked user who kept a copy can
 //! still open it.
@@ -20,7 +20,7 @@ use group::Group;
 use rand_core::CryptoRngCore;
 
 use super::kem::{Header, TimeRow};
-use super::params::{Base, PublicParams};
+use super::params::{Base1, PublicParams};
 use super::time::{self, TimeNode};
 use crate::error::{Error, Result};
 use crate::secret::SecretScalar;
@@ -44,9 +44,9 @@ pub(crate) fn derive_row(
         e2 += if child.label(j) == 2 { d.double() } else { d };
     }
     let e = [
-        e1 + pp.mul_g1(Base::VT, t),
+        e1 + pp.mul_g1(Base1::VT, t),
         e2 - pp.f_node_g1(&child) * t,
-        e3 + pp.mul_g1(Base::G, t),
+        e3 + pp.mul_g1(Base1::G, t),
     ];
     // D'_j = D_{N,j} f_j^{−t'} for j = k'+1..D_t: the parent's last D_t − k' elements.
     let kept = parent.d.get(usize::from(k2 - k)..)?;
@@ -111,6 +111,7 @@ impl Header {
             period,
             policy: self.policy.clone(),
             c0: self.c0,
+            c1: self.c1.clone(),
             rows: self.rows.clone(),
             time_rows,
         })
