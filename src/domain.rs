@@ -3,9 +3,12 @@
 //! This is the only file with hashing byte-strings in it (scheme.md §1, §4, §7, §10, §11), so a
 //! reviewer can check at a glance that no two uses of a hash share a tag.
 
-/// Suite identifier: the scheme version, curve and hash functions. Prefixed to every KDF `info`
-/// (abe-v2.md §7: the ABE v2 suite; PRE and the envelope share it).
-pub(crate) const SUITE_ID: &[u8] = b"RSHABE-V2-BLS12381-SHA256-AES256GCM";
+/// Suite identifier: the scheme version, curve and hash functions. Prefixed to the `info` of
+/// every KDF of PRE (scheme.md §10) and of the envelope (§11), which ABE v2 leaves unchanged.
+pub(crate) const SUITE_ID: &[u8] = b"RSHABE-V1-BLS12381-SHA256-AES256GCM";
+
+/// Suite identifier of the ABE key encapsulation (abe-v2.md §7), prefixed to its KDF `info`.
+pub(crate) const SUITE_ID_ABE: &[u8] = b"RSHABE-V2-BLS12381-SHA256-AES256GCM";
 
 /// `H(τ)`: attribute string → G1 (abe-v2.md, "Notation and hashes"), the RFC 9380
 /// `hash_to_curve` DST (exactly these bytes, no suite suffix).

@@ -106,9 +106,14 @@ impl GtElem {
         Gt::read_compressed(bytes).ok().map(GtElem)
     }
 
-    /// `KDF(self, suite id ‖ label ‖ context)` (scheme.md §1); fails closed on the identity.
-    pub(crate) fn kdf(&self, label: &[u8], context: &[&[u8]]) -> Result<Zeroizing<[u8; 32]>> {
-        crate::hash::kdf_from_bytes(&self.compressed()?[..], label, context)
+    /// `KDF(self, suite ‖ label ‖ context)` (scheme.md §1); fails closed on the identity.
+    pub(crate) fn kdf(
+        &self,
+        suite: &[u8],
+        label: &[u8],
+        context: &[&[u8]],
+    ) -> Result<Zeroizing<[u8; 32]>> {
+        crate::hash::kdf_from_bytes(&self.compressed()?[..], suite, label, context)
     }
 }
 
@@ -159,7 +164,7 @@ mod tests {
         );
         let bytes = GtElem(expected).compressed().unwrap();
         assert_eq!(GtElem::from_compressed(&bytes[..]), Some(GtElem(expected)));
-        assert!(GtElem::identity().kdf(b"x", &[]).is_err());
+        assert!(GtElem::identity().kdf(b"s", b"x", &[]).is_err());
         assert!(GtElem::identity().compressed().is_err());
     }
 

@@ -15,8 +15,8 @@
 use blstrs::{G1Affine, G1Projective, Scalar};
 use ff::Field;
 use group::Curve;
-use once_cell::race::OnceBox;
 use hkdf::Hkdf;
+use once_cell::race::OnceBox;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -110,7 +110,12 @@ pub(crate) fn node_secret(seed: &[u8; 32], depth: u8, index: u64) -> Scalar {
 }
 
 /// [`node_secret`] with the HKDF label given (the design's v1 vectors use the v1 label).
-pub(crate) fn node_secret_with_label(seed: &[u8; 32], label: &[u8], depth: u8, index: u64) -> Scalar {
+pub(crate) fn node_secret_with_label(
+    seed: &[u8; 32],
+    label: &[u8],
+    depth: u8,
+    index: u64,
+) -> Scalar {
     let hk = Hkdf::<Sha256>::new(Some(&[]), seed);
     let mut okm = Zeroizing::new([0u8; 64]);
     let info_tail = [&[depth][..], &index.to_be_bytes()[..]];
@@ -127,11 +132,12 @@ pub(crate) fn node_secret_with_label(seed: &[u8; 32], label: &[u8], depth: u8, i
 /// `info = suite id ‖ label ‖ context`, 32 output bytes.
 pub(crate) fn kdf_from_bytes(
     ikm: &[u8],
+    suite: &[u8],
     label: &[u8],
     context: &[&[u8]],
 ) -> Result<Zeroizing<[u8; 32]>> {
     let hk = Hkdf::<Sha256>::new(Some(&[]), ikm);
-    let mut info: alloc::vec::Vec<&[u8]> = alloc::vec![domain::SUITE_ID, label];
+    let mut info: alloc::vec::Vec<&[u8]> = alloc::vec![suite, label];
     info.extend_from_slice(context);
     let mut okm = Zeroizing::new([0u8; 32]);
     hk.expand_multi_info(&info, &mut okm[..])

@@ -107,7 +107,12 @@ fn node_secret_vectors() {
         // The design's file holds v1's node secrets (label RSHABE-V1-NODE); v2 derives with
         // RSHABE-V2-NODE (abe-v2.md §4), pinned in `node_secret_v2_vectors`.
         assert_eq!(
-            scalar_hex(&hash::node_secret_with_label(&seed, b"RSHABE-V1-NODE", k, b)),
+            scalar_hex(&hash::node_secret_with_label(
+                &seed,
+                b"RSHABE-V1-NODE",
+                k,
+                b
+            )),
             c["scalar"].as_str().unwrap(),
             "node ({k}, {b})"
         );
@@ -234,7 +239,11 @@ fn rfc9380_g1_hash_to_curve_vectors() {
     for c in cases(&v, "rfc9380_g1") {
         let msg = c["msg"].as_str().unwrap();
         let p = blstrs::G1Projective::hash_to_curve(msg.as_bytes(), dst.as_bytes(), b"");
-        assert_eq!(g1_hex(&p.to_affine()), c["point"].as_str().unwrap(), "{msg:?}");
+        assert_eq!(
+            g1_hex(&p.to_affine()),
+            c["point"].as_str().unwrap(),
+            "{msg:?}"
+        );
     }
 }
 

@@ -10,7 +10,7 @@ mod attribute;
 mod parser;
 mod share;
 #[cfg(test)]
-mod strategies;
+pub(crate) mod strategies;
 mod tree;
 
 pub use attribute::{Attribute, AttributeSet, MAX_ATTRIBUTES, MAX_ATTRIBUTE_LEN};

@@ -9,7 +9,7 @@ use super::Attribute;
 
 /// Attributes that exercise the printer: bare, keywords in any case, numbers, spaces, quotes,
 /// backslashes, non-ASCII, every bare punctuation character.
-pub(super) const ATTRIBUTES: &[&str] = &[
+pub(crate) const ATTRIBUTES: &[&str] = &[
     "a",
     "b",
     "c",
@@ -49,6 +49,6 @@ pub(super) fn node() -> impl Strategy<Value = Node> {
         })
 }
 
-pub(super) fn policy() -> impl Strategy<Value = Policy> {
+pub(crate) fn policy() -> impl Strategy<Value = Policy> {
     node().prop_map(Policy::from_root)
 }

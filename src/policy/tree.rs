@@ -162,7 +162,11 @@ impl Policy {
             let points = self
                 .leaves
                 .iter()
-                .map(|a| *distinct.entry(a).or_insert_with(|| crate::hash::attribute_point(a)))
+                .map(|a| {
+                    *distinct
+                        .entry(a)
+                        .or_insert_with(|| crate::hash::attribute_point(a))
+                })
                 .collect();
             Box::new(points)
         })

@@ -319,7 +319,11 @@ impl Capsule {
 
     /// `KDF(Z^k, "RSHABE-V1-PRE" ‖ compress(E))` (scheme.md §1, §10 v2).
     pub(crate) fn derive_key(&self, zk: &GtElem) -> Result<Zeroizing<[u8; 32]>> {
-        zk.kdf(domain::LABEL_PRE, &[&self.e.to_compressed()])
+        zk.kdf(
+            domain::SUITE_ID,
+            domain::LABEL_PRE,
+            &[&self.e.to_compressed()],
+        )
     }
 }
 

@@ -493,7 +493,11 @@ fn mul_public_vartime(p: G1Projective, omega: &Scalar) -> G1Projective {
 
 /// `KDF(Ω^{s₀}, "RSHABE-V2-KEM" ‖ canonical policy bytes)` (abe-v2.md §7).
 pub(crate) fn kem_key(z: &GtElem, policy: &Policy) -> Result<SharedKey> {
-    z.kdf(domain::LABEL_KEM, &[policy.canonical_text().as_bytes()])
+    z.kdf(
+        domain::SUITE_ID_ABE,
+        domain::LABEL_KEM,
+        &[policy.canonical_text().as_bytes()],
+    )
 }
 
 impl DecryptionKey {
@@ -653,6 +657,114 @@ mod tests {
             -big,
         ] {
             assert_eq!(mul_public_vartime(p, &w), p * w);
+        }
+    }
+}
+
+/// abe-v2.md §13: decryption's pair count is a property — `5 + m'` pairs, `m'` the occurrence
+/// layers among the leaves §9 picks; 6 for every policy without repeated attributes, whatever
+/// its size — checked on the inputs of the one multi-Miller loop, with the result checked too.
+#[cfg(all(test, feature = "std"))]
+mod pair_count {
+    use alloc::collections::BTreeSet;
+    use alloc::format;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    use proptest::prelude::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    use super::Header;
+    use crate::policy::strategies::{policy, ATTRIBUTES};
+    use crate::policy::{AttributeSet, Policy};
+    use crate::scheme::{Authority, SetupParams};
+
+    fn cases() -> u32 {
+        std::env::var("RSHABE_PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(24)
+    }
+
+    /// Encrypts `policy`, decrypts with a key for `held`, and returns the number of pairs of
+    /// the decryption multi-pairing and the number of distinct layers among the chosen leaves.
+    fn pairs_used(policy: &Policy, held: &AttributeSet, seed: u64) -> (usize, usize) {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let params = SetupParams {
+            time_depth: 3,
+            tree_depth: 1,
+        };
+        let mut authority = Authority::setup(&mut rng, params).unwrap();
+        let sk = authority.enrol(&mut rng, held).unwrap();
+        let dk = sk
+            .decryption_key(&authority.key_update(&mut rng, 5).unwrap())
+            .unwrap();
+        let pp = authority.public_params();
+        let (header, key) = Header::encapsulate(&mut rng, pp, policy, 2).unwrap();
+        assert_eq!(*dk.decapsulate(&header).unwrap(), *key, "decrypts {policy}");
+        let inputs = dk.pairing_inputs(&header).unwrap();
+        let layers: BTreeSet<u16> = policy
+            .reconstruct(held)
+            .unwrap()
+            .terms
+            .iter()
+            .map(|(i, _)| policy.layers()[*i])
+            .collect();
+        assert_eq!(inputs.g1.len(), inputs.terms().len());
+        (inputs.terms().len(), layers.len())
+    }
+
+    #[test]
+    fn six_pairs_for_an_and_of_any_size() {
+        for n in [1usize, 2, 10, 20, 50] {
+            let attrs: Vec<String> = (0..n).map(|i| format!("a{i:02}")).collect();
+            let text = attrs.join(" and ");
+            let policy = Policy::parse(&text).unwrap();
+            let held = AttributeSet::new(attrs.iter().map(String::as_str)).unwrap();
+            assert_eq!(pairs_used(&policy, &held, n as u64), (6, 1), "AND-{n}");
+        }
+    }
+
+    #[test]
+    fn a_repeated_attribute_used_twice_costs_one_more_pair() {
+        // `2 of (a, a, b)` held by {a, b}: §9's selection may take both `a` leaves (layers 1
+        // and 2: 7 pairs) or `a` and `b` (one layer: 6 pairs); either way 5 + m'.
+        let policy = Policy::parse("2 of (a, a, b)").unwrap();
+        let (pairs, layers) = pairs_used(&policy, &AttributeSet::new(["a", "b"]).unwrap(), 7);
+        assert_eq!(pairs, 5 + layers);
+        // `a and a`: both leaves are needed, one per layer.
+        let policy = Policy::parse("a and a and b").unwrap();
+        assert_eq!(
+            pairs_used(&policy, &AttributeSet::new(["a", "b"]).unwrap(), 8),
+            (7, 2)
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+        /// Any policy, any satisfying set: `5 + m'` pairs; exactly 6 when no attribute repeats.
+        #[test]
+        fn decryption_uses_five_plus_layers_pairs(
+            p in policy(),
+            mask in any::<u32>(),
+            seed in any::<u64>(),
+        ) {
+            let held: Vec<&str> = ATTRIBUTES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask >> i & 1 == 1)
+                .map(|(_, a)| *a)
+                .collect();
+            let held = AttributeSet::new(held).unwrap();
+            prop_assume!(!held.is_empty() && p.is_satisfied_by(&held));
+            let (pairs, layers) = pairs_used(&p, &held, seed);
+            prop_assert_eq!(pairs, 5 + layers);
+            prop_assert!(layers <= p.layer_count());
+            if p.layer_count() == 1 {
+                prop_assert_eq!(pairs, 6);
+            }
         }
     }
 }

@@ -40,7 +40,12 @@ pub(crate) struct SkNode {
 
 /// `SK_θ = { K̂ = ĝ^r, K0 = base · H₀^r, K_τ = H(τ)^r }` for a given `r`; `points` are the
 /// `H(τ)` of the key's attributes, in order.
-pub(crate) fn sk_node(pp: &PublicParams, base: G1Projective, points: &[G1Affine], r: &Scalar) -> SkNode {
+pub(crate) fn sk_node(
+    pp: &PublicParams,
+    base: G1Projective,
+    points: &[G1Affine],
+    r: &Scalar,
+) -> SkNode {
     SkNode {
         k_hat: SecretG2::from(pp.mul_g2(Base2::G, r)),
         k0: SecretG1::from(base + pp.mul_g1(Base1::H0, r)),

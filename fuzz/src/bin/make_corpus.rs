@@ -181,6 +181,8 @@ fn main() {
         ("doctor and cardiology", 5),
         ("2 of (doctor, nurse, ward:3)", 9),
         ("a or (b and c) or \"d e\"", 15),
+        // Repeated attributes: three occurrence layers (m = 3, abe-v2.md §7).
+        ("2 of (a, a, b) and (a or c)", 6),
     ]
     .into_iter()
     .enumerate()
