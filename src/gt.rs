@@ -7,7 +7,7 @@
 //! Scalar` is square-and-multiply with a branch per bit, so its running time leaks the exponent
 //! (measured here: 364 µs at Hamming weight 2 against 861 µs at 254), while blst's G1/G2
 //! multiplications and its pairings are constant-time. The crate therefore exponentiates in G1 or
-//! G2 and pairs: `Ω^s = e(Ω₁^s, ĝ)` (§7), `Ω^s = T · e(C0, RK)` (§8a).
+//! G2 and pairs: `Ω^{s₀} = e(g^{s₀}, Ω̂₁)` (abe-v2.md §7), `Ω^{s₀} = P · e(RK, Ĉ0)` (§8a).
 //!
 //! The rule is kept by construction, not by review:
 //! - every GT value the crate handles is a [`GtElem`], which has a group operation
@@ -126,7 +126,7 @@ pub(crate) fn pairings_equal(p1: &G1Affine, q1: &G2Affine, p2: &G1Affine, q2: &G
 }
 
 /// `e(P, ĝ) = e(g, Q)`: whether `P ∈ G1` and `Q ∈ G2` are twins `g^x`, `ĝ^x` (a parameter's two
-/// halves, a master secret and `Ω₁`, a PRE public key's halves). One multi-Miller loop against
+/// halves, the master secret `g^α` and `Ω̂₁`, a PRE public key's halves). One multi-Miller loop against
 /// `ĝ`'s cached lines; for public values.
 pub(crate) fn are_twins(p: &G1Affine, q: &G2Affine) -> bool {
     let neg_g = -G1Affine::generator();

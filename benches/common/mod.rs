@@ -14,31 +14,50 @@ pub fn rng(seed: u64) -> ChaCha20Rng {
 }
 
 /// The raw `blstrs` floor of a decryption over `pairs` pairings: random G1 points and
-/// *prepared* G2 points (a decryption key keeps its lines prepared), ready for
-/// [`floor_pairing`].
+/// *prepared* G2 points (a decryption key keeps its lines prepared); optionally some G2 points
+/// left unprepared and prepared inside [`run`](Self::run), as a decryption must do for the
+/// header's `Ĉ0` and `Ĉ1⁽ʲ⁾` (abe-v2.md §8).
 pub struct FloorInputs {
     g1: Vec<G1Affine>,
     g2: Vec<G2Prepared>,
+    fresh: Vec<G2Affine>,
 }
 
 impl FloorInputs {
-    /// Inputs for `pairs` pairings (seeded by `pairs`).
+    /// Inputs for `pairs` pairings, every G2 side prepared beforehand (seeded by `pairs`).
     pub fn new(pairs: usize) -> Self {
-        let mut rng = rng(pairs as u64);
-        let g1 = (0..pairs)
-            .map(|_| G1Projective::random(&mut rng).to_affine())
-            .collect();
-        let g2 = (0..pairs)
-            .map(|_| G2Prepared::from(G2Affine::from(G2Projective::random(&mut rng))))
-            .collect();
-        FloorInputs { g1, g2 }
+        Self::with_fresh(pairs, 0)
     }
 
-    /// One multi-Miller loop over every pair and one final exponentiation: what the pairings of
-    /// a decryption cost in raw `blstrs`, with nothing else (collecting the `pairs` references
-    /// costs well under a microsecond).
+    /// Inputs for `prepared + fresh` pairings, of which `fresh` G2 sides are prepared on every
+    /// run (seeded by the two counts).
+    pub fn with_fresh(prepared: usize, fresh: usize) -> Self {
+        let mut rng = rng((prepared * 1000 + fresh) as u64);
+        let g1 = (0..prepared + fresh)
+            .map(|_| G1Projective::random(&mut rng).to_affine())
+            .collect();
+        let g2 = (0..prepared)
+            .map(|_| G2Prepared::from(G2Affine::from(G2Projective::random(&mut rng))))
+            .collect();
+        let fresh = (0..fresh)
+            .map(|_| G2Projective::random(&mut rng).to_affine())
+            .collect();
+        FloorInputs { g1, g2, fresh }
+    }
+
+    /// The unprepared G2 sides are prepared, then one multi-Miller loop over every pair and one
+    /// final exponentiation: what the pairings of a decryption cost in raw `blstrs`, with
+    /// nothing else (collecting the references costs well under a microsecond).
     pub fn run(&self) -> blstrs::Gt {
-        let terms: Vec<(&G1Affine, &G2Prepared)> = self.g1.iter().zip(self.g2.iter()).collect();
+        let fresh: Vec<G2Prepared> = black_box(&self.fresh)
+            .iter()
+            .map(|q| G2Prepared::from(*q))
+            .collect();
+        let terms: Vec<(&G1Affine, &G2Prepared)> = self
+            .g1
+            .iter()
+            .zip(fresh.iter().chain(self.g2.iter()))
+            .collect();
         Bls12::multi_miller_loop(black_box(&terms)).final_exponentiation()
     }
 }

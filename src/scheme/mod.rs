@@ -1,18 +1,22 @@
-//! The revocable-storage hierarchical CP-ABE scheme (scheme.md §1–§9).
+//! The revocable-storage hierarchical CP-ABE scheme (scheme.md §1–§9, with the attribute part
+//! of abe-v2.md: hashed attribute points in G1, decryption over `5 + m` pairs).
 //!
-//! | scheme.md section | module |
+//! | design section (scheme.md, abe-v2.md) | module |
 //! |---|---|
-//! | §2 public parameters | `params` |
+//! | §2 public parameters (abe-v2 §2: `Ω̂₁`, `w_T`, twins) | `params` |
+//! | "Notation and hashes": `H₀`, `H(τ)` | `crate::hash` |
 //! | §3 time tree, `Cover(T)` | `time` |
-//! | §4 user trees, `KUNodes` | `tree` |
-//! | §5 key components, `DK`, restriction | `keys` |
-//! | §6 level 1: authority | `authority` |
-//! | §6 level ≥ 2: delegation | `delegator` |
-//! | §6 secret keys, `DK` derivation | `secret_key` |
+//! | §4 user trees, `KUNodes`, node secrets (abe-v2 §4) | `tree` |
+//! | §5 key components, `DK`, re-randomisation, restriction (abe-v2 §5) | `keys` |
+//! | §6 level 1: authority (abe-v2 §6) | `authority` |
+//! | §6 level ≥ 2: delegation (abe-v2 §6) | `delegator` |
+//! | §6 secret keys, `DK` derivation (abe-v2 §6) | `secret_key` |
 //! | §6 key updates | `key_update` |
-//! | §7 encryption, §8 decryption | `kem` |
+//! | §7 encryption, occurrence layers, §8 decryption (abe-v2 §7, §8) | `kem` |
 //! | §8 ciphertext update | `update` |
-//! | §8a outsourced decryption | `outsource` |
+//! | §8a outsourced decryption (abe-v2 §8a) | `outsource` |
+//! | §9 policies, sharing, reconstruction, occurrence layers | `crate::policy` |
+//! | §13 attack regression tests (incl. abe-v2 §13 ablations) | `attacks` (tests only) |
 
 // TEMPORARY (ABE v2 in progress): attacks.rs is being rewritten for v2.
 #[cfg(any())]

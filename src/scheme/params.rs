@@ -230,7 +230,7 @@ impl PublicParams {
     ///
     /// Afterwards encryption, header updates, enrolment and key updates multiply the public
     /// generators with table lookups instead of variable-base scalar multiplication — several
-    /// times faster (README, Performance) — at the cost of about 3.7 MB of memory at
+    /// times faster (README, Performance) — at the cost of about 3.9 MB of memory at
     /// `D_t = 20` and a one-off ~60 ms. Results are identical with or without tables.
     ///
     /// ```
