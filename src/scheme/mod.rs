@@ -14,8 +14,7 @@
 //! | §8 ciphertext update | `update` |
 //! | §8a outsourced decryption | `outsource` |
 
-// TEMPORARY (ABE v2 in progress): attacks.rs is being rewritten for v2.
-#[cfg(any())]
+#[cfg(test)]
 mod attacks;
 pub(crate) mod authority;
 pub(crate) mod delegator;
