@@ -18,8 +18,7 @@
 //! | §9 policies, sharing, reconstruction, occurrence layers | `crate::policy` |
 //! | §13 attack regression tests (incl. abe-v2 §13 ablations) | `attacks` (tests only) |
 
-// TEMPORARY (ABE v2 in progress): attacks.rs is being rewritten for v2.
-#[cfg(any())]
+#[cfg(test)]
 mod attacks;
 pub(crate) mod authority;
 pub(crate) mod delegator;
