@@ -44,7 +44,7 @@ use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::gt::GtElem;
 use crate::policy::{Policy, MAX_POLICY_TEXT_LEN};
-use crate::secret::SecretScalar;
+use crate::secret::{SecretG1, SecretScalar};
 
 /// A 32-byte key produced by a key encapsulation; zeroized on drop.
 ///
@@ -567,69 +567,83 @@ impl DecryptionKey {
         let time_lines = self.time_lines(row.node.depth).ok_or(Error::Decryption)?;
         let lines = self.lines();
 
-        // Σ ω_i K_{τ_i} per layer (None: no chosen leaf in that layer) and Σ ω_i C_i.
-        let mut per_layer: Vec<Option<G1Projective>> = alloc::vec![None; header.c1.len()];
-        let mut sum_c = G1Projective::identity();
+        // Public bookkeeping first: for each chosen leaf, its key element's position and its
+        // occurrence layer; the distinct layers used, in order.
         let layers = header.policy.layers();
+        let mut chosen = Vec::with_capacity(recon.terms.len());
         for (i, omega) in &recon.terms {
-            let c = G1Projective::from(header.rows.get(*i).ok_or(Error::Decryption)?);
             let attr = header.policy.leaves().get(*i).ok_or(Error::Decryption)?;
             let pos = self
                 .attributes
                 .iter()
                 .position(|a| a == attr)
                 .ok_or(Error::PolicyNotSatisfied)?;
-            let k = self.body.attrs.get(pos).ok_or(Error::Decryption)?.proj();
-            let layer = layers.get(*i).ok_or(Error::Decryption)?;
-            let slot = per_layer
-                .get_mut(usize::from(*layer))
-                .ok_or(Error::Decryption)?;
-            let (k, c) = if recon.all_ones {
-                (k, c)
+            let layer = *layers.get(*i).ok_or(Error::Decryption)?;
+            chosen.push((*i, pos, layer, omega));
+        }
+        let mut used: Vec<u16> = chosen.iter().map(|c| c.2).collect();
+        used.sort_unstable();
+        used.dedup();
+
+        // Σ ω_i C_i (public).
+        let mut sum_c = G1Projective::identity();
+        for (i, _, _, omega) in &chosen {
+            let c = G1Projective::from(header.rows.get(*i).ok_or(Error::Decryption)?);
+            sum_c += if recon.all_ones {
+                c
             } else {
-                (mul_public_vartime(k, omega), mul_public_vartime(c, omega))
+                mul_public_vartime(c, omega)
             };
-            *slot = Some(slot.map_or(k, |acc| acc + k));
-            sum_c += c;
+        }
+        // K0 and, per layer used, Σ ω_i K_{τ_i} (secret: kept in wiped storage, each sum
+        // normalised on its own rather than in a shared buffer). The coefficients ω_i are public,
+        // so `mul_public_vartime` is variable-time in them only.
+        let mut secret = Zeroizing::new(Vec::with_capacity(1 + used.len()));
+        let mut header_lines = Vec::with_capacity(1 + used.len());
+        secret.push(self.body.k0);
+        header_lines.push(G2Prepared::from(header.c0));
+        for layer in &used {
+            let mut acc = G1Projective::identity();
+            for (_, pos, _, omega) in chosen.iter().filter(|c| c.2 == *layer) {
+                let k = self.body.attrs.get(*pos).ok_or(Error::Decryption)?.proj();
+                acc += if recon.all_ones {
+                    k
+                } else {
+                    mul_public_vartime(k, omega)
+                };
+            }
+            secret.push(SecretG1::from(acc));
+            let c1 = header.c1.get(usize::from(*layer)).ok_or(Error::Decryption)?;
+            header_lines.push(G2Prepared::from(*c1));
         }
         let [e1, e2, e3] = row.e.map(G1Projective::from);
-        let mut proj = Vec::with_capacity(header.c1.len() + 5);
-        let mut header_lines = Vec::with_capacity(header.c1.len() + 1);
-        proj.push(self.body.k0.proj());
-        header_lines.push(G2Prepared::from(header.c0));
-        for (sum, c1) in per_layer.iter().zip(&header.c1) {
-            if let Some(sum) = sum {
-                proj.push(*sum);
-                header_lines.push(G2Prepared::from(*c1));
-            }
-        }
-        proj.extend([-sum_c, -e1, -e2, -e3]);
         Ok(PairingInputs {
-            g1: normalize_g1(&proj),
+            secret,
+            public: normalize_g1(&[-sum_c, -e1, -e2, -e3]),
             header_lines,
             key_lines: [&lines.k_hat, &lines.k1t, &time_lines[0], &time_lines[1]],
         })
     }
 }
 
-/// The decryption multi-pairing's inputs: `g1[..h]` pair with the header's prepared `Ĉ0` and
-/// used `Ĉ1⁽ʲ⁾` (`h = header_lines.len()`), `g1[h..]` with the key's `K̂`, `K1T`, `B2_N`, `B3_N`.
+/// The decryption multi-pairing's inputs (abe-v2.md §8): the secret `K0` and per-layer sums
+/// `Σ ω_i K_{τ_i}` pair with the header's `Ĉ0` and used `Ĉ1⁽ʲ⁾` (prepared per call); the public
+/// `−Σ ω_i C_i`, `−E_{N,1..3}` with the key's prepared `K̂`, `K1T`, `B2_N`, `B3_N`.
 pub(crate) struct PairingInputs<'a> {
-    pub(crate) g1: Vec<G1Affine>,
+    pub(crate) secret: Zeroizing<Vec<SecretG1>>,
+    pub(crate) public: Vec<G1Affine>,
     pub(crate) header_lines: Vec<G2Prepared>,
     pub(crate) key_lines: [&'a G2Prepared; 4],
 }
 
 impl PairingInputs<'_> {
-    /// The pairs, in order.
+    /// The pairs, in order: `5 + m'` of them.
     pub(crate) fn terms(&self) -> Vec<(&G1Affine, &G2Prepared)> {
-        self.g1
+        self.secret
             .iter()
-            .zip(
-                self.header_lines
-                    .iter()
-                    .chain(self.key_lines.iter().copied()),
-            )
+            .map(|s| &s.0)
+            .zip(self.header_lines.iter())
+            .chain(self.public.iter().zip(self.key_lines.iter().copied()))
             .collect()
     }
 }
@@ -711,7 +725,11 @@ mod pair_count {
             .iter()
             .map(|(i, _)| policy.layers()[*i])
             .collect();
-        assert_eq!(inputs.g1.len(), inputs.terms().len());
+        assert_eq!(
+            inputs.secret.len() + inputs.public.len(),
+            inputs.terms().len()
+        );
+        assert_eq!(inputs.secret.len(), inputs.header_lines.len());
         (inputs.terms().len(), layers.len())
     }
 
