@@ -27,12 +27,16 @@ fn authority(seed: u64) -> (Authority, PublicParams) {
     (a, pp)
 }
 
-/// Whether a (possibly forged) key decodes and recovers `key` from `header`.
+/// Whether a forged encoded key recovers `key` from `header`. Every forgery in this file is a
+/// well-formed encoding whose period and attributes fit the header, so it must decode and run
+/// the decryption math to the end (a wrong key); a forgery refused earlier would make its
+/// assertion vacuous (as a splice at stale offsets would be), so that is a test failure.
 fn opens(dk_bytes: &[u8], header: &Header, key: &[u8; 32]) -> bool {
-    match DecryptionKey::from_bytes(dk_bytes) {
-        Ok(dk) => dk.decapsulate(header).map(|k| *k == *key).unwrap_or(false),
-        Err(_) => false,
-    }
+    let dk = DecryptionKey::from_bytes(dk_bytes).expect("forged key decodes");
+    let k = dk
+        .decapsulate(header)
+        .expect("forged key runs the decryption");
+    *k == *key
 }
 
 proptest! {
@@ -198,24 +202,37 @@ fn revoked_holder_and_unrevoked_non_holder_cannot_collude() {
         f(&mut p);
         join_dk(&p)
     };
+    // v2 (abe-v2.md §5): the key's attribute part is `K̂ = ĝ^r` and `K_τ = H(τ)^r` with one `r`;
+    // `K0 = g^α · H₀^r · w_T^R` binds that `r` to the time part's `R`.
     let attempts = [
-        // The holder's attribute part on the lacker's current key.
+        // The holder's attribute part (K̂ and K_τ) on the lacker's current K0 and time part.
         with(&|p| {
             p.attrs = h.attrs.clone();
-            p.attr_part = h.attr_part.clone();
+            p.k_hat = h.k_hat.clone();
+            p.k_tau = h.k_tau.clone();
         }),
-        // The holder's key with the lacker's current time part.
+        // The holder's key (K̂, K0, K_τ) with the lacker's current time part.
         with(&|p| {
             p.head = h.head.clone();
             p.attrs = h.attrs.clone();
+            p.k_hat = h.k_hat.clone();
             p.k0 = h.k0.clone();
-            p.attr_part = h.attr_part.clone();
+            p.k_tau = h.k_tau.clone();
         }),
-        // The lacker's K0 on the holder's attribute part, the lacker's time part.
+        // The holder's K_τ alone on the lacker's K̂, K0 and time part.
         with(&|p| {
             p.attrs = h.attrs.clone();
-            p.attr_part = h.attr_part.clone();
+            p.k_tau = h.k_tau.clone();
+            p.k_hat = l.k_hat.clone();
             p.k0 = l.k0.clone();
+        }),
+        // The holder's K̂ and K_τ, and K0 from the holder's old key, on the lacker's time part
+        // and identity.
+        with(&|p| {
+            p.attrs = h.attrs.clone();
+            p.k_hat = h.k_hat.clone();
+            p.k_tau = h.k_tau.clone();
+            p.k0 = h.k0.clone();
         }),
     ];
     for (i, forged) in attempts.iter().enumerate() {

@@ -15,27 +15,36 @@ use blstrs::{G1Affine, G2Affine};
 use fixtures::{Kind, AAD, POLICY};
 use group::prime::PrimeCurveAffine;
 use proptest::prelude::*;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 use rs_habe::envelope::MAX_RECIPIENTS;
 use rs_habe::policy::{MAX_ATTRIBUTES, MAX_POLICY_TEXT_LEN};
-use rs_habe::{DecodeError, DecodeErrorKind as K, Envelope, Error};
+use rs_habe::{
+    AttributeSet, Authority, DecodeError, DecodeErrorKind as K, Envelope, Error, Header, Policy,
+    PublicParams, SetupParams,
+};
 
-/// Byte layouts of the encodings (all integers big-endian; G1 48, G2 96, GT 288 bytes).
+/// Byte layouts of the encodings, wire format 3 (abe-v2.md §12; all integers big-endian; G1 48,
+/// G2 96, GT 288 bytes).
 ///
 /// ```text
-/// prefix         = "RSHB" (0..4) ‖ version (4) ‖ object type (5)
+/// prefix         = "RSHB" (0..4) ‖ version 3 (4) ‖ object type (5)
 /// attribute list = u32 count ‖ { u8 len ‖ UTF-8 }*            (strictly increasing)
 /// issuer tree    = id 16 ‖ seed 32 ‖ depth 1 ‖ next leaf 8 ‖ counter 8 ‖ u32 n ‖ { leaf 8 ‖ from 8 }*
-/// PublicParams   = prefix ‖ D_t @6 ‖ Ω @7 ‖ { X (G1) ‖ X̂ (G2) }* @295   (w_A v_A u h w_T v_T f_0..f_Dt)
-/// Authority      = prefix ‖ u32 pp_len @6 ‖ PublicParams @10 ‖ ĝ^α (G2) ‖ issuer tree
+/// PublicParams   = prefix ‖ D_t @6 ‖ Ω̂₁ (G2) @7 ‖ w_T (G1) @103 ‖ { X (G1) ‖ X̂ (G2) }* @151
+///                  (twins v_T, f_0..f_Dt: D_t + 2 of them; only the twins are twin-checked)
+/// Authority      = prefix ‖ u32 pp_len @6 ‖ PublicParams @10 ‖ g^α (G1) ‖ issuer tree
 /// SecretKey      = prefix ‖ issuer 16 @6 ‖ leaf 8 @22 ‖ tree depth @30 ‖ D_t @31 ‖ attributes @32
-///                  ‖ { K0 ‖ K1A ‖ {A2 ‖ A3}* }  per path node, root first
+///                  ‖ { K̂ (G2) ‖ K0 (G1) ‖ K_τ (G1)* }  per path node, root first
 /// KeyUpdate      = prefix ‖ issuer 16 @6 ‖ D_t @22 ‖ period @23 ‖ tree depth @31 ‖ counter @32
 ///                  ‖ delegated (0/1) @40 ‖ [attributes @41] ‖ u32 n
-///                  ‖ { node depth 1 ‖ node index 8 ‖ K0 ‖ [K1A ‖ {A2 ‖ A3}*] ‖ K1T ‖ {B2 ‖ B3}^(D_t+1) }*
+///                  ‖ { node depth 1 ‖ node index 8 ‖ [K̂ (G2)] ‖ K0 (G1) ‖ [K_τ (G1)*] ‖ K1T
+///                      ‖ {B2 ‖ B3}^(D_t+1) }*                   ([..]: delegated updates only)
 /// DecryptionKey  = prefix ‖ holder 24 @6 ‖ D_t @30 ‖ period @31 ‖ attributes @39
-///                  ‖ K0 ‖ K1A ‖ {A2 ‖ A3}* ‖ K1T ‖ {B2 ‖ B3}^(D_t+1)
-/// Header         = prefix ‖ D_t @6 ‖ period @7 ‖ u32 len @15 ‖ policy text @19 ‖ C0
-///                  ‖ {C1 ‖ C2 ‖ C3}* ‖ { E1 ‖ E2 ‖ E3 ‖ D_(k+1..D_t) }  per node of Cover(T)
+///                  ‖ K̂ (G2) ‖ K0 (G1) ‖ K_τ (G1)* ‖ K1T ‖ {B2 ‖ B3}^(D_t+1)
+/// Header         = prefix ‖ D_t @6 ‖ period @7 ‖ u32 len @15 ‖ policy text @19 ‖ Ĉ0 (G2)
+///                  ‖ u16 m ‖ Ĉ1 (G2)^m ‖ C_i (G1)^leaves
+///                  ‖ { E1 ‖ E2 ‖ E3 ‖ D_(k+1..D_t) }  per node of Cover(T), all G1
 /// Delegator      = prefix ‖ holder 24 @6 ‖ D_t @30 ‖ attributes @31 ‖ issuer tree
 /// EnvelopeHeader = prefix ‖ id 16 @6 ‖ key commitment 32 @22 ‖ nonce prefix 7 @54 ‖ u32 n @61
 ///                  ‖ { kind 1 ‖ u32 len ‖ Header ‖ wrapped key 48 }* @65
@@ -45,8 +54,11 @@ mod layout {
     pub const G1: usize = 48;
     pub const G2: usize = 96;
     pub const PP_TIME_DEPTH: usize = 6;
-    pub const PP_OMEGA: usize = 7;
-    pub const PP_TWINS: usize = 55;
+    /// Ω̂₁ = ĝ^α (G2): public in v2, no twin; checked against the authority's g^α.
+    pub const PP_OMEGA1_HAT: usize = 7;
+    /// w_T (G1): no twin.
+    pub const PP_W_T: usize = PP_OMEGA1_HAT + G2;
+    pub const PP_TWINS: usize = PP_W_T + G1;
     pub const TWIN: usize = G1 + G2;
     pub const AUTH_PP_LEN: usize = 6;
     pub const AUTH_PP: usize = 10;
@@ -95,19 +107,20 @@ mod layout {
         PP_TWINS + i * TWIN
     }
 
-    /// Authority: (PP length, offset of ĝ^α, offset of the issuer tree).
+    /// Authority: (PP length, offset of the master secret g^α (G1), offset of the issuer tree).
     pub fn authority(b: &[u8]) -> (usize, usize, usize) {
         let pp_len = u32_at(b, AUTH_PP_LEN);
         let msk = AUTH_PP + pp_len;
-        (pp_len, msk, msk + G2)
+        (pp_len, msk, msk + G1)
     }
 
-    /// SecretKey: offset of the first node's K0.
+    /// SecretKey: offset of the first node's K̂.
     pub fn sk_nodes(b: &[u8]) -> usize {
         attr_list(b, SK_ATTRS).0
     }
 
-    /// KeyUpdate: (offset of the entry count, offset of each entry, number of attribute pairs).
+    /// KeyUpdate: (offset of the entry count, offset of each entry, number of attributes of
+    /// S_KU — each entry carries K̂ and one K_τ per attribute when delegated).
     pub fn ku_entries(b: &[u8]) -> (usize, Vec<usize>, usize) {
         let time_depth = b[KU_TIME_DEPTH] as usize;
         let delegated = b[KU_DELEGATED] == 1;
@@ -118,20 +131,33 @@ mod layout {
             (KU_ATTRS, 0)
         };
         let n = u32_at(b, count_at);
+        // K0 (G1), K1T and the time pairs (G2); delegated: also K̂ (G2) and the K_τ (G1).
         let body =
-            G2 * (2 + 2 * (time_depth + 1)) + if delegated { G2 * (1 + 2 * n_attrs) } else { 0 };
+            G1 + G2 * (1 + 2 * (time_depth + 1)) + if delegated { G2 + G1 * n_attrs } else { 0 };
         let entries = (0..n).map(|i| count_at + 4 + i * (9 + body)).collect();
         (count_at, entries, n_attrs)
     }
 
-    /// DecryptionKey: offset of K0.
-    pub fn dk_k0(b: &[u8]) -> usize {
+    /// DecryptionKey: offset of K̂ (K0 follows it).
+    pub fn dk_k_hat(b: &[u8]) -> usize {
         attr_list(b, DK_ATTRS).0
     }
 
-    /// Header starting at `base`: offset of C0 (relative to the start of `b`).
+    /// Header starting at `base`: offset of Ĉ0 (relative to the start of `b`).
     pub fn hdr_c0(b: &[u8], base: usize) -> usize {
         base + HDR_TEXT + u32_at(b, base + HDR_TEXT_LEN)
+    }
+
+    /// Header starting at `base`: offset of the layer count m (u16, after Ĉ0).
+    pub fn hdr_m(b: &[u8], base: usize) -> usize {
+        hdr_c0(b, base) + G2
+    }
+
+    /// Header starting at `base`: offset of the first C_i (after the m elements Ĉ1).
+    pub fn hdr_rows(b: &[u8], base: usize) -> usize {
+        let m_at = hdr_m(b, base);
+        let m = u16::from_be_bytes(b[m_at..m_at + 2].try_into().unwrap()) as usize;
+        m_at + 2 + m * G2
     }
 
     /// Delegator: offset of the issuer tree.
@@ -297,12 +323,16 @@ fn point_fields() -> Vec<(&'static str, Kind, usize, usize)> {
     let sk0 = sk_nodes(&sk);
     let (_, ku_entries_at, _) = ku_entries(&ku);
     let (_, cku_entries_at, _) = ku_entries(&cku);
-    let dk0 = dk_k0(&dk);
+    let dk0 = dk_k_hat(&dk);
     let (_, env_hdr, _) = env_slot0(&env);
-    let twins = 7 + usize::from(fixtures::TIME_DEPTH);
+    // v_T and f_0..f_Dt.
+    let twins = 2 + usize::from(fixtures::TIME_DEPTH);
     vec![
-        ("public_params", Kind::PublicParams, PP_OMEGA, G1),
-        ("authority", Kind::Authority, AUTH_PP + PP_OMEGA, G1),
+        // Ω̂₁ (G2) and w_T (G1): no twins.
+        ("public_params", Kind::PublicParams, PP_OMEGA1_HAT, G2),
+        ("public_params", Kind::PublicParams, PP_W_T, G1),
+        ("authority", Kind::Authority, AUTH_PP + PP_OMEGA1_HAT, G2),
+        ("authority", Kind::Authority, AUTH_PP + PP_W_T, G1),
         ("public_params", Kind::PublicParams, pp_twin(0), G1),
         ("public_params", Kind::PublicParams, pp_twin(0) + G1, G2),
         ("public_params", Kind::PublicParams, pp_twin(twins - 1), G1),
@@ -313,33 +343,64 @@ fn point_fields() -> Vec<(&'static str, Kind, usize, usize)> {
             G2,
         ),
         ("authority", Kind::Authority, AUTH_PP + pp_twin(3), G1),
-        ("authority", Kind::Authority, msk, G2),
+        // The master secret g^α (G1).
+        ("authority", Kind::Authority, msk, G1),
+        // SecretKey: the root node's K̂ (G2), K0 and first K_τ (G1), the last node's last K_τ.
         ("secret_key", Kind::SecretKey, sk0, G2),
-        ("secret_key", Kind::SecretKey, sk.len() - G2, G2),
-        ("key_update", Kind::KeyUpdate, ku_entries_at[0] + 9, G2),
+        ("secret_key", Kind::SecretKey, sk0 + G2, G1),
+        ("secret_key", Kind::SecretKey, sk0 + G2 + G1, G1),
+        ("secret_key", Kind::SecretKey, sk.len() - G1, G1),
+        // Authority update: K0 (G1), K1T (G2); the last time element.
+        ("key_update", Kind::KeyUpdate, ku_entries_at[0] + 9, G1),
+        ("key_update", Kind::KeyUpdate, ku_entries_at[0] + 9 + G1, G2),
         ("key_update", Kind::KeyUpdate, ku.len() - G2, G2),
+        // Delegated update: K̂ (G2), K0 and the first K_τ (G1).
+        (
+            "child_key_update",
+            Kind::KeyUpdate,
+            cku_entries_at[0] + 9,
+            G2,
+        ),
         (
             "child_key_update",
             Kind::KeyUpdate,
             cku_entries_at[0] + 9 + G2,
-            G2,
+            G1,
         ),
+        (
+            "child_key_update",
+            Kind::KeyUpdate,
+            cku_entries_at[0] + 9 + G2 + G1,
+            G1,
+        ),
+        // DecryptionKey: K̂ (G2), K0 and the last K_τ (G1, two attributes), the last time element.
         ("decryption_key", Kind::DecryptionKey, dk0, G2),
+        ("decryption_key", Kind::DecryptionKey, dk0 + G2, G1),
+        ("decryption_key", Kind::DecryptionKey, dk0 + G2 + 2 * G1, G1),
         ("decryption_key", Kind::DecryptionKey, dk.len() - G2, G2),
-        ("header", Kind::Header, hdr_c0(&hdr, 0), G1),
-        ("header", Kind::Header, hdr_c0(&hdr, 0) + G1, G1),
+        // Header: Ĉ0, Ĉ1⁽¹⁾ (G2), the first and last C_i and the last time element (G1).
+        ("header", Kind::Header, hdr_c0(&hdr, 0), G2),
+        ("header", Kind::Header, hdr_m(&hdr, 0) + 2, G2),
+        ("header", Kind::Header, hdr_rows(&hdr, 0), G1),
+        ("header", Kind::Header, hdr_rows(&hdr, 0) + 3 * G1, G1),
         ("header", Kind::Header, hdr.len() - G1, G1),
         ("header_updated", Kind::Header, hdr2.len() - G1, G1),
         (
             "envelope_header",
             Kind::EnvelopeHeader,
             hdr_c0(&env, env_hdr),
-            G1,
+            G2,
+        ),
+        (
+            "envelope_header",
+            Kind::EnvelopeHeader,
+            hdr_m(&env, env_hdr) + 2,
+            G2,
         ),
         (
             "envelope",
             Kind::Envelope,
-            hdr_c0(&env, env_hdr) + 2 * G1,
+            hdr_rows(&env, env_hdr) + 2 * G1,
             G1,
         ),
     ]
@@ -439,17 +500,24 @@ fn magic_version_and_object_type_are_checked_in_order() {
         for i in 0..4 {
             expect(*kind, &patch(bytes, i, &[bytes[i] ^ 0x20]), K::BadMagic, 0);
         }
-        // 1 is the format before v1.1 (scheme.md §12: the version byte increases with every
-        // change of any encoding).
-        for v in [0u8, 1, 3, 0xff] {
+        // The current format is 3 (ABE v2); 1 is the format before v1.1 and 2 that of v1.1
+        // (scheme.md §12: the version byte increases with every change of any encoding).
+        assert_eq!(bytes[4], 3);
+        for v in [0u8, 1, 2, 4, 0xff] {
             expect(*kind, &patch(bytes, 4, &[v]), K::UnsupportedVersion, 4);
         }
         for t in [0u8, 0x09, 0x17, 0x30, 0xff] {
             expect(*kind, &patch(bytes, 5, &[t]), K::WrongObjectType, 5);
         }
-        // A bad magic wins over a bad version and type.
+        // A bad magic wins over a bad version and type; a bad version over a bad type.
         let all_bad = patch(bytes, 0, b"RSHA\x02\xff");
         expect(*kind, &all_bad, K::BadMagic, 0);
+        expect(
+            *kind,
+            &patch(bytes, 4, b"\x02\xff"),
+            K::UnsupportedVersion,
+            4,
+        );
     }
 }
 
@@ -502,13 +570,18 @@ fn group_elements_must_be_valid_subgroup_points_and_not_the_identity() {
         let mut flipped = bytes.clone();
         flipped[at] ^= 0x20;
         match kind {
-            // Ω₁ has no twin: its negation is another valid parameter set on its own, but no
-            // longer matches the authority's master secret ĝ^α.
-            Kind::PublicParams if at == PP_OMEGA => {
-                assert_eq!(kind.reencode(&flipped).unwrap(), flipped)
+            // Ω̂₁ and w_T have no twin: their negations are another valid parameter set on its
+            // own. A negated Ω̂₁ no longer matches the authority's master secret g^α (nor does a
+            // negated g^α match Ω̂₁); a negated w_T is consistent with everything the decoder
+            // checks.
+            Kind::PublicParams if at == PP_OMEGA1_HAT || at == PP_W_T => {
+                assert_eq!(kind.reencode(&flipped).unwrap(), flipped, "{name} @{at}")
             }
-            Kind::Authority if at == AUTH_PP + PP_OMEGA || at == authority(&bytes).1 => {
+            Kind::Authority if at == AUTH_PP + PP_OMEGA1_HAT || at == authority(&bytes).1 => {
                 expect(kind, &flipped, K::InconsistentParams, authority(&bytes).1)
+            }
+            Kind::Authority if at == AUTH_PP + PP_W_T => {
+                assert_eq!(kind.reencode(&flipped).unwrap(), flipped, "{name} @{at}")
             }
             Kind::PublicParams => expect(kind, &flipped, K::InconsistentParams, 0),
             Kind::Authority if at < authority(&bytes).1 => {
@@ -519,18 +592,40 @@ fn group_elements_must_be_valid_subgroup_points_and_not_the_identity() {
     }
 }
 
+/// v2 (abe-v2.md §2): the master secret is g^α ∈ G1 (secret) and the public parameters carry
+/// Ω̂₁ = ĝ^α ∈ G2; the authority state's decoder checks e(g^α, ĝ) = e(g, Ω̂₁).
 #[test]
-fn an_authority_state_whose_master_secret_does_not_match_omega1_is_refused() {
-    // The master secret of another setup: a valid G2 point, but not ĝ^α for this Ω₁ = g^α.
+fn an_authority_state_whose_master_secret_does_not_match_omega1_hat_is_refused() {
     let auth = enc().get("authority");
     let (_, msk, _) = authority(&auth);
-    let other = G2Affine::generator().to_compressed();
+    // Another master secret: a valid G1 point (g itself, or g^α negated), but not g^α for this
+    // Ω̂₁ = ĝ^α.
+    let g = G1Affine::generator().to_compressed();
+    let negated = {
+        let alpha = G1Affine::from_compressed(&auth[msk..msk + G1].try_into().unwrap()).unwrap();
+        (-alpha).to_compressed()
+    };
+    for other in [g, negated] {
+        expect(
+            Kind::Authority,
+            &patch(&auth, msk, &other),
+            K::InconsistentParams,
+            msk,
+        );
+    }
+    // Another Ω̂₁ in the embedded parameters (valid on their own: Ω̂₁ has no twin) with the
+    // state's own g^α: refused at the master secret too.
+    let other_omega = G2Affine::generator().to_compressed();
+    let pp_alone = patch(&enc().get("public_params"), PP_OMEGA1_HAT, &other_omega);
+    assert_eq!(Kind::PublicParams.reencode(&pp_alone).unwrap(), pp_alone);
     expect(
         Kind::Authority,
-        &patch(&auth, msk, &other),
+        &patch(&auth, AUTH_PP + PP_OMEGA1_HAT, &other_omega),
         K::InconsistentParams,
         msk,
     );
+    // The honest state decodes.
+    assert_eq!(Kind::Authority.reencode(&auth).unwrap(), auth);
 }
 
 #[test]
@@ -538,7 +633,9 @@ fn public_params_with_a_mismatched_twin_are_inconsistent() {
     let pp = enc().get("public_params");
     let g1 = G1Affine::generator().to_compressed();
     let g2 = G2Affine::generator().to_compressed();
-    let twins = 7 + usize::from(fixtures::TIME_DEPTH);
+    // v_T and f_0..f_Dt (abe-v2.md §2: the twin check covers exactly these).
+    let twins = 2 + usize::from(fixtures::TIME_DEPTH);
+    assert_eq!(pp.len(), PP_TWINS + twins * TWIN);
     for i in [0, 3, twins - 1] {
         expect(
             Kind::PublicParams,
@@ -619,7 +716,8 @@ fn count_fields() -> Vec<CountField> {
     let dlg = e.get("delegator");
     let auth_revs = authority(&auth).2 + TREE_REV_COUNT;
     let dlg_revs = dlg_tree(&dlg) + TREE_REV_COUNT;
-    let entry = 9 + G2 * (2 + 2 * (usize::from(fixtures::TIME_DEPTH) + 1));
+    // The smallest entry (an authority's): node, K0 (G1), K1T and the time pairs (G2).
+    let entry = 9 + G1 + G2 * (1 + 2 * (usize::from(fixtures::TIME_DEPTH) + 1));
     let f = |name, kind, at, limit, min_item| CountField {
         name,
         kind,
@@ -888,6 +986,173 @@ fn header_time_rows_must_be_exactly_cover_of_the_period() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Headers: occurrence layers (abe-v2.md §7, §12)
+
+/// A header of the fixture's parameters for `policy` at `period`, and its key.
+fn header_for(policy: &str, period: u64, seed: u64) -> (Vec<u8>, [u8; 32]) {
+    let pp = PublicParams::from_bytes(&enc().get("public_params")).unwrap();
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    let (header, key) =
+        Header::encapsulate(&mut rng, &pp, &Policy::parse(policy).unwrap(), period).unwrap();
+    (header.to_bytes(), *key)
+}
+
+/// The u16 layer count m of the header starting at `base`.
+fn layer_count(b: &[u8], base: usize) -> u16 {
+    let at = hdr_m(b, base);
+    u16::from_be_bytes(b[at..at + 2].try_into().unwrap())
+}
+
+/// A header whose layer count m is not the largest multiplicity of an attribute in its policy —
+/// too big, too small, or 0 — is refused with `InvalidValue` at the offset of m, whatever
+/// follows it: with the Ĉ1 bytes left as they are, and with exactly m of them (a header that
+/// is well formed in every other respect).
+#[test]
+fn a_header_layer_count_must_match_its_policy() {
+    // The fixture's policy repeats no attribute: m = 1.
+    let hdr = enc().get("header");
+    let m_at = hdr_m(&hdr, 0);
+    assert_eq!(layer_count(&hdr, 0), 1);
+    let c1 = hdr[m_at + 2..m_at + 2 + G2].to_vec();
+    for m in [0u16, 2, 3, 1024, 1025, u16::MAX] {
+        expect(
+            Kind::Header,
+            &patch(&hdr, m_at, &m.to_be_bytes()),
+            K::InvalidValue,
+            m_at,
+        );
+    }
+    // m = 2 with a second Ĉ1 present; m = 0 with the Ĉ1 removed.
+    let two = splice(
+        &hdr,
+        m_at,
+        2 + G2,
+        &[&2u16.to_be_bytes()[..], &c1, &c1].concat(),
+    );
+    expect(Kind::Header, &two, K::InvalidValue, m_at);
+    let none = splice(&hdr, m_at, 2 + G2, &0u16.to_be_bytes());
+    expect(Kind::Header, &none, K::InvalidValue, m_at);
+
+    // A policy that uses `doctor` twice: m = 2.
+    let (rep, _) = header_for("2 of (doctor, doctor, nurse)", 1, 41);
+    let m_at = hdr_m(&rep, 0);
+    assert_eq!(layer_count(&rep, 0), 2);
+    assert_eq!(Kind::Header.reencode(&rep).unwrap(), rep);
+    for m in [0u16, 1, 3, u16::MAX] {
+        expect(
+            Kind::Header,
+            &patch(&rep, m_at, &m.to_be_bytes()),
+            K::InvalidValue,
+            m_at,
+        );
+    }
+    // m = 1 with one Ĉ1 (the second layer's dropped); m = 3 with a third Ĉ1 (a copy).
+    let c1 = rep[m_at + 2..m_at + 2 + G2].to_vec();
+    let one = splice(
+        &rep,
+        m_at,
+        2 + 2 * G2,
+        &[&1u16.to_be_bytes()[..], &c1].concat(),
+    );
+    expect(Kind::Header, &one, K::InvalidValue, m_at);
+    let three = splice(&rep, m_at, 2, &[&3u16.to_be_bytes()[..], &c1].concat());
+    expect(Kind::Header, &three, K::InvalidValue, m_at);
+
+    // Inside an envelope the offset is absolute.
+    let env = enc().get("envelope_header");
+    let (_, base, _) = env_slot0(&env);
+    let m_at = hdr_m(&env, base);
+    assert_eq!(layer_count(&env, base), 1);
+    for m in [0u16, 2] {
+        expect(
+            Kind::EnvelopeHeader,
+            &patch(&env, m_at, &m.to_be_bytes()),
+            K::InvalidValue,
+            m_at,
+        );
+    }
+}
+
+/// A header whose policy repeats attributes carries one Ĉ1 per occurrence layer (m = the
+/// largest multiplicity) and one C_i per leaf; it round-trips, also after the cloud moves it,
+/// and opens for exactly the sets that satisfy the policy — `2 of (a, a, b)` opens with `{a}`
+/// alone (its two a-leaves, one per layer) and not with `{b}`.
+#[test]
+fn a_header_with_repeated_attributes_round_trips_and_opens() {
+    let mut rng = ChaCha20Rng::seed_from_u64(42);
+    let mut authority = Authority::setup(
+        &mut rng,
+        SetupParams {
+            time_depth: fixtures::TIME_DEPTH,
+            tree_depth: fixtures::TREE_DEPTH,
+        },
+    )
+    .unwrap();
+    let pp = authority.public_params().clone();
+    let keys: Vec<(&[&str], _)> = [&["a"][..], &["b"], &["a", "b"], &["b", "c"]]
+        .into_iter()
+        .map(|attrs| {
+            let sk = authority
+                .enrol(&mut rng, &AttributeSet::new(attrs.iter().copied()).unwrap())
+                .unwrap();
+            (attrs, sk)
+        })
+        .collect();
+    let update = authority.key_update(&mut rng, 3).unwrap();
+    // (policy, m, the sets of `keys` that satisfy it)
+    let cases: [(&str, u16, &[&[&str]]); 3] = [
+        ("2 of (a, a, b)", 2, &[&["a"], &["a", "b"]]),
+        ("a and (b or c) and b", 2, &[&["a", "b"]]),
+        (
+            "(a or b) and (a or c) and (a or b)",
+            3,
+            &[&["a"], &["a", "b"], &["b", "c"]],
+        ),
+    ];
+    for (text, m, satisfying) in cases {
+        let policy = Policy::parse(text).unwrap();
+        let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 1).unwrap();
+        let moved = header.update(&mut rng, &pp, 3).unwrap();
+        for h in [&header, &moved] {
+            let bytes = h.to_bytes();
+            assert_eq!(layer_count(&bytes, 0), m, "{text}");
+            // m Ĉ1, one C_i per leaf, then exactly the time rows of Cover(T).
+            let rows = hdr_rows(&bytes, 0);
+            assert_eq!(rows, hdr_m(&bytes, 0) + 2 + usize::from(m) * G2);
+            let time_rows: usize = match h.period() {
+                1 => 18, // Cover(1) = (4,1) (3,1) (2,1) (1,1): 18 G1
+                3 => 14, // Cover(3) = (4,3) (2,1) (1,1): 14 G1
+                p => unreachable!("{p}"),
+            };
+            assert_eq!(
+                bytes.len(),
+                rows + G1 * (policy.leaf_count() + time_rows),
+                "{text}"
+            );
+            let decoded = Header::from_bytes(&bytes).unwrap();
+            assert_eq!(&decoded, h, "{text}");
+            assert_eq!(decoded.to_bytes(), bytes, "{text}");
+            for (attrs, sk) in &keys {
+                let dk = sk.decryption_key(&update).unwrap();
+                let ok = satisfying.contains(attrs);
+                assert_eq!(
+                    policy.is_satisfied_by(dk.attributes()),
+                    ok,
+                    "{text} {attrs:?}"
+                );
+                match dk.decapsulate(&decoded) {
+                    Ok(k) => assert!(ok && *k == *key, "{text} with {attrs:?}"),
+                    Err(e) => assert!(
+                        !ok && e == Error::PolicyNotSatisfied,
+                        "{text} with {attrs:?}: {e:?}"
+                    ),
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Attribute lists
 
 /// Every attribute list: (vector, decoder, offset of the list).
@@ -1051,7 +1316,8 @@ fn key_update_fields_are_range_checked() {
     expect(Kind::KeyUpdate, &swapped, K::InvalidValue, entries[1]);
     let repeated = patch(&ku, entries[1], &e0);
     expect(Kind::KeyUpdate, &repeated, K::InvalidValue, entries[1]);
-    // A delegated update whose entries lack the attribute pairs: misaligned, refused.
+    // A delegated update read as an authority's (whose entries lack K̂ and the K_τ):
+    // misaligned, refused.
     let cku = enc().get("child_key_update");
     let (_, c_entries, n_attrs) = ku_entries(&cku);
     assert_eq!(n_attrs, 2);

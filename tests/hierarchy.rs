@@ -345,83 +345,110 @@ fn child_never_gains_an_attribute_its_parent_lacks() {
     assert_opens(&onco_dk, &single, &single_key, "oncology staff");
     assert_opens(&onco_dk, &both, &both_key, "oncology staff");
 
+    // v2 (abe-v2.md §5): a key's attribute part is `K̂ = ĝ^r` and one `K_τ = H(τ)^r` per
+    // attribute, all with the key's single `r`; `K̂` plays v1's `K1A`, each `K_τ` an attribute
+    // pair. The forgeries below graft `K_τ` (and `K̂`) exactly where v1's grafted pairs (and K1A).
     let c = split_dk(&child_dk.to_bytes());
-    let (c_k1a, c_pairs) = k1a_and_pairs(&c.attr_part); // [cardiology, doctor]
-    let (cardiology_pair, doctor_pair) = (c_pairs[0].clone(), c_pairs[1].clone());
-    let o = split_dk(&onco_dk.to_bytes());
-    let (o_k1a, o_pairs) = k1a_and_pairs(&o.attr_part); // [doctor, oncology]
+    let c_k_hat = c.k_hat.clone(); // [cardiology, doctor]
+    let (cardiology_k, doctor_k) = (c.k_tau[0].clone(), c.k_tau[1].clone());
+    let o = split_dk(&onco_dk.to_bytes()); // [doctor, oncology]
+    let o_k_hat = o.k_hat.clone();
     let admin_parts = split_dk(&keys.admin.to_bytes());
-    let (_, admin_pairs) = k1a_and_pairs(&admin_parts.attr_part);
-    let admin_oncology = admin_pairs[4].clone(); // ADMIN_SET is sorted; oncology is 5th.
-                                                 // Public updates: an entry is K0, K1A, pairs of S_KU (sorted), K1T, time pairs.
-    let public_pair = |update: &KeyUpdate, index: usize| {
-        let e = &update_entries(&update.to_bytes())[0];
-        [
-            e.elements[2 + 2 * index].clone(),
-            e.elements[3 + 2 * index].clone(),
-        ]
-        .concat()
+    let admin_oncology = admin_parts.k_tau[4].clone(); // ADMIN_SET is sorted; oncology is 5th.
+    assert_eq!(admin_parts.k_tau.len(), ADMIN_SET.len());
+    // Public delegated updates: an entry is K̂, K0·H_φ, K_τ of S_KU (sorted), K1T, time pairs —
+    // the delegator's re-randomised key, so its `K_τ` are published `H(τ)^{r'}`.
+    let public_entry = |update: &KeyUpdate| {
+        let e = update_entries(&update.to_bytes()).remove(0);
+        assert_eq!(e.k_tau.len(), update.attributes().unwrap().len());
+        e
     };
-    let onco_update_oncology = public_pair(&keys.onco_update, 3); // ONCOLOGY_SET: 4th.
-    let admin_update_oncology = public_pair(&keys.admin_update, 4);
+    let onco_entry = public_entry(&keys.onco_update);
+    let admin_entry = public_entry(&keys.admin_update);
+    let onco_update_oncology = onco_entry.k_tau[3].clone(); // ONCOLOGY_SET: 4th.
+    let admin_update_oncology = admin_entry.k_tau[4].clone();
 
-    // (what, K1A, pairs labelled [doctor, oncology]) on the child's K0 and time part.
+    // (what, K̂, K_τ labelled [doctor, oncology]) on the child's K0 and time part.
     let both_list = attr_list(&["doctor", "oncology"]);
     let forgeries = [
-        ("relabelled in place", c_k1a.clone(), c_pairs.clone()),
+        ("relabelled in place", c_k_hat.clone(), c.k_tau.clone()),
         (
-            "relabelled, doctor keeps its pair, cardiology's pair as oncology",
-            c_k1a.clone(),
-            vec![doctor_pair.clone(), cardiology_pair.clone()],
+            "relabelled, doctor keeps its K_τ, cardiology's K_τ as oncology",
+            c_k_hat.clone(),
+            vec![doctor_k.clone(), cardiology_k.clone()],
         ),
         (
-            "doctor's pair for both",
-            c_k1a.clone(),
-            vec![doctor_pair.clone(), doctor_pair.clone()],
+            "doctor's K_τ for both",
+            c_k_hat.clone(),
+            vec![doctor_k.clone(), doctor_k.clone()],
         ),
         (
-            "oncology pair grafted from the oncology staff's key",
-            c_k1a.clone(),
-            vec![doctor_pair.clone(), o_pairs[1].clone()],
+            "oncology K_τ grafted from the oncology staff's key",
+            c_k_hat.clone(),
+            vec![doctor_k.clone(), o.k_tau[1].clone()],
         ),
         (
-            "oncology pair and K1A grafted from the oncology staff's key",
-            o_k1a.clone(),
-            vec![doctor_pair.clone(), o_pairs[1].clone()],
+            "oncology K_τ and K̂ grafted from the oncology staff's key",
+            o_k_hat.clone(),
+            vec![doctor_k.clone(), o.k_tau[1].clone()],
         ),
         (
-            "oncology pair grafted from the admin's key",
-            c_k1a.clone(),
-            vec![doctor_pair.clone(), admin_oncology.clone()],
+            "oncology K_τ grafted from the admin's key",
+            c_k_hat.clone(),
+            vec![doctor_k.clone(), admin_oncology.clone()],
         ),
         (
-            "oncology pair grafted from the oncology head's public update",
-            c_k1a.clone(),
-            vec![doctor_pair.clone(), onco_update_oncology.clone()],
+            "oncology K_τ and K̂ grafted from the admin's key",
+            admin_parts.k_hat.clone(),
+            vec![doctor_k.clone(), admin_oncology.clone()],
         ),
         (
-            "oncology pair grafted from the admin's public update",
-            c_k1a.clone(),
-            vec![doctor_pair.clone(), admin_update_oncology.clone()],
+            "oncology K_τ grafted from the oncology head's public update",
+            c_k_hat.clone(),
+            vec![doctor_k.clone(), onco_update_oncology.clone()],
+        ),
+        (
+            "oncology K_τ and K̂ grafted from the oncology head's public update",
+            onco_entry.k_hat.clone().unwrap(),
+            vec![doctor_k.clone(), onco_update_oncology.clone()],
+        ),
+        (
+            "oncology K_τ grafted from the admin's public update",
+            c_k_hat.clone(),
+            vec![doctor_k.clone(), admin_update_oncology.clone()],
+        ),
+        (
+            "oncology K_τ and K̂ grafted from the admin's public update",
+            admin_entry.k_hat.clone().unwrap(),
+            vec![doctor_k.clone(), admin_update_oncology.clone()],
         ),
     ];
-    for (what, k1a, pairs) in &forgeries {
+    for (what, k_hat, k_tau) in &forgeries {
         let mut p = split_dk(&child_dk.to_bytes());
         p.attrs = both_list.clone();
-        p.attr_part = attr_part_of(k1a, pairs);
+        p.k_hat = k_hat.clone();
+        p.k_tau = k_tau.clone();
         assert!(!opens(&join_dk(&p), &both, &both_key), "{what} opened");
-        // The single-attribute policy, with the grafted/relabelled oncology pair alone.
+        // The single-attribute policy, with the grafted/relabelled oncology K_τ alone.
         p.attrs = attr_list(&["oncology"]);
-        p.attr_part = attr_part_of(k1a, &pairs[1..]);
+        p.k_tau = k_tau[1..].to_vec();
         assert!(!opens(&join_dk(&p), &single, &single_key), "{what} opened");
     }
-    // The oncology staff's K0 and time part with the child's doctor pair and a grafted one.
+    // The oncology staff's K̂, K0 and time part with the child's cardiology K_τ and its own
+    // doctor K_τ.
     let mut p = split_dk(&onco_dk.to_bytes());
     p.attrs = attr_list(&["cardiology", "doctor"]);
-    p.attr_part = attr_part_of(&o_k1a, &[cardiology_pair.clone(), o_pairs[0].clone()]);
+    p.k_tau = vec![cardiology_k.clone(), o.k_tau[0].clone()];
     let (cd, cd_key) =
         Header::encapsulate(&mut rng, &pp, &parse("cardiology and doctor"), t).unwrap();
     assert!(!opens(&join_dk(&p), &cd, &cd_key));
+    // ... and with the child's K̂ as well (the child's whole attribute part on the oncology
+    // staff's K0).
+    p.k_hat = c_k_hat.clone();
+    p.k_tau = vec![cardiology_k.clone(), doctor_k.clone()];
+    assert!(!opens(&join_dk(&p), &cd, &cd_key));
+    // Positive control: the child's own key opens that header.
+    assert_opens(&child_dk, &cd, &cd_key, "cardiology child");
 
     // At the secret-key level: a child claiming `oncology` gets a typed error from its parent's
     // update (S_KU lacks it) ...
@@ -447,7 +474,7 @@ fn child_never_gains_an_attribute_its_parent_lacks() {
 }
 
 /// Sibling A holds {doctor}, sibling B {cardiology}: every combination of their keys' parts
-/// (holder, K0, K1A, time part; each attribute pair from its owner), and every splice of their
+/// (holder, K0, K̂, time part; each attribute's K_τ from its owner), and every splice of their
 /// secret keys combined with the parent's update, fails on `doctor and cardiology`.
 #[test]
 fn siblings_cannot_pool_attributes() {
@@ -474,19 +501,20 @@ fn siblings_cannot_pool_attributes() {
         );
     }
 
+    // v2: a key's parts are the holder id, K̂, K0, the K_τ and the time part (abe-v2.md §5; K̂
+    // plays v1's K1A, each K_τ an attribute pair).
     let pa = split_dk(&a_dk.to_bytes());
     let pb = split_dk(&b_dk.to_bytes());
-    let (a_k1a, a_pairs) = k1a_and_pairs(&pa.attr_part);
-    let (b_k1a, b_pairs) = k1a_and_pairs(&pb.attr_part);
-    let pooled_pairs = vec![b_pairs[0].clone(), a_pairs[0].clone()]; // [cardiology, doctor]
+    let pooled = vec![pb.k_tau[0].clone(), pa.k_tau[0].clone()]; // [cardiology, doctor]
     let pick = |bit: bool| if bit { &pb } else { &pa };
     for mask in 0u8..16 {
         let forged = DkParts {
             head: pick(mask & 1 != 0).head.clone(),
             period: t,
             attrs: attr_list(&["cardiology", "doctor"]),
+            k_hat: pick(mask & 4 != 0).k_hat.clone(),
             k0: pick(mask & 2 != 0).k0.clone(),
-            attr_part: attr_part_of(if mask & 4 != 0 { &b_k1a } else { &a_k1a }, &pooled_pairs),
+            k_tau: pooled.clone(),
             time_part: pick(mask & 8 != 0).time_part.clone(),
         };
         let bytes = join_dk(&forged);
@@ -494,33 +522,33 @@ fn siblings_cannot_pool_attributes() {
         assert!(!opens(&bytes, &moved, &moved_key), "DK splice {mask:04b}");
     }
 
-    // Secret keys: per path node, K0/K1A from one sibling, each attribute pair from its owner,
-    // under either sibling's identity; then the parent's (public) update.
+    // Secret keys: per path node, K̂ from one sibling and K0 from one (the same or the other),
+    // each K_τ from its owner, under either sibling's identity; then the parent's (public)
+    // update.
     let sa = split_sk(&a.to_bytes());
     let sb = split_sk(&b.to_bytes());
-    for mask in 0u8..4 {
-        let (ids, comps) = (
-            if mask & 1 != 0 { &sb } else { &sa },
-            if mask & 2 != 0 { &sb } else { &sa },
+    let pick_sk = |bit: bool| if bit { &sb } else { &sa };
+    for mask in 0u8..8 {
+        let (ids, hats, k0s) = (
+            pick_sk(mask & 1 != 0),
+            pick_sk(mask & 2 != 0),
+            pick_sk(mask & 4 != 0),
         );
         let forged = SkParts {
             head: ids.head.clone(),
             attrs: attr_list(&["cardiology", "doctor"]),
-            nodes: comps
-                .nodes
-                .iter()
-                .zip(sa.nodes.iter().zip(sb.nodes.iter()))
-                .map(|(n, (na, nb))| SkNodeParts {
-                    k0: n.k0.clone(),
-                    k1a: n.k1a.clone(),
-                    pairs: vec![nb.pairs[0].clone(), na.pairs[0].clone()],
+            nodes: (0..sa.nodes.len())
+                .map(|i| SkNodeParts {
+                    k_hat: hats.nodes[i].k_hat.clone(),
+                    k0: k0s.nodes[i].k0.clone(),
+                    k_tau: vec![sb.nodes[i].k_tau[0].clone(), sa.nodes[i].k_tau[0].clone()],
                 })
                 .collect(),
         };
         let bytes = join_sk(&forged);
         assert!(
             !sk_opens(&bytes, &keys.cardio_update, &fresh, &fresh_key),
-            "SK splice {mask:02b}"
+            "SK splice {mask:03b}"
         );
     }
 }
@@ -567,17 +595,16 @@ fn revoked_child_and_unrevoked_sibling_cannot_collude() {
 
     let hp = split_dk(&holder_old.to_bytes());
     let lp = split_dk(&lacker_now.to_bytes());
-    let (h_k1a, h_pairs) = k1a_and_pairs(&hp.attr_part);
-    let (l_k1a, _) = k1a_and_pairs(&lp.attr_part);
-    // K0 from either, K1A from either; the holder's attribute pairs; the lacker's current time
-    // part and period; either holder id.
+    // K0 from either, K̂ from either (v2's K̂ plays v1's K1A); the holder's K_τ; the lacker's
+    // current time part and period; either holder id.
     for mask in 0u8..8 {
         let forged = DkParts {
             head: if mask & 4 != 0 { &hp } else { &lp }.head.clone(),
             period: t_r,
             attrs: hp.attrs.clone(),
+            k_hat: if mask & 2 != 0 { &hp } else { &lp }.k_hat.clone(),
             k0: if mask & 1 != 0 { &hp } else { &lp }.k0.clone(),
-            attr_part: attr_part_of(if mask & 2 != 0 { &h_k1a } else { &l_k1a }, &h_pairs),
+            k_tau: hp.k_tau.clone(),
             time_part: lp.time_part.clone(),
         };
         let bytes = join_dk(&forged);
@@ -922,8 +949,9 @@ fn restricted_level_two_keys() {
 }
 
 /// Each update entry is an independently re-randomised copy of the delegator's key: two updates
-/// for one period differ byte for byte, no G2 element repeats within or across updates (so no
-/// two entries share K0), and none of the delegator's own key elements is published.
+/// for one period differ byte for byte, no group element (G1 or G2) repeats within or across
+/// updates (so no two entries share K0 or K̂), and none of the delegator's own key elements is
+/// published.
 #[test]
 fn child_updates_never_share_randomness() {
     let mut rng = rng(37);
@@ -944,8 +972,10 @@ fn child_updates_never_share_randomness() {
     let e1 = update_entries(&u1.to_bytes());
     assert!(e1.len() >= 4, "want several entries, got {}", e1.len());
 
-    let k0s: HashSet<&Vec<u8>> = e1.iter().map(|e| &e.elements[0]).collect();
+    let k0s: HashSet<&Vec<u8>> = e1.iter().map(|e| &e.k0).collect();
     assert_eq!(k0s.len(), e1.len(), "two entries share K0");
+    let k_hats: HashSet<&Vec<u8>> = e1.iter().map(|e| e.k_hat.as_ref().unwrap()).collect();
+    assert_eq!(k_hats.len(), e1.len(), "two entries share K̂ (one r)");
 
     let mut seen = HashSet::new();
     let own: HashSet<Vec<u8>> = dk_elements(&keys.cardio.to_bytes())
@@ -954,7 +984,14 @@ fn child_updates_never_share_randomness() {
         .collect();
     for (name, u) in [("u1", &u1), ("u2", &u2), ("u3", &u3)] {
         for (i, entry) in update_entries(&u.to_bytes()).into_iter().enumerate() {
-            for (j, el) in entry.elements.into_iter().enumerate() {
+            let elements = entry.elements();
+            // K̂, K0·H_φ, one K_τ per attribute of S_KU (the head's set), K1T, time pairs.
+            assert_eq!(
+                elements.len(),
+                1 + 1 + CARDIOLOGY_SET.len() + 1 + 2 * (5 + 1),
+                "{name} entry {i}"
+            );
+            for (j, el) in elements.into_iter().enumerate() {
                 assert!(
                     !own.contains(&el),
                     "{name} entry {i} element {j} is the head's"
@@ -996,15 +1033,18 @@ fn splicing_helpers_are_faithful() {
         Header::encapsulate(&mut rng, &pp, &parse("cardiology and doctor"), 6).unwrap();
 
     let mut p = split_dk(&dk.to_bytes());
-    let (k1a, pairs) = k1a_and_pairs(&p.attr_part);
-    assert_eq!(pairs.len(), 2);
-    p.attr_part = attr_part_of(&k1a, &pairs);
+    assert_eq!(p.k_tau.len(), 2);
+    assert_eq!((p.k_hat.len(), p.k0.len()), (G2, G1));
+    let (k_hat, k_tau) = (p.k_hat.clone(), p.k_tau.clone());
+    p.k_hat = k_hat.clone();
+    p.k_tau = k_tau.clone();
     p.attrs = attr_list(&["cardiology", "doctor"]);
     assert_eq!(join_dk(&p), dk.to_bytes().to_vec());
     assert!(opens(&join_dk(&p), &header, &key));
+    // K̂, K0, one K_τ per attribute, K1T, D_t + 1 time pairs.
     assert_eq!(
         dk_elements(&dk.to_bytes()).len(),
-        2 + 2 * 2 + 1 + 2 * (5 + 1)
+        1 + 1 + 2 + 1 + 2 * (5 + 1)
     );
 
     let s = split_sk(&staff.to_bytes());
@@ -1020,10 +1060,14 @@ fn splicing_helpers_are_faithful() {
         u64::from_be_bytes(bytes[UPDATE_PERIOD].try_into().unwrap()),
         keys.cardio_update.period()
     );
-    // Negative control: the head's own `doctor` pair (a valid component of a valid key) grafted
+    // Negative control: the head's own `doctor` K_τ (a valid component of a valid key) grafted
     // in place of the staff's makes a key that no longer opens.
-    let (_, c_pairs) = k1a_and_pairs(&split_dk(&keys.cardio.to_bytes()).attr_part);
+    let head_parts = split_dk(&keys.cardio.to_bytes()); // CARDIOLOGY_SET: doctor is 2nd.
     let mut forged = split_dk(&dk.to_bytes());
-    forged.attr_part = attr_part_of(&k1a, &[pairs[0].clone(), c_pairs[1].clone()]);
+    forged.k_tau = vec![k_tau[0].clone(), head_parts.k_tau[1].clone()];
+    assert!(!opens(&join_dk(&forged), &header, &key));
+    // And so does the staff key with its K̂ swapped for the head's.
+    let mut forged = split_dk(&dk.to_bytes());
+    forged.k_hat = head_parts.k_hat.clone();
     assert!(!opens(&join_dk(&forged), &header, &key));
 }

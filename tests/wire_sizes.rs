@@ -1,11 +1,16 @@
-//! The size formulas of `docs/WIRE.md`, checked against `to_bytes()` of real objects.
+//! The size formulas of the wire format, checked against `to_bytes()` of real objects.
 //!
 //! Every ABE object is built through the public API (seeded ChaCha20) for two parameter choices
 //! that change every variable a formula has: time depth `D_t`, tree depth `D`, attribute count,
-//! attribute lengths, policy leaves and text, period (so `Cover(T)`), revocations (so `R` and
-//! the number of key-update entries) and payload length. Each helper below is one formula of
-//! WIRE.md, with the section it comes from; if a layout changes, the document and this file
-//! change together.
+//! attribute lengths, policy leaves, occurrence layers and text, period (so `Cover(T)`),
+//! revocations (so `R` and the number of key-update entries) and payload length. Each helper
+//! below is one formula, with the section of `docs/WIRE.md` it comes from; if a layout changes,
+//! the document and this file change together.
+//!
+//! Wire format 3 (ABE v2, abe-v2.md §12) changed the ABE objects' attribute part: the formulas of
+//! `PublicParams`, `Authority`, `SecretKey`, `KeyUpdate`, `DecryptionKey`/`TransformKey`,
+//! `Header` and `RetrievalKey` below are v2's, derived field by field from the v2 layouts (each
+//! helper spells the fields out). The others are unchanged from version 2.
 #![allow(missing_docs, clippy::unwrap_used)]
 
 mod common;
@@ -20,17 +25,22 @@ const PREFIX: usize = 6;
 const G1: usize = 48;
 const G2: usize = 96;
 const GT: usize = 288;
-/// A key component pair `(A2, A3)` or `(B2, B3)`.
+/// A time component pair `(B2, B3)`.
 const PAIR: usize = 2 * G2;
+/// prefix ‖ user id (issuer 16 ‖ leaf 8).
+const HOLDER: usize = 16 + 8;
 
 /// WIRE.md §3.2: u32 count, then per attribute a u8 length and its UTF-8 bytes.
 fn attr_list_len(s: &AttributeSet) -> usize {
     4 + s.iter().map(|a| 1 + a.as_str().len()).sum::<usize>()
 }
 
-/// WIRE.md §4.1: `55 + 144·(D_t + 7)`.
+/// WIRE.md §4.1, v2: prefix ‖ D_t ‖ Ω̂₁ (G2) ‖ w_T (G1) ‖ twins (G1 ‖ G2) v_T, f_0..f_{D_t}:
+/// `151 + 144·(D_t + 2)`.
 fn public_params_len(dt: u8) -> usize {
-    55 + 144 * (usize::from(dt) + 7)
+    let len = PREFIX + 1 + G2 + G1 + (G1 + G2) * (1 + usize::from(dt) + 1);
+    assert_eq!(len, 151 + 144 * (usize::from(dt) + 2));
+    len
 }
 
 /// WIRE.md §3.4: `69 + 16·R`.
@@ -38,39 +48,97 @@ fn issuer_tree_len(revoked: usize) -> usize {
     69 + 16 * revoked
 }
 
-/// WIRE.md §4.2: `175 + |PP| + 16·R`.
+/// WIRE.md §4.2, v2: prefix ‖ u32 |PP| ‖ PP ‖ g^α (G1) ‖ issuer tree: `127 + |PP| + 16·R`.
 fn authority_len(dt: u8, revoked: usize) -> usize {
-    PREFIX + 4 + public_params_len(dt) + G2 + issuer_tree_len(revoked)
+    let len = PREFIX + 4 + public_params_len(dt) + G1 + issuer_tree_len(revoked);
+    assert_eq!(len, 127 + public_params_len(dt) + 16 * revoked);
+    len
 }
 
-/// WIRE.md §4.3: `32 + A + 192·(D + 1)·(1 + |S|)`.
+/// WIRE.md §4.3, v2: prefix ‖ user ‖ tree depth ‖ D_t ‖ attributes ‖ per path node K̂ (G2) ‖ K0
+/// (G1) ‖ K_τ (G1 each): `32 + A + (D + 1)·(144 + 48·|S|)`.
 fn secret_key_len(tree_depth: u8, s: &AttributeSet) -> usize {
-    32 + attr_list_len(s) + 192 * (usize::from(tree_depth) + 1) * (1 + s.len())
+    let per_node = G2 + G1 + G1 * s.len();
+    let len = PREFIX + HOLDER + 1 + 1 + attr_list_len(s) + (usize::from(tree_depth) + 1) * per_node;
+    assert_eq!(
+        len,
+        32 + attr_list_len(s) + (usize::from(tree_depth) + 1) * (144 + 48 * s.len())
+    );
+    len
 }
 
-/// WIRE.md §4.5: `327 + A + 192·(|S| + D_t + 1)`.
+/// WIRE.md §4.5, v2: prefix ‖ holder ‖ D_t ‖ period ‖ attributes ‖ K̂ (G2) ‖ K0 (G1) ‖ K_τ (G1
+/// each) ‖ K1T (G2) ‖ D_t + 1 time pairs: `279 + A + 48·|S| + 192·(D_t + 1)`.
 fn decryption_key_len(dt: u8, s: &AttributeSet) -> usize {
-    327 + attr_list_len(s) + PAIR * (s.len() + usize::from(dt) + 1)
+    let len = PREFIX
+        + HOLDER
+        + 1
+        + 8
+        + attr_list_len(s)
+        + G2
+        + G1
+        + G1 * s.len()
+        + G2
+        + PAIR * (usize::from(dt) + 1);
+    assert_eq!(
+        len,
+        279 + attr_list_len(s) + 48 * s.len() + 192 * (usize::from(dt) + 1)
+    );
+    len
 }
 
-/// WIRE.md §4.4, authority update: `45 + n·(201 + 192·(D_t + 1))`.
+/// The fixed part of a `KeyUpdate`: prefix ‖ issuer ‖ D_t ‖ period ‖ tree depth ‖ counter ‖
+/// delegated flag, and the u32 entry count.
+const UPDATE_FIXED: usize = PREFIX + 16 + 1 + 8 + 1 + 8 + 1 + 4;
+
+/// WIRE.md §4.4, authority update, v2: per entry node (9) ‖ K0 (G1) ‖ K1T (G2) ‖ time pairs:
+/// `45 + n·(153 + 192·(D_t + 1))`.
 fn authority_update_len(dt: u8, entries: usize) -> usize {
-    45 + entries * (9 + 2 * G2 + PAIR * (usize::from(dt) + 1))
+    let entry = 9 + G1 + G2 + PAIR * (usize::from(dt) + 1);
+    let len = UPDATE_FIXED + entries * entry;
+    assert_eq!(len, 45 + entries * (153 + 192 * (usize::from(dt) + 1)));
+    len
 }
 
-/// WIRE.md §4.4, delegated update: `45 + A + n·(297 + 192·(|S_KU| + D_t + 1))`.
+/// WIRE.md §4.4, delegated update, v2: the attribute list S_KU, then per entry node (9) ‖ K̂ (G2)
+/// ‖ K0 (G1) ‖ K_τ (G1 each, S_KU order) ‖ K1T (G2) ‖ time pairs:
+/// `45 + A + n·(249 + 48·|S_KU| + 192·(D_t + 1))`.
 fn delegated_update_len(dt: u8, s_ku: &AttributeSet, entries: usize) -> usize {
-    45 + attr_list_len(s_ku) + entries * (9 + 3 * G2 + PAIR * (s_ku.len() + usize::from(dt) + 1))
+    let entry = 9 + G2 + G1 + G1 * s_ku.len() + G2 + PAIR * (usize::from(dt) + 1);
+    let len = UPDATE_FIXED + attr_list_len(s_ku) + entries * entry;
+    assert_eq!(
+        len,
+        45 + attr_list_len(s_ku) + entries * (249 + 48 * s_ku.len() + 192 * (usize::from(dt) + 1))
+    );
+    len
 }
 
-/// WIRE.md §4.6: `19 + |P| + 48·(1 + 3L) + 48·Σ_{j ∈ bits(2^D_t − T)} (3 + j)`.
-fn header_len(dt: u8, period: u64, policy_text: &str, leaves: usize) -> usize {
+/// WIRE.md §4.6, v2: prefix ‖ D_t ‖ period ‖ u32 |P| ‖ policy ‖ Ĉ0 (G2) ‖ u16 m ‖ Ĉ1 (G2) × m ‖
+/// C_i (G1) × L ‖ time rows:
+/// `19 + |P| + 98 + 96·m + 48·L + 48·Σ_{j ∈ bits(2^D_t − T)} (3 + j)`.
+fn header_len(dt: u8, period: u64, policy_text: &str, leaves: usize, layers: usize) -> usize {
     let cover_len: u64 = (1u64 << dt) - period;
     let time_part: usize = (0..=dt)
         .filter(|j| cover_len >> j & 1 == 1)
         .map(|j| G1 * (3 + usize::from(j)))
         .sum();
-    19 + policy_text.len() + G1 * (1 + 3 * leaves) + time_part
+    let len =
+        PREFIX + 1 + 8 + 4 + policy_text.len() + G2 + 2 + G2 * layers + G1 * leaves + time_part;
+    assert_eq!(
+        len,
+        19 + policy_text.len() + 98 + 96 * layers + 48 * leaves + time_part
+    );
+    len
+}
+
+/// The number of occurrence layers m of a policy: the largest multiplicity of an attribute
+/// (abe-v2.md §7).
+fn layer_count(policy: &rs_habe::Policy) -> usize {
+    let mut counts = std::collections::HashMap::new();
+    for a in policy.leaves() {
+        *counts.entry(a.as_str()).or_insert(0usize) += 1;
+    }
+    counts.into_values().max().unwrap_or(1)
 }
 
 /// WIRE.md §4.7: `100 + A + 16·R`.
@@ -101,6 +169,8 @@ struct Case {
     child_revocations: usize,
     policy: &'static str,
     leaves: usize,
+    /// Occurrence layers: the largest multiplicity of an attribute in the policy.
+    layers: usize,
     enc_period: u64,
     key_period: u64,
     plaintext_len: usize,
@@ -118,6 +188,7 @@ const CASES: [Case; 2] = [
         child_revocations: 0,
         policy: "doctor and cardiology",
         leaves: 2,
+        layers: 1,
         enc_period: 0,
         key_period: 3,
         plaintext_len: 0,
@@ -137,6 +208,8 @@ const CASES: [Case; 2] = [
         child_revocations: 2,
         policy: "2 OF (doctor, \"ward 3\", on-call) and (cardiology or \"12\" or doctor)",
         leaves: 6,
+        // `doctor` twice.
+        layers: 2,
         enc_period: 37,
         key_period: 101,
         plaintext_len: 64 * 1024 + 5,
@@ -214,11 +287,12 @@ fn check_case(seed: u64, c: &Case) {
     // Header at the encryption period, then moved by the cloud to the key's period.
     let policy = parse(c.policy);
     assert_eq!(policy.leaf_count(), c.leaves);
+    assert_eq!(layer_count(&policy), c.layers);
     let text = policy.to_string();
     let (header, _) = Header::encapsulate(&mut rng, &pp, &policy, c.enc_period).unwrap();
     assert_eq!(
         header.to_bytes().len(),
-        header_len(dt, c.enc_period, &text, c.leaves),
+        header_len(dt, c.enc_period, &text, c.leaves, c.layers),
         "Header"
     );
     assert_eq!(header.encoded_len(), header.to_bytes().len());
@@ -226,7 +300,7 @@ fn check_case(seed: u64, c: &Case) {
         let moved = header.update(&mut rng, &pp, later).unwrap();
         assert_eq!(
             moved.to_bytes().len(),
-            header_len(dt, later, &text, c.leaves),
+            header_len(dt, later, &text, c.leaves, c.layers),
             "Header updated to {later}"
         );
     }
@@ -281,9 +355,10 @@ fn check_case(seed: u64, c: &Case) {
         decryption_key_len(dt, &sets[0]),
         "TransformKey"
     );
-    assert_eq!(&tk.to_bytes()[..5], b"RSHB\x02");
+    assert_eq!(&tk.to_bytes()[..5], b"RSHB\x03");
     assert_eq!(tk.to_bytes()[5], 0x20);
-    assert_eq!(rk.to_bytes().len(), PREFIX + G2, "RetrievalKey");
+    // v2 (abe-v2.md §8a): RK = g^β ∈ G1.
+    assert_eq!(rk.to_bytes().len(), PREFIX + G1, "RetrievalKey");
     let partial = tk.transform(&header).unwrap();
     assert_eq!(
         partial.to_bytes().len(),
@@ -305,7 +380,7 @@ fn check_case(seed: u64, c: &Case) {
         &plaintext,
     )
     .unwrap();
-    let slot = 1 + 4 + header_len(dt, c.enc_period, &text, c.leaves) + 48;
+    let slot = 1 + 4 + header_len(dt, c.enc_period, &text, c.leaves, c.layers) + 48;
     assert_eq!(envelope.payload().len(), payload_len(c.plaintext_len));
     let fixed = envelope.to_bytes().len() - slot - payload_len(c.plaintext_len);
     assert_eq!(envelope.header().to_bytes().len(), fixed + slot);
@@ -314,7 +389,8 @@ fn check_case(seed: u64, c: &Case) {
     assert_eq!(fixed, 65, "envelope fixed part");
 }
 
-/// The prefix of every object: magic, version 2, and the object-type byte of WIRE.md §1.
+/// The prefix of every object: magic, version 3 (ABE v2), and the object-type byte of WIRE.md
+/// §1.
 #[test]
 fn prefixes_carry_the_documented_object_types() {
     let mut rng = rng(0x5052_4546);
@@ -361,7 +437,7 @@ fn prefixes_carry_the_documented_object_types() {
     ];
     for (name, bytes, ty) in objects {
         assert_eq!(&bytes[..4], b"RSHB", "{name}");
-        assert_eq!(bytes[4], 2, "{name}: wire version");
+        assert_eq!(bytes[4], 3, "{name}: wire version");
         assert_eq!(bytes[5], ty, "{name}: object type");
     }
 }
