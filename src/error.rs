@@ -365,8 +365,8 @@ impl DecodeError {
 /// };
 /// assert_eq!(decode(b"\x89PNG\r\n"), Some((DecodeErrorKind::BadMagic, 0)));
 /// assert_eq!(decode(b"RSHB\x09\x06"), Some((DecodeErrorKind::UnsupportedVersion, 4)));
-/// assert_eq!(decode(b"RSHB\x02\x05"), Some((DecodeErrorKind::WrongObjectType, 5)));
-/// assert_eq!(decode(b"RSHB\x02\x06"), Some((DecodeErrorKind::Truncated, 6)));
+/// assert_eq!(decode(b"RSHB\x03\x05"), Some((DecodeErrorKind::WrongObjectType, 5)));
+/// assert_eq!(decode(b"RSHB\x03\x06"), Some((DecodeErrorKind::Truncated, 6)));
 ///
 /// // A valid header followed by one extra byte.
 /// let mut rng = rand::thread_rng();

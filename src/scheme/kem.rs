@@ -461,10 +461,12 @@ impl Header {
     }
 }
 
-/// `p · ω` for a *public* scalar (a reconstruction coefficient, computed from the policy alone).
-/// Variable-time: coefficients that are small integers or their negatives (2-of-3 over children
-/// 1 and 2 gives 2 and −1) take a short double-and-add; others a full multiplication.
-fn mul_public_vartime(p: G1Projective, omega: &Scalar) -> G1Projective {
+/// `p · ω` for a *public* exponent `ω` (a reconstruction coefficient, computed from the policy
+/// alone): coefficients that are small integers or their negatives (2-of-3 over children 1 and 2
+/// gives 2 and −1) take a short double-and-add, others blst's constant-time multiplication. The
+/// sequence of operations depends only on `ω`, so the base may be secret (a key's `K_τ`,
+/// scheme.md §1's `*_pubexp` rule) as well as public (a header's `C_i`).
+fn mul_pubexp(p: G1Projective, omega: &Scalar) -> G1Projective {
     let small = |w: &Scalar| -> Option<u64> {
         let b = w.to_bytes_le();
         let (lo, hi) = b.split_at(8);
@@ -592,12 +594,12 @@ impl DecryptionKey {
             sum_c += if recon.all_ones {
                 c
             } else {
-                mul_public_vartime(c, omega)
+                mul_pubexp(c, omega)
             };
         }
         // K0 and, per layer used, Σ ω_i K_{τ_i} (secret: kept in wiped storage, each sum
         // normalised on its own rather than in a shared buffer). The coefficients ω_i are public,
-        // so `mul_public_vartime` is variable-time in them only.
+        // so `mul_pubexp`'s operation sequence depends on them only.
         let mut secret = Zeroizing::new(Vec::with_capacity(1 + used.len()));
         let mut header_lines = Vec::with_capacity(1 + used.len());
         secret.push(self.body.k0);
@@ -609,11 +611,14 @@ impl DecryptionKey {
                 acc += if recon.all_ones {
                     k
                 } else {
-                    mul_public_vartime(k, omega)
+                    mul_pubexp(k, omega)
                 };
             }
             secret.push(SecretG1::from(acc));
-            let c1 = header.c1.get(usize::from(*layer)).ok_or(Error::Decryption)?;
+            let c1 = header
+                .c1
+                .get(usize::from(*layer))
+                .ok_or(Error::Decryption)?;
             header_lines.push(G2Prepared::from(*c1));
         }
         let [e1, e2, e3] = row.e.map(G1Projective::from);
@@ -670,7 +675,7 @@ mod tests {
             big,
             -big,
         ] {
-            assert_eq!(mul_public_vartime(p, &w), p * w);
+            assert_eq!(mul_pubexp(p, &w), p * w);
         }
     }
 }

@@ -1,8 +1,9 @@
-//! Key updates (scheme.md §6): what an issuer publishes each period.
+//! Key updates (scheme.md §6, abe-v2.md §6): what an issuer publishes each period.
 //!
 //! An update has one entry per node of the issuer's `KUNodes(T)`. An authority's entry is
-//! `{K0 = G_θ ŵ_T^R, K1T = ĝ^R, {TimeComp(Prefix(T, k), R)}_k}`; a delegator's entry is its own
-//! `DK_{S_P,T}`, independently re-randomised for that node, with `K0` multiplied by `H_φ`.
+//! `{K0 = G_θ w_T^R ∈ G1, K1T = ĝ^R, {TimeComp(Prefix(T, k), R)}_k}`; a delegator's entry is its
+//! own `DK_{S_P,T}` restricted to `S_KU`, independently re-randomised for that node, with `K0`
+//! multiplied by `H_φ`.
 //! Updates are public.
 
 use alloc::vec::Vec;

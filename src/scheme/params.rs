@@ -229,9 +229,10 @@ impl PublicParams {
     /// Builds the fixed-base tables of the public generators, once (clones share them).
     ///
     /// Afterwards encryption, header updates, enrolment and key updates multiply the public
-    /// generators with table lookups instead of variable-base scalar multiplication — several
-    /// times faster (README, Performance) — at the cost of about 3.9 MB of memory at
-    /// `D_t = 20` and a one-off ~60 ms. Results are identical with or without tables.
+    /// generators (`g`, `w_T`, `v_T`, `H₀`, the `f_j` in G1; `ĝ`, `v̂_T` in G2) with
+    /// constant-time table lookups instead of variable-base scalar multiplication (BENCHMARKS.md
+    /// gives the speed-ups), at the cost of about 4 MB of memory at `D_t = 20` (27 tables) and a
+    /// one-off build. Results are identical with or without tables.
     ///
     /// ```
     /// # use rs_habe::{Authority, SetupParams};
