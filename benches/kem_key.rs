@@ -13,6 +13,11 @@
 //! `gt-mul-vartime/weight-2` and `/weight-254` show the leak: the same operation on scalars of
 //! Hamming weight 2 and 254.
 //!
+//! ABE v2 (abe-v2.md §7) computes `Ω^{s₀} = e(g^{s₀}, Ω̂₁)`: the same shape as v1.1's — one
+//! constant-time G1 multiplication (by the fixed-base table of `g` after `precompute()`) and one
+//! Miller loop against fixed G2 lines prepared once (`Ω̂₁`'s instead of `ĝ`'s) — so
+//! `pairing-g1-mul` and `pairing-only` time it as well.
+//!
 //! Run: `cargo bench --bench kem_key`.
 #![allow(missing_docs, clippy::unwrap_used)]
 

@@ -590,12 +590,13 @@ impl DecryptionKey {
         // Σ ω_i C_i (public).
         let mut sum_c = G1Projective::identity();
         for (i, _, _, omega) in &chosen {
-            let c = G1Projective::from(header.rows.get(*i).ok_or(Error::Decryption)?);
-            sum_c += if recon.all_ones {
-                c
+            let c = header.rows.get(*i).ok_or(Error::Decryption)?;
+            // All-ones coefficients (AND/OR): mixed additions only.
+            if recon.all_ones {
+                sum_c += c;
             } else {
-                mul_pubexp(c, omega)
-            };
+                sum_c += mul_pubexp(G1Projective::from(c), omega);
+            }
         }
         // K0 and, per layer used, Σ ω_i K_{τ_i} (secret: kept in wiped storage, each sum
         // normalised on its own rather than in a shared buffer). The coefficients ω_i are public,
@@ -607,12 +608,13 @@ impl DecryptionKey {
         for layer in &used {
             let mut acc = G1Projective::identity();
             for (_, pos, _, omega) in chosen.iter().filter(|c| c.2 == *layer) {
-                let k = self.body.attrs.get(*pos).ok_or(Error::Decryption)?.proj();
-                acc += if recon.all_ones {
-                    k
+                let k = self.body.attrs.get(*pos).ok_or(Error::Decryption)?;
+                // blst's mixed addition is constant-time (it handles doubling without a branch).
+                if recon.all_ones {
+                    acc += &k.0;
                 } else {
-                    mul_pubexp(k, omega)
-                };
+                    acc += mul_pubexp(k.proj(), omega);
+                }
             }
             secret.push(SecretG1::from(acc));
             let c1 = header
