@@ -252,8 +252,14 @@ impl KeyUpdate {
             None
         };
         let n_attrs = delegated.as_ref().map_or(0, AttributeSet::len);
-        // The smallest entry: node (9), K0 (48), K1T and the time pairs (96 each).
-        let entry_len = 9 + 48 + 96 * (1 + 2 * (usize::from(time_depth) + 1));
+        // An entry's exact size: node (9), [K̂ (96),] K0 (48), [K_τ (48 each),] K1T and the
+        // time pairs (96 each); the count is checked against it before anything is allocated.
+        let attr_part = if delegated.is_some() {
+            96 + 48 * n_attrs
+        } else {
+            0
+        };
+        let entry_len = 9 + 48 + attr_part + 96 * (1 + 2 * (usize::from(time_depth) + 1));
         let n = r.count(MAX_UPDATE_ENTRIES, entry_len)?;
         let mut entries = Vec::with_capacity(n);
         let mut last: Option<TreeNode> = None;
