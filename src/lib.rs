@@ -18,6 +18,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod arith;
 mod domain;
 mod encoding;
 pub mod envelope;

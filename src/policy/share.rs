@@ -27,6 +27,7 @@ use ff::Field;
 use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
 
+use crate::arith::{eval_poly, lagrange_at_zero_vartime};
 use crate::secret::ScalarCell;
 
 use super::tree::{Node, Policy};
@@ -97,19 +98,16 @@ fn share_node(node: &Node, v: Scalar, rng: &mut impl CryptoRngCore, out: &mut Ve
                 }
                 share_node(last, v - sum.0, rng, out);
             } else {
-                let coeffs: Zeroizing<Vec<ScalarCell>> = Zeroizing::new(
-                    (1..*k)
-                        .map(|_| ScalarCell(Scalar::random(&mut *rng)))
-                        .collect(),
-                );
+                // q = (v, a_1, …, a_{k−1}), lowest first; the a_j drawn in order, before any child.
+                // Sized once (k coefficients), so no reallocation leaves a copy behind.
+                let mut coeffs: Zeroizing<Vec<ScalarCell>> = Zeroizing::new(Vec::with_capacity(*k));
+                coeffs.push(ScalarCell(v));
+                for _ in 1..*k {
+                    coeffs.push(ScalarCell(Scalar::random(&mut *rng)));
+                }
                 for (j, c) in (1u64..).zip(children) {
-                    let x = Scalar::from(j);
                     // Horner: q(x) = v + x(a_1 + x(a_2 + … + x a_{k−1})).
-                    let mut q = Zeroizing::new(ScalarCell(Scalar::ZERO));
-                    for a in coeffs.iter().rev() {
-                        q.0 = q.0 * x + a.0;
-                    }
-                    q.0 = q.0 * x + v;
+                    let q = Zeroizing::new(eval_poly(&coeffs, &Scalar::from(j)));
                     share_node(c, q.0, rng, out);
                 }
             }
@@ -166,29 +164,14 @@ fn reconstruct_node_vartime(
                 }
             } else {
                 let xs: Vec<u64> = candidates.iter().map(|(j, _)| *j).collect();
-                for (j, sub) in candidates {
-                    let l = lagrange_at_zero_vartime(j, &xs)?;
+                let ls = lagrange_at_zero_vartime(&xs)?;
+                for ((_, sub), l) in candidates.into_iter().zip(ls) {
                     terms.extend(sub.terms.into_iter().map(|(i, w)| (i, w * l)));
                 }
             }
             Some(Sub { cost, terms })
         }
     }
-}
-
-/// The Lagrange coefficient at 0 of the point `x = i` over the distinct nonzero public points
-/// `xs` (which contain `i`): `Π_{m ∈ xs, m ≠ i} m / (m − i)`. `None` only if the points are not
-/// distinct, which the callers rule out.
-fn lagrange_at_zero_vartime(i: u64, xs: &[u64]) -> Option<Scalar> {
-    let xi = Scalar::from(i);
-    let mut num = Scalar::ONE;
-    let mut den = Scalar::ONE;
-    for &m in xs.iter().filter(|&&m| m != i) {
-        let xm = Scalar::from(m);
-        num *= xm;
-        den *= xm - xi;
-    }
-    Option::<Scalar>::from(den.invert()).map(|inv| num * inv)
 }
 
 #[cfg(test)]
@@ -418,7 +401,8 @@ mod tests {
         let xs = [1u64, 2];
         let guess: Scalar = xs
             .iter()
-            .map(|&j| super::lagrange_at_zero_vartime(j, &xs).unwrap() * s[j as usize - 1])
+            .zip(crate::arith::lagrange_at_zero_vartime(&xs).unwrap())
+            .map(|(&j, l)| l * s[j as usize - 1])
             .sum();
         assert_ne!(guess, v);
     }

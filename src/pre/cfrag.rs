@@ -10,10 +10,11 @@ use zeroize::Zeroizing;
 
 use super::delegation::read_index;
 use super::{
-    challenge_128, challenge_from_bytes, challenge_to_bytes, g1_generator_mul,
-    g1_generator_mul_vartime, interpolate_at_zero_vartime, mul_challenge_vartime, pre_nonce,
-    Capsule, CheckedRecord, DelegateeKey, DelegationId, ScalarCell, VerifiedCapsule,
-    VerifiedKeyFrag, DELEGATION_ID_LEN,
+    challenge_128, challenge_from_bytes, challenge_to_bytes, pre_nonce, Capsule, CheckedRecord,
+    DelegateeKey, DelegationId, ScalarCell, VerifiedCapsule, VerifiedKeyFrag, DELEGATION_ID_LEN,
+};
+use crate::arith::{
+    g1_generator_mul, g1_generator_mul_vartime, interpolate_at_zero_vartime, mul_challenge_vartime,
 };
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
@@ -462,7 +463,9 @@ impl DelegateeKey {
             .iter()
             .map(|f| G1Projective::from(f.0.cfrag))
             .collect();
-        let y = interpolate_at_zero_vartime(&indices, &points)?.to_affine();
+        let y = interpolate_at_zero_vartime(&indices, &points)
+            .ok_or(Error::DuplicateFragment)?
+            .to_affine();
         let zk = Zeroizing::new(GtElem::pairing(&y, &self.r_hat.0));
         capsule.derive_key(&zk)
     }

@@ -13,14 +13,11 @@ use rand_core::CryptoRngCore;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{
-    g1_generator_mul, lagrange_at_vartime, multi_exp_vartime, random_nonzero, KeyPair, PublicKey,
-    ScalarCell, DELEGATION_ID_LEN, MAX_SHARES,
-};
+use super::{random_nonzero, KeyPair, PublicKey, ScalarCell, DELEGATION_ID_LEN, MAX_SHARES};
+use crate::arith::{eval_poly, g1_generator_mul, lagrange_vartime, multi_exp_vartime, FixedBaseG1};
 use crate::encoding::{secret_bytes, ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, DelegationCheck, Error, Parameter, Result};
 use crate::gt::pairings_equal;
-use crate::scheme::fixed_base::FixedBaseG1;
 use crate::secret::SecretG2;
 
 /// Encoded length of a [`DelegationRecord`] without its `VK_i`: prefix, id, `t`, `n`, two public
@@ -443,8 +440,8 @@ impl DelegationRecord {
         let base_points: Vec<G1Projective> = base.iter().map(G1Projective::from).collect();
         let indices: Vec<u8> = (1..=self.threshold).collect();
         let interpolate = |x: u64| -> Result<G1Projective> {
-            let l = lagrange_at_vartime(&indices, x)
-                .map_err(|_| Error::InvalidDelegation(DelegationCheck::Polynomial))?;
+            let l = lagrange_vartime(&indices, x)
+                .ok_or(Error::InvalidDelegation(DelegationCheck::Polynomial))?;
             Ok(multi_exp_vartime(&base_points, &l))
         };
         for (j, vk_j) in (t as u64 + 1..).zip(rest) {
@@ -818,15 +815,7 @@ impl KeyPair {
             }
             let evals: Zeroizing<Vec<ScalarCell>> = Zeroizing::new(
                 (1..=n)
-                    .map(|i| {
-                        let x = Scalar::from(u64::from(i));
-                        ScalarCell(
-                            coeffs
-                                .iter()
-                                .rev()
-                                .fold(Scalar::ZERO, |acc, c| acc * x + c.0),
-                        )
-                    })
+                    .map(|i| eval_poly(&coeffs, &Scalar::from(u64::from(i))))
                     .collect(),
             );
             if evals.iter().all(|e| !bool::from(e.0.is_zero())) {

@@ -10,10 +10,8 @@ use group::{prime::PrimeCurveAffine, Curve, Group};
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::{
-    challenge_128, challenge_to_bytes, g1_generator_mul, mul_challenge_vartime, random_nonzero,
-    ScalarCell,
-};
+use super::{challenge_128, challenge_to_bytes, random_nonzero, ScalarCell};
+use crate::arith::{g1_generator_mul, mul_challenge_vartime};
 use crate::domain;
 use crate::encoding::{secret_bytes, ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};

@@ -55,7 +55,9 @@
 //! scalars (`a`, `k`, `u`, `m`, `kfrag_i`, `ν`, `b`) only multiply G1/G2 points through `blst`
 //! (constant time) or a fixed-base table of `g` with constant-time selection. `multi_exp`
 //! (Pippenger, variable time in its scalars) is only used when every scalar is public (σ, h, z,
-//! c, Lagrange coefficients); such helpers end in `_vartime`.
+//! c, Lagrange coefficients); such helpers end in `_vartime`. All of this arithmetic (the
+//! table of `g`, the public-exponent helpers, Horner evaluation of `f` and the Lagrange
+//! coefficients) lives in `crate::arith`, shared with the attribute-based scheme's policies.
 //!
 //! # Corrections to the design
 //! - §10 v2 says "redraw if some f(i) = 0"; the redraw also covers `VK_i = g^{f(i)}` being the
@@ -74,7 +76,7 @@
 //!   `multi_exp` is slower than separate multiplications for two points, so checks use one
 //!   `blst` multiplication for the full-size exponent and a width-5 NAF for the 128-bit
 //!   challenge (`*_vartime`), and B's open uses the small-integer form of the Lagrange
-//!   coefficients (see `interpolate_at_zero_vartime`).
+//!   coefficients (see `crate::arith`'s `interpolate_at_zero_vartime`).
 //! - A [`CapsuleFrag`] verified against a capsule that was checked against a key other than the
 //!   record's `pk_A` is refused ([`Error::FragmentMismatch`]), as is a re-encryption request for
 //!   such a capsule: the design says so for proxies, and it costs nothing to say it for
@@ -104,6 +106,9 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! [`Error::InvalidProof`]: crate::Error::InvalidProof
+//! [`Error::FragmentMismatch`]: crate::Error::FragmentMismatch
 
 mod cfrag;
 mod delegation;
@@ -117,19 +122,12 @@ pub use delegation::{
 };
 pub use keys::{encapsulate, Capsule, KeyPair, PublicKey, VerifiedCapsule};
 
-use alloc::boxed::Box;
-use alloc::vec::Vec;
-
-use blstrs::{G1Projective, Scalar};
+use blstrs::Scalar;
 use ff::Field;
-use group::Group;
-use once_cell::race::OnceBox;
 use rand_core::CryptoRngCore;
 
 use crate::domain;
-use crate::error::{Error, Result};
 use crate::hash;
-use crate::scheme::fixed_base::FixedBaseG1;
 
 /// The largest number of key fragments (proxies) of one delegation; also bounds the threshold.
 ///
@@ -166,91 +164,6 @@ pub(crate) fn random_nonzero(rng: &mut impl CryptoRngCore) -> Scalar {
             return s;
         }
     }
-}
-
-/// The process-wide fixed-base table of the G1 generator (133 KiB, built on first use).
-fn g1_table() -> &'static FixedBaseG1 {
-    static TABLE: OnceBox<FixedBaseG1> = OnceBox::new();
-    TABLE.get_or_init(|| Box::new(FixedBaseG1::new(&G1Projective::generator())))
-}
-
-/// `g^s`, constant-time in `s` (fixed-base table with constant-time selection).
-pub(crate) fn g1_generator_mul(s: &Scalar) -> G1Projective {
-    g1_table().mul(s)
-}
-
-/// `g^s` for a **public** `s`: the table is read at `s`'s digits.
-pub(crate) fn g1_generator_mul_vartime(s: &Scalar) -> G1Projective {
-    g1_table().mul_public(s)
-}
-
-/// `Π points_i^{scalars_i}` for **public** scalars (variable time). Below 8 points this is one
-/// `blst` multiplication per point: `blst`'s Pippenger (`multi_exp`) costs more than separate
-/// GLV multiplications for so few points (measured: a 2-point `multi_exp` about 1.5–2 single
-/// multiplications), and it is variable time in its scalars, so it only ever sees public ones.
-pub(crate) fn multi_exp_vartime(points: &[G1Projective], scalars: &[Scalar]) -> G1Projective {
-    if points.len() < 8 {
-        return points
-            .iter()
-            .zip(scalars)
-            .fold(G1Projective::identity(), |acc, (p, s)| acc + p * s);
-    }
-    G1Projective::multi_exp(points, scalars)
-}
-
-/// `p^c` for a **public** challenge `c < 2^128` (a 16-byte big-endian value), variable time:
-/// width-5 NAF, about 128 doublings and 22 additions — `blstrs`' `p * c` always runs `blst`'s
-/// 255-bit GLV multiplication, whatever the size of `c`.
-pub(crate) fn mul_challenge_vartime(p: &G1Projective, c: &[u8; 16]) -> G1Projective {
-    const W: u32 = 5;
-    // The value is hi·2^128 + k (adding a negative digit's magnitude can carry past 2^128).
-    let mut k = u128::from_be_bytes(*c);
-    let mut hi = false;
-    // NAF digits, least significant first; 130 suffice for a value below 2^128 + 2^4.
-    let mut naf = [0i8; 130];
-    let mut len = 0;
-    for slot in naf.iter_mut() {
-        if k == 0 && !hi {
-            break;
-        }
-        if k & 1 == 1 {
-            let m = (k & ((1 << W) - 1)) as i8;
-            let d = if m >= 1 << (W - 1) { m - (1 << W) } else { m };
-            let magnitude = u128::from(d.unsigned_abs());
-            if d > 0 {
-                // k is odd and k mod 32 = d, so k ≥ d: no borrow.
-                k -= magnitude;
-            } else {
-                let (sum, carry) = k.overflowing_add(magnitude);
-                k = sum;
-                hi |= carry;
-            }
-            *slot = d;
-        }
-        k = (k >> 1) | (u128::from(hi) << 127);
-        hi = false;
-        len += 1;
-    }
-    // Odd multiples p, 3p, …, 15p.
-    let p2 = p.double();
-    let mut table = [*p; 8];
-    let mut prev = *p;
-    for slot in table.iter_mut().skip(1) {
-        prev += p2;
-        *slot = prev;
-    }
-    let mut acc = G1Projective::identity();
-    for &d in naf.iter().take(len).rev() {
-        acc = acc.double();
-        if let Some(t) = table.get(usize::from(d.unsigned_abs()) / 2) {
-            if d > 0 {
-                acc += t;
-            } else if d < 0 {
-                acc -= t;
-            }
-        }
-    }
-    acc
 }
 
 /// `H128(DST, msg)` (scheme.md §10 v2): the first 16 bytes of
@@ -294,130 +207,4 @@ pub(crate) fn pre_nonce(kfrag: &Scalar, e: &[u8; 48], rnd: &[u8; 32]) -> Scalar 
         domain::DST_PRE_NONCE,
     ));
     hash::scalar_from_wide_be(&wide)
-}
-
-/// Lagrange coefficients at `x` for the distinct, non-zero `indices` (public values; variable
-/// time). Repeated indices give [`Error::DuplicateFragment`].
-pub(crate) fn lagrange_at_vartime(indices: &[u8], x: u64) -> Result<Vec<Scalar>> {
-    let x = Scalar::from(x);
-    let mut nums = Vec::with_capacity(indices.len());
-    let mut dens = Vec::with_capacity(indices.len());
-    for &i in indices {
-        let xi = Scalar::from(u64::from(i));
-        let (num, den) = indices.iter().filter(|&&j| j != i).fold(
-            (Scalar::ONE, Scalar::ONE),
-            |(num, den), &j| {
-                let xj = Scalar::from(u64::from(j));
-                (num * (x - xj), den * (xi - xj))
-            },
-        );
-        nums.push(num);
-        dens.push(den);
-    }
-    // One inversion for all denominators (Montgomery's trick).
-    let mut prefix = Vec::with_capacity(dens.len());
-    let mut acc = Scalar::ONE;
-    for d in &dens {
-        prefix.push(acc);
-        acc *= d;
-    }
-    let mut inv = Option::<Scalar>::from(acc.invert()).ok_or(Error::DuplicateFragment)?;
-    let mut out = alloc::vec![Scalar::ZERO; dens.len()];
-    for ((slot, d), before) in out.iter_mut().zip(&dens).zip(&prefix).rev() {
-        *slot = inv * before;
-        inv *= d;
-    }
-    Ok(nums.iter().zip(&out).map(|(n, d_inv)| n * d_inv).collect())
-}
-
-/// `Π points_i^{L_i(0)}` for distinct, non-zero `indices` (public values; variable time):
-/// B's combination `Y = Π cfrag_i^{L_i(0)}` (scheme.md §10 v2).
-///
-/// `L_i(0) = Π_{j≠i} x_j / (x_j − x_i)` is a ratio of small integers. With
-/// `D = Π_{a<b} (x_b − x_a)`, every `N_i = D·L_i(0)` is an integer, so `Y^D = Π points_i^{N_i}`
-/// costs one shared run of doublings over the bits of the largest `|N_i|` (24 bits for t = 3),
-/// and `Y = (Y^D)^{1/D}` one multiplication — instead of `t` full-size multiplications. When the
-/// integers do not fit in an `i128` (large `t`), the scalar coefficients and a multi-exponentiation
-/// are used.
-pub(crate) fn interpolate_at_zero_vartime(
-    indices: &[u8],
-    points: &[G1Projective],
-) -> Result<G1Projective> {
-    if let Some((d, n)) = small_lagrange_at_zero(indices) {
-        let y_d = signed_multi_exp_vartime(points, &n);
-        let d_inv =
-            Option::<Scalar>::from(scalar_from_i128(d).invert()).ok_or(Error::DuplicateFragment)?;
-        return Ok(y_d * d_inv);
-    }
-    let l = lagrange_at_vartime(indices, 0)?;
-    Ok(multi_exp_vartime(points, &l))
-}
-
-/// `(D, N_1..N_t)` of [`interpolate_at_zero_vartime`], if they fit in an `i128`; `None` also for
-/// repeated indices (`D = 0`).
-fn small_lagrange_at_zero(indices: &[u8]) -> Option<(i128, Vec<i128>)> {
-    let xs: Vec<i128> = indices.iter().map(|&x| i128::from(x)).collect();
-    let mut d: i128 = 1;
-    for (a, xa) in xs.iter().enumerate() {
-        for xb in xs.iter().skip(a + 1) {
-            d = d.checked_mul(xb - xa)?;
-        }
-    }
-    if d == 0 {
-        return None;
-    }
-    xs.iter()
-        .enumerate()
-        .map(|(i, xi)| {
-            let (mut num, mut den) = (1i128, 1i128);
-            for (j, xj) in xs.iter().enumerate() {
-                if j != i {
-                    num = num.checked_mul(*xj)?;
-                    den = den.checked_mul(xj - xi)?;
-                }
-            }
-            // den divides D: D / den is the product of the differences not involving x_i
-            // (up to sign).
-            num.checked_mul(d.checked_div(den)?)
-        })
-        .collect::<Option<Vec<i128>>>()
-        .map(|n| (d, n))
-}
-
-/// `Π points_i^{e_i}` for small signed **public** exponents: interleaved binary
-/// double-and-add (variable time).
-fn signed_multi_exp_vartime(points: &[G1Projective], exps: &[i128]) -> G1Projective {
-    let bits = exps
-        .iter()
-        .map(|e| 128 - e.unsigned_abs().leading_zeros())
-        .max()
-        .unwrap_or(0);
-    let mut acc = G1Projective::identity();
-    for bit in (0..bits).rev() {
-        acc = acc.double();
-        for (p, e) in points.iter().zip(exps) {
-            if (e.unsigned_abs() >> bit) & 1 == 1 {
-                if *e < 0 {
-                    acc -= p;
-                } else {
-                    acc += p;
-                }
-            }
-        }
-    }
-    acc
-}
-
-/// An `i128` as a scalar.
-fn scalar_from_i128(v: i128) -> Scalar {
-    let m = v.unsigned_abs();
-    let hi = Scalar::from((m >> 64) as u64);
-    let lo = Scalar::from(m as u64);
-    let two_64 = Scalar::from(1u64 << 63).double();
-    let s = hi * two_64 + lo;
-    if v < 0 {
-        -s
-    } else {
-        s
-    }
 }

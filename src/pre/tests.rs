@@ -11,6 +11,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
 use super::*;
+use crate::arith::g1_generator_mul;
 use crate::error::{DecodeErrorKind as K, DelegationCheck, Error};
 use crate::gt::pairings_equal;
 
@@ -153,75 +154,8 @@ fn domain_strings_of_v2() {
     assert_eq!(crate::domain::LABEL_PRE, b"RSHABE-V1-PRE");
 }
 
-#[test]
-fn challenge_multiplication_matches_blst() {
-    let mut r = rng(4);
-    let p = G1Projective::random(&mut r);
-    let mut cases: Vec<[u8; 16]> = alloc::vec![[0; 16], [0xff; 16], [0x80; 16], [0x0f; 16]];
-    let mut one = [0u8; 16];
-    one[15] = 1;
-    cases.push(one);
-    let mut top = [0u8; 16];
-    top[0] = 0x80;
-    cases.push(top);
-    for _ in 0..50 {
-        let mut c = [0u8; 16];
-        rand_core::RngCore::fill_bytes(&mut r, &mut c);
-        cases.push(c);
-    }
-    for c in cases {
-        assert_eq!(
-            mul_challenge_vartime(&p, &c),
-            p * challenge_from_bytes(&c),
-            "{c:?}"
-        );
-    }
-}
-
-#[test]
-fn small_integer_interpolation_matches_scalar_lagrange() {
-    let mut r = rng(5);
-    let points: Vec<G1Projective> = (0..12).map(|_| G1Projective::random(&mut r)).collect();
-    for idx in [
-        alloc::vec![1u8],
-        alloc::vec![3],
-        alloc::vec![1, 2],
-        alloc::vec![255, 1],
-        alloc::vec![2, 4, 9],
-        alloc::vec![255, 254, 1],
-        alloc::vec![1, 2, 3, 4, 5],
-        alloc::vec![251, 7, 130, 99, 2],
-        (1..=10).collect(),
-        alloc::vec![255, 200, 150, 100, 50, 25, 12, 6, 3, 1, 2, 77],
-    ] {
-        let pts = &points[..idx.len()];
-        let l = lagrange_at_vartime(&idx, 0).unwrap();
-        let want: G1Projective = pts.iter().zip(&l).map(|(p, c)| p * c).sum();
-        assert_eq!(
-            interpolate_at_zero_vartime(&idx, pts).unwrap(),
-            want,
-            "{idx:?}"
-        );
-    }
-    assert_eq!(scalar_from_i128(-5), -Scalar::from(5u64));
-    assert_eq!(
-        scalar_from_i128(i128::MAX),
-        Scalar::from(u64::MAX) * Scalar::from(1u64 << 63).double() + Scalar::from(u64::MAX)
-            - Scalar::from(1u64 << 63).double() * Scalar::from(1u64 << 63)
-    );
-}
-
-#[test]
-fn lagrange_coefficients_interpolate() {
-    // f(x) = 7 + 3x + 5x²
-    let f = |x: u64| Scalar::from(7 + 3 * x + 5 * x * x);
-    let idx = [2u8, 4, 9];
-    for x in [0u64, 1, 3, 11] {
-        let l = lagrange_at_vartime(&idx, x).unwrap();
-        let at: Scalar = idx.iter().zip(&l).map(|(&i, c)| f(u64::from(i)) * c).sum();
-        assert_eq!(at, f(x));
-    }
-}
+// The arithmetic helpers (challenge multiplication, Lagrange coefficients, interpolation in the
+// exponent) are tested in `crate::arith`.
 
 // ---------------------------------------------------------------------------------------------
 // Correctness

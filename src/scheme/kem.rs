@@ -31,7 +31,7 @@
 
 use alloc::vec::Vec;
 
-use blstrs::{G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective};
 use group::{Curve, Group};
 use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
@@ -39,6 +39,7 @@ use zeroize::Zeroizing;
 use super::keys::DecryptionKey;
 use super::params::{Base1, Base2, PublicParams};
 use super::time::{self, TimeNode};
+use crate::arith::mul_pubexp;
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
@@ -461,38 +462,6 @@ impl Header {
     }
 }
 
-/// `p · ω` for a *public* exponent `ω` (a reconstruction coefficient, computed from the policy
-/// alone): coefficients that are small integers or their negatives (2-of-3 over children 1 and 2
-/// gives 2 and −1) take a short double-and-add, others blst's constant-time multiplication. The
-/// sequence of operations depends only on `ω`, so the base may be secret (a key's `K_τ`,
-/// scheme.md §1's `*_pubexp` rule) as well as public (a header's `C_i`).
-fn mul_pubexp(p: G1Projective, omega: &Scalar) -> G1Projective {
-    let small = |w: &Scalar| -> Option<u64> {
-        let b = w.to_bytes_le();
-        let (lo, hi) = b.split_at(8);
-        if hi.iter().all(|&x| x == 0) {
-            lo.try_into().ok().map(u64::from_le_bytes)
-        } else {
-            None
-        }
-    };
-    let double_and_add = |k: u64| {
-        let mut acc = G1Projective::identity();
-        for i in (0..64 - k.leading_zeros()).rev() {
-            acc = acc.double();
-            if (k >> i) & 1 == 1 {
-                acc += p;
-            }
-        }
-        acc
-    };
-    match (small(omega), small(&-omega)) {
-        (Some(k), _) => double_and_add(k),
-        (_, Some(k)) => -double_and_add(k),
-        _ => p * omega,
-    }
-}
-
 /// `KDF(Ω^{s₀}, "RSHABE-V2-KEM" ‖ canonical policy bytes)` (abe-v2.md §7).
 pub(crate) fn kem_key(z: &GtElem, policy: &Policy) -> Result<SharedKey> {
     z.kdf(
@@ -652,33 +621,6 @@ impl PairingInputs<'_> {
             .zip(self.header_lines.iter())
             .chain(self.public.iter().zip(self.key_lines.iter().copied()))
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ff::Field;
-    use rand::SeedableRng;
-
-    #[test]
-    fn public_vartime_multiplication_matches_the_constant_time_one() {
-        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
-        let p = G1Projective::random(&mut rng);
-        let big = Scalar::random(&mut rng);
-        for w in [
-            Scalar::ZERO,
-            Scalar::ONE,
-            Scalar::from(2u64),
-            -Scalar::ONE,
-            -Scalar::from(3u64),
-            Scalar::from(u64::MAX),
-            -Scalar::from(u64::MAX),
-            big,
-            -big,
-        ] {
-            assert_eq!(mul_pubexp(p, &w), p * w);
-        }
     }
 }
 

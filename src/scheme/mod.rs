@@ -22,7 +22,6 @@
 mod attacks;
 pub(crate) mod authority;
 pub(crate) mod delegator;
-pub(crate) mod fixed_base;
 pub(crate) mod kem;
 pub(crate) mod key_update;
 pub(crate) mod keys;

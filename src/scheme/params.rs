@@ -30,8 +30,8 @@ use group::{Curve, Group};
 use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha256};
 
-use super::fixed_base::{FixedBaseG1, FixedBaseG2};
 use super::time::{TimeNode, MAX_TIME_DEPTH};
+use crate::arith::{FixedBaseG1, FixedBaseG2};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
@@ -122,7 +122,7 @@ pub(crate) enum Base2 {
     VT,
 }
 
-/// Fixed-base tables of every public generator (see `fixed_base`).
+/// Fixed-base tables of every public generator (see `crate::arith`'s `fixed_base`).
 pub(crate) struct Tables {
     g1: [FixedBaseG1; 4],
     g2: [FixedBaseG2; 2],

@@ -1,5 +1,7 @@
-//! Fixed-base scalar multiplication tables for the public generators (performance; no formula of
-//! scheme.md lives here).
+//! Fixed-base scalar multiplication tables (performance; no formula of scheme.md lives here):
+//! the tables of the scheme's public generators (built per [`PublicParams`], `scheme::params`),
+//! of verifiers' `VK_i` (`pre`), and the process-wide table of the G1 generator `g`
+//! ([`g1_generator_mul`], [`g1_generator_mul_vartime`]).
 //!
 //! The scalar is recoded into 43 signed base-64 digits `d_i ∈ [-32, 32]`; for a base `B` the
 //! table holds `j · 64^i · B` for every window `i` and `j ∈ 0..=32`, in affine form. `k · B` is
@@ -8,14 +10,18 @@
 //! the memory access pattern does not depend on the (secret) scalar: these multiplications are
 //! constant-time, like `blstrs`' own.
 //!
-//! A table is 43 × 33 affine points (133 KiB in G1, 266 KiB in G2). Tables of public generators
-//! need no care; a table of a secret point (a proxy's key fragment, `pre`) is wiped with
-//! [`Zeroize`] by its owner.
+//! A table is 43 × 33 affine points (133 KiB in G1, 266 KiB in G2). Tables of public points
+//! need no care; a table of a secret point must be wiped with [`Zeroize`] by its owner (every
+//! table the crate builds today is of a public point).
+//!
+//! [`PublicParams`]: crate::scheme::PublicParams
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
 use group::{Curve, Group};
+use once_cell::race::OnceBox;
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{DefaultIsZeroes, Zeroize};
 
@@ -111,7 +117,7 @@ macro_rules! fixed_base {
 
             /// `k · base` for a *public* `k` (a proof challenge): the digit's entry is read
             /// directly, so the time depends on `k`, never on the table's point.
-            // Generated for both groups; only G2 tables (proxies' key fragments) use it.
+            // Generated for both groups; only G1 tables (`g`'s, verifiers' `VK_i`) use it.
             #[allow(dead_code)]
             pub(crate) fn mul_public(&self, k: &Scalar) -> $proj {
                 let mut acc = <$proj>::identity();
@@ -138,6 +144,22 @@ macro_rules! fixed_base {
 
 fixed_base!(FixedBaseG1, G1Affine, G1Projective);
 fixed_base!(FixedBaseG2, G2Affine, G2Projective);
+
+/// The process-wide fixed-base table of the G1 generator (133 KiB, built on first use).
+fn g1_table() -> &'static FixedBaseG1 {
+    static TABLE: OnceBox<FixedBaseG1> = OnceBox::new();
+    TABLE.get_or_init(|| Box::new(FixedBaseG1::new(&G1Projective::generator())))
+}
+
+/// `g^s`, constant-time in `s` (fixed-base table with constant-time selection).
+pub(crate) fn g1_generator_mul(s: &Scalar) -> G1Projective {
+    g1_table().mul(s)
+}
+
+/// `g^s` for a **public** `s`: the table is read at `s`'s digits.
+pub(crate) fn g1_generator_mul_vartime(s: &Scalar) -> G1Projective {
+    g1_table().mul_public(s)
+}
 
 #[cfg(test)]
 mod tests {
@@ -166,6 +188,15 @@ mod tests {
             assert_eq!(t2.mul(&k), b2 * k);
             assert_eq!(t1.mul_public(&k), b1 * k);
             assert_eq!(t2.mul_public(&k), b2 * k);
+        }
+    }
+
+    #[test]
+    fn the_generator_table_agrees_with_blst() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(13);
+        for k in [Scalar::ZERO, -Scalar::ONE, Scalar::random(&mut rng)] {
+            assert_eq!(g1_generator_mul(&k), G1Projective::generator() * k);
+            assert_eq!(g1_generator_mul_vartime(&k), G1Projective::generator() * k);
         }
     }
 
