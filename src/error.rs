@@ -138,7 +138,7 @@ pub enum Parameter {
     TreeDepth,
     /// A threshold `t` or share count `n` of proxy re-encryption (1 <= t <= n <= 255).
     Threshold,
-    /// An envelope must have between 1 and [`MAX_RECIPIENTS`](crate::envelope::MAX_RECIPIENTS)
+    /// An envelope must have between 1 and [`MAX_RECIPIENTS`](crate::limits::MAX_RECIPIENTS)
     /// recipients.
     Recipients,
     /// An envelope's plaintext can be at most 256 TiB: `2^32` STREAM chunks of 64 KiB, as many as

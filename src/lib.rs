@@ -29,6 +29,7 @@ pub mod error;
 pub mod fuzzing;
 mod gt;
 mod hash;
+pub mod limits;
 pub mod policy;
 pub mod pre;
 pub mod scheme;

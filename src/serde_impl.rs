@@ -89,6 +89,57 @@ impl<'de> Deserialize<'de> for crate::Policy {
     }
 }
 
+/// An [`IssuerId`](crate::IssuerId) serializes as its 16 bytes; a [`UserId`](crate::UserId) as
+/// its 24-byte wire encoding (issuer id ‖ leaf, u64 big-endian), so that an operator can store
+/// the ids it must later revoke. Deserializing refuses any other length.
+impl Serialize for crate::IssuerId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.as_bytes())
+    }
+}
+
+impl<'de> Deserialize<'de> for crate::IssuerId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let bytes = d.deserialize_bytes(BytesVisitor)?;
+        let id: [u8; 16] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| D::Error::invalid_length(bytes.len(), &"16 bytes"))?;
+        Ok(crate::IssuerId::from(id))
+    }
+}
+
+impl Serialize for crate::UserId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = [0u8; 24];
+        let (issuer, leaf) = out.split_at_mut(16);
+        issuer.copy_from_slice(self.issuer.as_bytes());
+        leaf.copy_from_slice(&self.leaf.to_be_bytes());
+        s.serialize_bytes(&out)
+    }
+}
+
+impl<'de> Deserialize<'de> for crate::UserId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let bytes = d.deserialize_bytes(BytesVisitor)?;
+        let (issuer, leaf) = match bytes.as_slice() {
+            [issuer @ .., l0, l1, l2, l3, l4, l5, l6, l7] if issuer.len() == 16 => {
+                let mut id = [0u8; 16];
+                id.copy_from_slice(issuer);
+                (
+                    id,
+                    u64::from_be_bytes([*l0, *l1, *l2, *l3, *l4, *l5, *l6, *l7]),
+                )
+            }
+            _ => return Err(D::Error::invalid_length(bytes.len(), &"24 bytes")),
+        };
+        Ok(crate::UserId {
+            issuer: crate::IssuerId::from(issuer),
+            leaf,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use rand::SeedableRng;
@@ -142,5 +193,36 @@ mod tests {
         assert_eq!(guard2, guard);
         assert!(serde_json::from_str::<Header>("[1,2,3]").is_err());
         assert!(serde_json::from_str::<Policy>("\"a and\"").is_err());
+    }
+
+    /// An operator stores the ids it must revoke later: `UserId` and `IssuerId` round-trip, and
+    /// a stored id revokes the user after the authority is restored.
+    #[test]
+    fn user_and_issuer_ids_round_trip_through_serde_json() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(6);
+        let params = SetupParams {
+            time_depth: 4,
+            tree_depth: 2,
+        };
+        let mut authority = Authority::setup(&mut rng, params).unwrap();
+        authority
+            .enrol(&mut rng, &AttributeSet::new(["a"]).unwrap())
+            .unwrap();
+        let sk = authority
+            .enrol(&mut rng, &AttributeSet::new(["a"]).unwrap())
+            .unwrap();
+        let stored = serde_json::to_string(&sk.user_id()).unwrap();
+        let issuer = serde_json::to_string(&authority.issuer_id()).unwrap();
+        let user: crate::UserId = serde_json::from_str(&stored).unwrap();
+        assert_eq!(user, sk.user_id());
+        assert_eq!(user.leaf, 1);
+        let id: crate::IssuerId = serde_json::from_str(&issuer).unwrap();
+        assert_eq!(id, authority.issuer_id());
+        authority.revoke(&user, 2).unwrap();
+        assert!(authority.is_revoked(&sk.user_id(), 2));
+        // Wrong lengths are refused.
+        assert!(serde_json::from_str::<crate::UserId>("[1,2,3]").is_err());
+        assert!(serde_json::from_str::<crate::IssuerId>(&stored).is_err());
+        assert!(serde_json::from_str::<crate::UserId>(&issuer).is_err());
     }
 }

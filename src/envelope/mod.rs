@@ -56,27 +56,7 @@ use crate::scheme::{
 use content_key::{ContentKey, COMMITMENT_LEN, ID_LEN};
 use payload::PayloadKey;
 
-/// The most recipients one envelope may have.
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::envelope::MAX_RECIPIENTS;
-/// use rs_habe::{pre, Authority, Envelope, Error, Parameter, Recipient, SetupParams};
-/// let mut rng = rand::thread_rng();
-/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
-/// let pp = authority.public_params();
-/// let patient = pre::KeyPair::random(&mut rng).public_key();
-/// let too_many = vec![Recipient::Pre(&patient); MAX_RECIPIENTS + 1];
-/// assert!(matches!(
-///     Envelope::seal(&mut rng, pp, &too_many, b"", b"x"),
-///     Err(Error::InvalidParameter(Parameter::Recipients))
-/// ));
-/// let envelope = Envelope::seal(&mut rng, pp, &too_many[..MAX_RECIPIENTS], b"", b"x")?;
-/// assert_eq!(envelope.header().recipient_count(), MAX_RECIPIENTS);
-/// # Ok::<(), rs_habe::Error>(())
-/// ```
-pub const MAX_RECIPIENTS: usize = 64;
+pub use crate::limits::MAX_RECIPIENTS;
 
 /// The largest encoded recipient (an ABE header with a long policy) accepted when decoding.
 pub(crate) const MAX_RECIPIENT_LEN: usize = 8 << 20;

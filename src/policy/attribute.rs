@@ -5,20 +5,7 @@ use core::fmt;
 
 use crate::error::{PolicyError, PolicyErrorKind};
 
-/// The longest attribute, in bytes of UTF-8 (scheme.md §9).
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::policy::{Attribute, MAX_ATTRIBUTE_LEN};
-/// use rs_habe::PolicyErrorKind;
-/// assert!(Attribute::new(&"x".repeat(MAX_ATTRIBUTE_LEN)).is_ok());
-/// let err = Attribute::new(&"x".repeat(MAX_ATTRIBUTE_LEN + 1)).unwrap_err();
-/// assert_eq!(err.kind, PolicyErrorKind::AttributeTooLong);
-/// // The limit counts bytes, not characters: 128 two-byte characters are too many.
-/// assert!(Attribute::new(&"é".repeat(128)).is_err());
-/// ```
-pub const MAX_ATTRIBUTE_LEN: usize = 255;
+pub use crate::limits::MAX_ATTRIBUTE_LEN;
 
 /// An attribute: a non-empty UTF-8 string of at most [`MAX_ATTRIBUTE_LEN`] bytes.
 /// Attributes are case-sensitive and compared byte for byte.
@@ -97,6 +84,22 @@ impl fmt::Debug for Attribute {
     }
 }
 
+/// An attribute borrows as its string (equality, order and hashing agree with `str`'s), so
+/// collections keyed by attributes can be searched with a `&str`.
+///
+/// ```
+/// use std::collections::BTreeSet;
+/// use rs_habe::policy::Attribute;
+/// let held: BTreeSet<Attribute> = ["doctor", "on-call"].iter().map(|s| s.parse().unwrap()).collect();
+/// assert!(held.contains("doctor"));
+/// assert!(!held.contains("nurse"));
+/// ```
+impl core::borrow::Borrow<str> for Attribute {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl core::str::FromStr for Attribute {
     type Err = PolicyError;
     fn from_str(s: &str) -> Result<Self, PolicyError> {
@@ -104,22 +107,7 @@ impl core::str::FromStr for Attribute {
     }
 }
 
-/// The most attributes in one key or attribute set (the same bound as a policy's leaves).
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::policy::{AttributeSet, MAX_ATTRIBUTES};
-/// use rs_habe::Error;
-/// let names = |n: usize| (0..n).map(|i| format!("a{i}"));
-/// assert_eq!(AttributeSet::new(names(MAX_ATTRIBUTES))?.len(), MAX_ATTRIBUTES);
-/// assert!(matches!(
-///     AttributeSet::new(names(MAX_ATTRIBUTES + 1)),
-///     Err(Error::InvalidAttributeSet)
-/// ));
-/// # Ok::<(), rs_habe::Error>(())
-/// ```
-pub const MAX_ATTRIBUTES: usize = 1024;
+pub use crate::limits::MAX_ATTRIBUTES;
 
 /// A set of attributes, kept sorted and free of duplicates (the order of their encodings).
 ///
@@ -229,7 +217,7 @@ impl AttributeSet {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn contains_str(&self, a: &str) -> bool {
-        self.0.iter().any(|x| x.as_str() == a)
+        self.0.contains(a)
     }
 
     /// The attributes in sorted order.

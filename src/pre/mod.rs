@@ -129,18 +129,7 @@ use rand_core::CryptoRngCore;
 use crate::domain;
 use crate::hash;
 
-/// The largest number of key fragments (proxies) of one delegation; also bounds the threshold.
-///
-/// ```
-/// use rs_habe::{pre::{KeyPair, MAX_SHARES}, Error, Parameter};
-/// let mut rng = rand::thread_rng();
-/// let (alice, bob) = (KeyPair::random(&mut rng), KeyPair::random(&mut rng));
-/// assert_eq!(
-///     alice.delegate(&mut rng, &bob.public_key(), 1, MAX_SHARES + 1).unwrap_err(),
-///     Error::InvalidParameter(Parameter::Threshold)
-/// );
-/// ```
-pub const MAX_SHARES: usize = 255;
+pub use crate::limits::MAX_SHARES;
 
 /// Length of a [`DelegationId`] in bytes.
 ///

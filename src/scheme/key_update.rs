@@ -452,21 +452,7 @@ impl FreshnessGuard {
     }
 }
 
-/// The most issuers a decoded [`FreshnessGuard`] may list (a hospital hierarchy has far fewer).
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::{scheme::MAX_GUARDED_ISSUERS, DecodeErrorKind, Error, FreshnessGuard};
-/// // A length field over the limit is refused before anything is allocated.
-/// let mut bytes = FreshnessGuard::default().to_bytes();
-/// bytes[6..10].copy_from_slice(&(MAX_GUARDED_ISSUERS as u32 + 1).to_be_bytes());
-/// match FreshnessGuard::from_bytes(&bytes) {
-///     Err(Error::Decode(e)) => assert_eq!(e.kind, DecodeErrorKind::LimitExceeded),
-///     other => panic!("{other:?}"),
-/// }
-/// ```
-pub const MAX_GUARDED_ISSUERS: usize = 1 << 16;
+pub use crate::limits::MAX_GUARDED_ISSUERS;
 
 /// Encoded length of one issuer's entry in a [`FreshnessGuard`]: id (16) and counter (8).
 const GUARD_ENTRY_LEN: usize = 16 + 8;

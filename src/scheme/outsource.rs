@@ -407,7 +407,7 @@ impl PartialDecryption {
         r.prefix(ObjectType::PartialDecryption)?;
         let at = r.offset();
         let slot = r.u32()?;
-        if slot as usize >= crate::envelope::MAX_RECIPIENTS {
+        if slot as usize >= crate::limits::MAX_RECIPIENTS {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
         }
         let value = r.gt_elem()?;

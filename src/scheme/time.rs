@@ -10,24 +10,7 @@ use alloc::vec::Vec;
 
 use crate::error::{Error, Result};
 
-/// The largest time-tree depth `D_t` (periods are below `2^32`).
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::scheme::MAX_TIME_DEPTH;
-/// use rs_habe::{Authority, Error, Parameter, SetupParams};
-/// let mut rng = rand::thread_rng();
-/// let too_deep = SetupParams { time_depth: MAX_TIME_DEPTH + 1, tree_depth: 2 };
-/// assert!(matches!(
-///     Authority::setup(&mut rng, too_deep),
-///     Err(Error::InvalidParameter(Parameter::TimeDepth))
-/// ));
-/// let deepest = SetupParams { time_depth: MAX_TIME_DEPTH, tree_depth: 2 };
-/// assert_eq!(Authority::setup(&mut rng, deepest)?.public_params().periods(), 1 << 32);
-/// # Ok::<(), rs_habe::Error>(())
-/// ```
-pub const MAX_TIME_DEPTH: u8 = 32;
+pub use crate::limits::MAX_TIME_DEPTH;
 
 /// A node of the time tree: depth `k ≤ D_t`, index `b < 2^k`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

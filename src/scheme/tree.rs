@@ -17,25 +17,7 @@ use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::hash;
 use crate::secret::{SecretG1, SecretScalar};
 
-/// The largest user-tree depth (at most `2^32` children per issuer).
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::scheme::MAX_TREE_DEPTH;
-/// use rs_habe::{Authority, Error, Parameter, SetupParams};
-/// let mut rng = rand::thread_rng();
-/// let too_deep = SetupParams { time_depth: 4, tree_depth: MAX_TREE_DEPTH + 1 };
-/// assert!(matches!(
-///     Authority::setup(&mut rng, too_deep),
-///     Err(Error::InvalidParameter(Parameter::TreeDepth))
-/// ));
-/// // The deepest tree has room for 2^32 users; leaves are allocated lazily.
-/// let widest = SetupParams { time_depth: 4, tree_depth: MAX_TREE_DEPTH };
-/// assert_eq!(Authority::setup(&mut rng, widest)?.enrolled_count(), 0);
-/// # Ok::<(), rs_habe::Error>(())
-/// ```
-pub const MAX_TREE_DEPTH: u8 = 32;
+pub use crate::limits::MAX_TREE_DEPTH;
 
 /// The most revocation entries an issuer state may hold when decoded.
 pub(crate) const MAX_REVOCATIONS: usize = 1 << 24;
