@@ -68,7 +68,7 @@ pub const MAX_LEAVES: usize = 1024;
 /// ```
 pub const MAX_DEPTH: usize = 64;
 
-/// The longest policy text accepted by [`Policy::parse`], in bytes.
+/// The longest policy text accepted by [`Policy::parse`](crate::Policy::parse), in bytes.
 ///
 /// # Examples
 ///
@@ -120,7 +120,7 @@ pub const MAX_TIME_DEPTH: u8 = 32;
 /// ```
 pub const MAX_TREE_DEPTH: u8 = 32;
 
-/// The most issuers a decoded [`FreshnessGuard`] may list (a hospital hierarchy has far fewer).
+/// The most issuers a decoded [`FreshnessGuard`](crate::FreshnessGuard) may list (a hospital hierarchy has far fewer).
 ///
 /// # Examples
 ///
