@@ -94,18 +94,32 @@ fn expand_message_xmd_vectors() {
     }
 }
 
-#[test]
-fn node_secret_vectors() {
-    let v = vectors();
-    let seed: [u8; 32] = hex::decode(v["node_secret"]["seed_hex"].as_str().unwrap())
+/// A file's `node_secret` section: the seed and each case's `(k, b, scalar hex)`.
+fn node_secret_cases(v: &Value) -> ([u8; 32], Vec<(u8, u64, &str)>) {
+    let seed = hex::decode(v["node_secret"]["seed_hex"].as_str().unwrap())
         .unwrap()
         .try_into()
         .unwrap();
-    for c in cases(&v, "node_secret") {
-        let k = u8::try_from(c["k"].as_u64().unwrap()).unwrap();
-        let b = c["b"].as_u64().unwrap();
+    let nodes = cases(v, "node_secret")
+        .iter()
+        .map(|c| {
+            (
+                u8::try_from(c["k"].as_u64().unwrap()).unwrap(),
+                c["b"].as_u64().unwrap(),
+                c["scalar"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    (seed, nodes)
+}
+
+#[test]
+fn node_secret_vectors() {
+    let v = vectors();
+    let (seed, nodes) = node_secret_cases(&v);
+    for (k, b, scalar) in nodes {
         // The design's file holds v1's node secrets (label RSHABE-V1-NODE); v2 derives with
-        // RSHABE-V2-NODE (abe-v2.md §4), pinned in `node_secret_v2_vectors`.
+        // RSHABE-V2-NODE (abe-v2.md §4), pinned in `abe_v2_hash_vectors`.
         assert_eq!(
             scalar_hex(&hash::node_secret_with_label(
                 &seed,
@@ -113,12 +127,12 @@ fn node_secret_vectors() {
                 k,
                 b
             )),
-            c["scalar"].as_str().unwrap(),
+            scalar,
             "node ({k}, {b})"
         );
         assert_ne!(
             scalar_hex(&hash::node_secret(&seed, k, b)),
-            c["scalar"].as_str().unwrap(),
+            scalar,
             "v2 node secrets differ from v1's for the same seed"
         );
     }
@@ -274,16 +288,11 @@ fn abe_v2_hash_vectors() {
         v["node_secret"]["label"].as_str().unwrap().as_bytes(),
         domain::LABEL_NODE
     );
-    let seed: [u8; 32] = hex::decode(v["node_secret"]["seed_hex"].as_str().unwrap())
-        .unwrap()
-        .try_into()
-        .unwrap();
-    for c in cases(&v, "node_secret") {
-        let k = u8::try_from(c["k"].as_u64().unwrap()).unwrap();
-        let b = c["b"].as_u64().unwrap();
+    let (seed, nodes) = node_secret_cases(&v);
+    for (k, b, scalar) in nodes {
         assert_eq!(
             scalar_hex(&hash::node_secret(&seed, k, b)),
-            c["scalar"].as_str().unwrap(),
+            scalar,
             "node ({k}, {b})"
         );
     }

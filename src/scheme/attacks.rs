@@ -206,17 +206,7 @@ fn encapsulate_variant(
             } else {
                 Scalar::random(&mut *rng)
             };
-            let e = [
-                w_t_s + pp.mul_g1(Base1::VT, &t),
-                -(pp.f_node_g1(&node) * t),
-                pp.mul_g1(Base1::G, &t),
-            ];
-            let d: Vec<G1Projective> = pp
-                .f_muls_g1(node.depth + 1, &t)
-                .into_iter()
-                .map(|p| -p)
-                .collect();
-            TimeRow::normalize(node, &e, &d)
+            TimeRow::encrypt(pp, node, &w_t_s, &t)
         })
         .collect();
     let header = Header {

@@ -31,7 +31,7 @@
 
 use alloc::vec::Vec;
 
-use blstrs::{G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective};
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
 use group::{Curve, Group};
 use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
@@ -131,6 +131,28 @@ fn normalize_g2(points: &[G2Projective]) -> Vec<G2Affine> {
 }
 
 impl TimeRow {
+    /// The row of `node ∈ Cover(T)` with randomness `t_N` (abe-v2.md §7, as v1.1):
+    /// `E_{N,1} = w_T^{s₀} v_T^{t_N}`, `E_{N,2} = F_N^{−t_N}`, `E_{N,3} = g^{t_N}`,
+    /// `D_{N,j} = f_j^{−t_N}` for `j = k+1..D_t`; `w_t_s` is `w_T^{s₀}`, computed once per header.
+    pub(crate) fn encrypt(
+        pp: &PublicParams,
+        node: TimeNode,
+        w_t_s: &G1Projective,
+        t: &Scalar,
+    ) -> TimeRow {
+        let e = [
+            w_t_s + pp.mul_g1(Base1::VT, t),
+            -(pp.f_node_g1(&node) * t),
+            pp.mul_g1(Base1::G, t),
+        ];
+        let d: Vec<G1Projective> = pp
+            .f_muls_g1(node.depth + 1, t)
+            .into_iter()
+            .map(|p| -p)
+            .collect();
+        TimeRow::normalize(node, &e, &d)
+    }
+
     /// A time row from its projective points, normalised in two batches (no filler values: the
     /// array and the vector are sized by what they receive).
     pub(crate) fn normalize(node: TimeNode, e: &[G1Projective; 3], d: &[G1Projective]) -> TimeRow {
@@ -205,20 +227,7 @@ impl Header {
         let w_t_s = pp.mul_g1(Base1::WT, &s0);
         let time_rows = cover
             .iter()
-            .map(|node| {
-                let t = SecretScalar::random(&mut *rng);
-                let e = [
-                    w_t_s + pp.mul_g1(Base1::VT, &t),
-                    -(pp.f_node_g1(node) * *t),
-                    pp.mul_g1(Base1::G, &t),
-                ];
-                let d: Vec<G1Projective> = pp
-                    .f_muls_g1(node.depth + 1, &t)
-                    .into_iter()
-                    .map(|p| -p)
-                    .collect();
-                TimeRow::normalize(*node, &e, &d)
-            })
+            .map(|node| TimeRow::encrypt(pp, *node, &w_t_s, &SecretScalar::random(&mut *rng)))
             .collect();
         let header = Header {
             time_depth: pp.time_depth,
