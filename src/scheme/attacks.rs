@@ -1214,27 +1214,33 @@ fn time_rows_sharing_s0_let_a_revoked_key_open_a_newer_header() {
         ..Variant::default()
     };
 
+    // Both headers are working encryptions that the old key cannot open honestly; the attack
+    // opens the broken one and fails on the real one.
+    let attack_opens_only_the_broken =
+        |bad: (&Header, &SharedKey), real: (&Header, &SharedKey), what: &str| {
+            for (h, k) in [bad, real] {
+                assert_eq!(*current.decapsulate(h).unwrap(), **k);
+                assert!(matches!(
+                    old.decapsulate(h),
+                    Err(crate::Error::PeriodNotCovered)
+                ));
+            }
+            assert_eq!(
+                revoked_key_opens(&old, bad.0, bad.1),
+                Some(true),
+                "the attack must open a header {what} whose rows share s0"
+            );
+            assert_eq!(
+                revoked_key_opens(&old, real.0, real.1),
+                Some(false),
+                "the attack must fail on the real header {what}"
+            );
+        };
+
     // A header sealed at 5.
     let (bad, bad_key) = encapsulate_variant(&mut rng, &pp, &policy, 5, &broken);
     let (real, key) = Header::encapsulate(&mut rng, &pp, &policy, 5).unwrap();
-    for (h, k) in [(&bad, &bad_key), (&real, &key)] {
-        // Both are working encryptions that the old key cannot open honestly.
-        assert_eq!(*current.decapsulate(h).unwrap(), **k);
-        assert!(matches!(
-            old.decapsulate(h),
-            Err(crate::Error::PeriodNotCovered)
-        ));
-    }
-    assert_eq!(
-        revoked_key_opens(&old, &bad, &bad_key),
-        Some(true),
-        "the attack must open a header at 5 whose rows share s0"
-    );
-    assert_eq!(
-        revoked_key_opens(&old, &real, &key),
-        Some(false),
-        "the attack must fail on the real rows at 5"
-    );
+    attack_opens_only_the_broken((&bad, &bad_key), (&real, &key), "at 5");
 
     // A header sealed at 2 and moved to 6 by the cloud (rows sharing s₀ throughout: BB-direct
     // rows, BB-direct delegation; the real header with the real update).
@@ -1242,23 +1248,7 @@ fn time_rows_sharing_s0_let_a_revoked_key_open_a_newer_header() {
     let bad6 = move_bb_direct(&pp, &bad2, 6);
     let (real2, key2) = Header::encapsulate(&mut rng, &pp, &policy, 2).unwrap();
     let real6 = real2.update(&mut rng, &pp, 6).unwrap();
-    for (h, k) in [(&bad6, &bad_key2), (&real6, &key2)] {
-        assert_eq!(*current.decapsulate(h).unwrap(), **k);
-        assert!(matches!(
-            old.decapsulate(h),
-            Err(crate::Error::PeriodNotCovered)
-        ));
-    }
-    assert_eq!(
-        revoked_key_opens(&old, &bad6, &bad_key2),
-        Some(true),
-        "the attack must open a header moved 2 → 6 whose rows share s0"
-    );
-    assert_eq!(
-        revoked_key_opens(&old, &real6, &key2),
-        Some(false),
-        "the attack must fail on the real header moved 2 → 6"
-    );
+    attack_opens_only_the_broken((&bad6, &bad_key2), (&real6, &key2), "moved 2 → 6");
 
     // Where this attack applies (not security claims about the broken variant, the reason for
     // the choices above): rows sharing s₀ moved by the real update get a fresh t' each, so the
