@@ -374,14 +374,7 @@ impl Delegator {
         }
         // DK restricted to S_KU = the delegator's set (scheme.md §6).
         let mut base = dk.body.clone();
-        let kept = dk
-            .attributes
-            .iter()
-            .zip(dk.body.attrs.iter())
-            .filter(|(a, _)| self.attributes.contains(a))
-            .map(|(_, k)| *k)
-            .collect();
-        core::mem::replace(&mut base.attrs, kept).zeroize();
+        base.keep_attributes(&dk.attributes, &self.attributes);
         // H(τ) of S_KU, hashed once for all entries.
         let points = attribute_points(&self.attributes);
         let entries = self

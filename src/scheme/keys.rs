@@ -100,6 +100,18 @@ pub(crate) struct KeyBody {
 }
 
 impl KeyBody {
+    /// Keeps only the `K_τ` of `keep` (a subset of `held`, the attributes the body's `K_τ` belong
+    /// to, in order); the dropped components are wiped, not just forgotten.
+    pub(crate) fn keep_attributes(&mut self, held: &AttributeSet, keep: &AttributeSet) {
+        let kept = held
+            .iter()
+            .zip(self.attrs.iter())
+            .filter(|(a, _)| keep.contains(a))
+            .map(|(_, k)| *k)
+            .collect();
+        core::mem::replace(&mut self.attrs, kept).zeroize();
+    }
+
     /// Re-randomises the body in place (abe-v2.md §5): fresh `δ` (one for `K̂` and every
     /// `K_τ`: the key has a single `r`), fresh `δ_T`, and a fresh `q'` per time component.
     /// `points` are the `H(τ)` of the body's attributes, in order ([`attribute_points`]).
@@ -410,14 +422,7 @@ impl DecryptionKey {
         }
         // Drop the other attributes first, then re-randomise what is kept.
         let mut body = self.body.clone();
-        let mut kept = Vec::with_capacity(attrs.len());
-        for (attr, k) in self.attributes.iter().zip(body.attrs.iter()) {
-            if attrs.contains(attr) {
-                kept.push(*k);
-            }
-        }
-        // The components of the dropped attributes are wiped, not just forgotten.
-        core::mem::replace(&mut body.attrs, kept).zeroize();
+        body.keep_attributes(&self.attributes, attrs);
         body.rerandomize(pp, &attribute_points(attrs), self.period, rng);
         Ok(DecryptionKey::new(
             self.holder,
