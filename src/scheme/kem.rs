@@ -116,17 +116,14 @@ impl core::fmt::Debug for Header {
     }
 }
 
-/// Normalises projective G1 points with one shared inversion.
-pub(crate) fn normalize_g1(points: &[G1Projective]) -> Vec<G1Affine> {
-    let mut out = alloc::vec![G1Affine::default(); points.len()];
-    G1Projective::batch_normalize(points, &mut out);
-    out
-}
-
-/// Normalises projective G2 points with one shared inversion.
-fn normalize_g2(points: &[G2Projective]) -> Vec<G2Affine> {
-    let mut out = alloc::vec![G2Affine::default(); points.len()];
-    G2Projective::batch_normalize(points, &mut out);
+/// Normalises projective points (G1 or G2) with one shared inversion. Public points only: the
+/// output buffer is not wiped.
+pub(crate) fn normalize<C: Curve>(points: &[C]) -> Vec<C::AffineRepr>
+where
+    C::AffineRepr: Default + Clone,
+{
+    let mut out = alloc::vec![C::AffineRepr::default(); points.len()];
+    C::batch_normalize(points, &mut out);
     out
 }
 
@@ -161,7 +158,7 @@ impl TimeRow {
         TimeRow {
             node,
             e: e_affine,
-            d: normalize_g1(d),
+            d: normalize(d),
         }
     }
 }
@@ -213,7 +210,7 @@ impl Header {
             .map(|_| SecretScalar::random(&mut *rng))
             .collect();
         let c1: Vec<G2Projective> = s1.iter().map(|s| pp.mul_g2(Base2::G, s)).collect();
-        let c1 = normalize_g2(&c1);
+        let c1 = normalize(&c1);
         let points = policy.leaf_points();
         let mut rows_proj = Vec::with_capacity(shares.len());
         for ((lambda, point), layer) in shares.iter().zip(points).zip(policy.layers()) {
@@ -222,7 +219,7 @@ impl Header {
         }
         drop(shares); // wiped: the shares of `s₀` are as secret as `s₀`
         drop(s1);
-        let rows = normalize_g1(&rows_proj);
+        let rows = normalize(&rows_proj);
 
         let w_t_s = pp.mul_g1(Base1::WT, &s0);
         let time_rows = cover
@@ -604,7 +601,7 @@ impl DecryptionKey {
         let [e1, e2, e3] = row.e.map(G1Projective::from);
         Ok(PairingInputs {
             secret,
-            public: normalize_g1(&[-sum_c, -e1, -e2, -e3]),
+            public: normalize(&[-sum_c, -e1, -e2, -e3]),
             header_lines,
             key_lines: [&lines.k_hat, &lines.k1t, &time_lines[0], &time_lines[1]],
         })
