@@ -9,7 +9,12 @@ use pyo3::types::{PyList, PyType};
 
 use rs_habe::Error as E;
 
-create_exception!(rs_habe, Error, PyException, "Base class of every error raised by rs_habe.");
+create_exception!(
+    rs_habe,
+    Error,
+    PyException,
+    "Base class of every error raised by rs_habe."
+);
 create_exception!(
     rs_habe,
     DecodeError,
@@ -34,15 +39,30 @@ create_exception!(
     Error,
     "The key's attributes do not satisfy the header's policy."
 );
-create_exception!(rs_habe, Revoked, Error, "The user is revoked at this period.");
+create_exception!(
+    rs_habe,
+    Revoked,
+    Error,
+    "The user is revoked at this period."
+);
 create_exception!(
     rs_habe,
     PeriodNotCovered,
     Error,
     "The key is for an earlier period than the header."
 );
-create_exception!(rs_habe, PeriodInPast, Error, "Headers only move forward in time.");
-create_exception!(rs_habe, PeriodOutOfRange, Error, "The period is not below 2^time_depth.");
+create_exception!(
+    rs_habe,
+    PeriodInPast,
+    Error,
+    "Headers only move forward in time."
+);
+create_exception!(
+    rs_habe,
+    PeriodOutOfRange,
+    Error,
+    "The period is not below 2^time_depth."
+);
 create_exception!(
     rs_habe,
     ParamsMismatch,
@@ -55,9 +75,24 @@ create_exception!(
     Error,
     "The objects belong to different issuers or users."
 );
-create_exception!(rs_habe, PeriodMismatch, Error, "The objects are for different periods.");
-create_exception!(rs_habe, TreeFull, Error, "The issuer's user tree has no free leaf.");
-create_exception!(rs_habe, UnknownUser, Error, "This issuer enrolled no user with this id.");
+create_exception!(
+    rs_habe,
+    PeriodMismatch,
+    Error,
+    "The objects are for different periods."
+);
+create_exception!(
+    rs_habe,
+    TreeFull,
+    Error,
+    "The issuer's user tree has no free leaf."
+);
+create_exception!(
+    rs_habe,
+    UnknownUser,
+    Error,
+    "This issuer enrolled no user with this id."
+);
 create_exception!(
     rs_habe,
     NotASubset,
@@ -82,14 +117,24 @@ create_exception!(
     Error,
     "Fewer verified fragments than the threshold."
 );
-create_exception!(rs_habe, DuplicateFragment, Error, "Two fragments from the same proxy.");
+create_exception!(
+    rs_habe,
+    DuplicateFragment,
+    Error,
+    "Two fragments from the same proxy."
+);
 create_exception!(
     rs_habe,
     FragmentMismatch,
     Error,
     "A fragment of another capsule or delegation."
 );
-create_exception!(rs_habe, InvalidProof, Error, "A fragment's proof does not verify.");
+create_exception!(
+    rs_habe,
+    InvalidProof,
+    Error,
+    "A fragment's proof does not verify."
+);
 create_exception!(
     rs_habe,
     NoMatchingRecipient,
@@ -126,7 +171,12 @@ create_exception!(
     Error,
     "Decryption failed: wrong key, or modified, truncated or reordered data."
 );
-create_exception!(rs_habe, IoError, Error, "An I/O error while streaming a file.");
+create_exception!(
+    rs_habe,
+    IoError,
+    Error,
+    "An I/O error while streaming a file."
+);
 
 /// Registers every exception class in the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -218,13 +268,19 @@ fn to_py_with(py: Python<'_>, e: E) -> PyErr {
                 py,
                 py.get_type::<DecodeError>(),
                 msg,
-                vec![("kind", text(debug_name(&d.kind))?), ("offset", int(d.offset)?)],
+                vec![
+                    ("kind", text(debug_name(&d.kind))?),
+                    ("offset", int(d.offset)?),
+                ],
             ),
             E::Policy(p) => with_attrs(
                 py,
                 py.get_type::<PolicyError>(),
                 msg,
-                vec![("kind", text(debug_name(&p.kind))?), ("offset", int(p.offset)?)],
+                vec![
+                    ("kind", text(debug_name(&p.kind))?),
+                    ("offset", int(p.offset)?),
+                ],
             ),
             E::InvalidParameter(p) => with_attrs(
                 py,

@@ -70,7 +70,6 @@ fn attribute_list<'py>(py: Python<'py>, set: &AttributeSet) -> PyResult<Bound<'p
     PyList::new(py, attr_names(set))
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Public parameters, identities
 
@@ -110,9 +109,7 @@ impl PyPublicParams {
             .map_err(to_py)
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .downcast::<Self>()
-            .is_ok_and(|o| o.get().0 == self.0)
+        other.downcast::<Self>().is_ok_and(|o| o.get().0 == self.0)
     }
     fn __repr__(&self) -> String {
         format!("PublicParams(time_depth={})", self.0.time_depth())
@@ -208,9 +205,7 @@ impl PyPolicy {
         format!("Policy({:?})", self.0.to_string())
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .downcast::<Self>()
-            .is_ok_and(|o| o.get().0 == self.0)
+        other.downcast::<Self>().is_ok_and(|o| o.get().0 == self.0)
     }
 }
 
@@ -619,9 +614,7 @@ impl PyPartialDecryption {
     }
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        PartialDecryption::from_bytes(data)
-            .map(Self)
-            .map_err(to_py)
+        PartialDecryption::from_bytes(data).map(Self).map_err(to_py)
     }
     fn __repr__(&self) -> String {
         format!("PartialDecryption(slot={})", self.0.slot())
@@ -747,7 +740,12 @@ impl PyHeader {
         PyPolicy(self.0.policy().clone())
     }
     /// The header moved to a later period (public parameters only).
-    fn update(&self, py: Python<'_>, public_params: &PyPublicParams, period: u64) -> PyResult<Self> {
+    fn update(
+        &self,
+        py: Python<'_>,
+        public_params: &PyPublicParams,
+        period: u64,
+    ) -> PyResult<Self> {
         py.allow_threads(|| self.0.update(&mut OsRng, &public_params.0, period))
             .map(Self)
             .map_err(to_py)
@@ -763,9 +761,7 @@ impl PyHeader {
             .map_err(to_py)
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .downcast::<Self>()
-            .is_ok_and(|o| o.get().0 == self.0)
+        other.downcast::<Self>().is_ok_and(|o| o.get().0 == self.0)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -917,13 +913,22 @@ impl PyEnvelopeHeader {
         self.0.capsules().copied().map(pre::PyCapsule).collect()
     }
     /// Every policy recipient moved to `period`; content key and payload unchanged.
-    fn update(&self, py: Python<'_>, public_params: &PyPublicParams, period: u64) -> PyResult<Self> {
+    fn update(
+        &self,
+        py: Python<'_>,
+        public_params: &PyPublicParams,
+        period: u64,
+    ) -> PyResult<Self> {
         py.allow_threads(|| self.0.update(&mut OsRng, &public_params.0, period))
             .map(Self)
             .map_err(to_py)
     }
     /// A server's partial decryption of the first policy recipient the transform key opens.
-    fn transform(&self, py: Python<'_>, transform_key: &PyTransformKey) -> PyResult<PyPartialDecryption> {
+    fn transform(
+        &self,
+        py: Python<'_>,
+        transform_key: &PyTransformKey,
+    ) -> PyResult<PyPartialDecryption> {
         py.allow_threads(|| self.0.transform(&transform_key.0))
             .map(PyPartialDecryption)
             .map_err(to_py)
@@ -939,9 +944,7 @@ impl PyEnvelopeHeader {
             .map_err(to_py)
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .downcast::<Self>()
-            .is_ok_and(|o| o.get().0 == self.0)
+        other.downcast::<Self>().is_ok_and(|o| o.get().0 == self.0)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -989,9 +992,7 @@ impl PyEnvelope {
     ) -> PyResult<Bound<'py, PyBytes>> {
         let arg = OpenerArg::extract(opener)?;
         let op = arg.opener();
-        let pt = py
-            .allow_threads(|| self.0.open(op, aad))
-            .map_err(to_py)?;
+        let pt = py.allow_threads(|| self.0.open(op, aad)).map_err(to_py)?;
         Ok(bytes(py, &pt))
     }
     #[getter]
@@ -1004,7 +1005,12 @@ impl PyEnvelope {
         bytes(py, self.0.payload())
     }
     /// The envelope moved to `period` (header rewritten, payload untouched).
-    fn update(&self, py: Python<'_>, public_params: &PyPublicParams, period: u64) -> PyResult<Self> {
+    fn update(
+        &self,
+        py: Python<'_>,
+        public_params: &PyPublicParams,
+        period: u64,
+    ) -> PyResult<Self> {
         py.allow_threads(|| self.0.update(&mut OsRng, &public_params.0, period))
             .map(Self)
             .map_err(to_py)
@@ -1069,9 +1075,7 @@ impl PyEnvelope {
             .map_err(to_py)
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .downcast::<Self>()
-            .is_ok_and(|o| o.get().0 == self.0)
+        other.downcast::<Self>().is_ok_and(|o| o.get().0 == self.0)
     }
     fn __repr__(&self) -> String {
         format!(

@@ -211,9 +211,7 @@ impl PyDelegationRecord {
     }
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        DelegationRecord::from_bytes(data)
-            .map(Self)
-            .map_err(to_py)
+        DelegationRecord::from_bytes(data).map(Self).map_err(to_py)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -447,7 +445,9 @@ impl PyDelegateeKey {
 /// A list of `VerifiedCapsuleFrag`s.
 pub fn fragments_arg(obj: &Bound<'_, PyAny>) -> PyResult<Vec<VerifiedCapsuleFrag>> {
     if obj.is_instance_of::<PyString>() {
-        return Err(PyTypeError::new_err("expected a list of VerifiedCapsuleFrag"));
+        return Err(PyTypeError::new_err(
+            "expected a list of VerifiedCapsuleFrag",
+        ));
     }
     let mut out = Vec::new();
     for item in obj.try_iter()? {
