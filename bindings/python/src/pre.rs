@@ -384,7 +384,8 @@ impl PyVerifiedCapsuleFrag {
         self.0.is_for(&capsule.0)
     }
     /// The same fragment, unverified (to send on).
-    fn into_unverified(&self) -> PyCapsuleFrag {
+    #[pyo3(name = "into_unverified")]
+    fn unverified(&self) -> PyCapsuleFrag {
         PyCapsuleFrag(self.0.clone().into_unverified())
     }
     fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
