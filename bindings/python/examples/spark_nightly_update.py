@@ -87,6 +87,7 @@ def spark_session(master: str | None, app: str = "rs-habe nightly header update"
         builder = builder.master(master)
     return (
         builder.config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", "128")
         .getOrCreate()
