@@ -36,6 +36,7 @@ pub mod scheme;
 mod secret;
 #[cfg(feature = "serde")]
 mod serde_impl;
+mod shared_key;
 #[cfg(test)]
 mod vectors_test;
 
@@ -48,7 +49,7 @@ mod vectors_test;
 /// use rs_habe::rand_core::{CryptoRngCore, OsRng};
 /// use rs_habe::{Authority, SetupParams};
 /// fn setup(rng: &mut impl CryptoRngCore) -> Result<Authority, rs_habe::Error> {
-///     Authority::setup(rng, SetupParams { time_depth: 4, tree_depth: 2 })
+///     Authority::setup(rng, SetupParams::new(4, 2))
 /// }
 /// assert!(setup(&mut OsRng).is_ok());
 /// ```
@@ -64,6 +65,7 @@ pub use scheme::update_headers;
 pub use scheme::FreshnessGuard;
 pub use scheme::{
     Authority, DecryptionKey, Delegator, Header, IssuerId, KeyUpdate, PublicParams, SecretKey,
-    SetupParams, SharedKey, UserId,
+    SetupParams, UserId,
 };
 pub use scheme::{PartialDecryption, RetrievalKey, TransformKey};
+pub use shared_key::SharedKey;

@@ -1082,10 +1082,7 @@ fn a_header_with_repeated_attributes_round_trips_and_opens() {
     let mut rng = ChaCha20Rng::seed_from_u64(42);
     let mut authority = Authority::setup(
         &mut rng,
-        SetupParams {
-            time_depth: fixtures::TIME_DEPTH,
-            tree_depth: fixtures::TREE_DEPTH,
-        },
+        SetupParams::new(fixtures::TIME_DEPTH, fixtures::TREE_DEPTH),
     )
     .unwrap();
     let pp = authority.public_params().clone();

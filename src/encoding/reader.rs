@@ -7,7 +7,7 @@ use group::prime::PrimeCurveAffine;
 
 use super::ObjectType;
 use crate::domain::{MAGIC, WIRE_VERSION};
-use crate::error::{DecodeError, DecodeErrorKind as K};
+use super::error::{DecodeError, DecodeErrorKind as K};
 use zeroize::Zeroizing;
 
 use crate::gt::{GtElem, GT_BYTES};

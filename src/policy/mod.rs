@@ -7,6 +7,7 @@
 //! key holds.
 
 mod attribute;
+mod error;
 mod parser;
 mod share;
 #[cfg(test)]
@@ -14,6 +15,7 @@ pub(crate) mod strategies;
 mod tree;
 
 pub use attribute::{Attribute, AttributeSet, MAX_ATTRIBUTES, MAX_ATTRIBUTE_LEN};
+pub use error::{PolicyError, PolicyErrorKind};
 pub use tree::Policy;
 
 pub use crate::limits::MAX_LEAVES;

@@ -12,7 +12,7 @@ use once_cell::race::OnceBox;
 
 use super::parser::{self, is_bare_byte, is_keyword};
 use super::{Attribute, AttributeSet};
-use crate::error::PolicyError;
+use super::error::PolicyError;
 
 /// A node of a policy tree.
 ///
@@ -101,10 +101,8 @@ impl Policy {
     /// use rs_habe::{PolicyError, PolicyErrorKind};
     /// let p: Policy = "2 OF (a, b, \"and\")".parse()?;
     /// assert_eq!(p.to_string(), "2 of (a, b, \"and\")");
-    /// assert_eq!(
-    ///     Policy::parse("a and b or c"),
-    ///     Err(PolicyError { kind: PolicyErrorKind::MixedOperators, offset: 8 })
-    /// );
+    /// let err = Policy::parse("a and b or c").unwrap_err();
+    /// assert_eq!((err.kind, err.offset), (PolicyErrorKind::MixedOperators, 8));
     /// # Ok::<(), PolicyError>(())
     /// ```
     ///

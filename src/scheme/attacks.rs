@@ -57,14 +57,7 @@ fn set(attrs: &[&str]) -> AttributeSet {
 }
 
 fn authority(rng: &mut ChaCha20Rng, time_depth: u8) -> Authority {
-    Authority::setup(
-        rng,
-        SetupParams {
-            time_depth,
-            tree_depth: 2,
-        },
-    )
-    .unwrap()
+    Authority::setup(rng, SetupParams::new(time_depth, 2)).unwrap()
 }
 
 /// A small integer as a scalar (the attack coefficients below are public small integers).

@@ -45,7 +45,7 @@ use crate::secret::SecretG1;
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
 /// let pp = authority.public_params().clone();
 /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
 /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -93,7 +93,7 @@ impl Delegator {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Delegator, Error, Parameter, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
     ///
@@ -123,7 +123,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -146,7 +146,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -168,7 +168,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -192,7 +192,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -222,7 +222,7 @@ impl Delegator {
     /// use rs_habe::policy::Attribute;
     /// use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -280,7 +280,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -306,7 +306,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -336,7 +336,7 @@ impl Delegator {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -408,7 +408,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -444,7 +444,7 @@ impl Delegator {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;

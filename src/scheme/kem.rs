@@ -47,23 +47,7 @@ use crate::gt::GtElem;
 use crate::policy::{Policy, MAX_POLICY_TEXT_LEN};
 use crate::secret::{SecretG1, SecretScalar};
 
-/// A 32-byte key produced by a key encapsulation; zeroized on drop.
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::{Authority, Header, Policy, SetupParams, SharedKey};
-/// let mut rng = rand::thread_rng();
-/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
-/// let (pp, policy) = (authority.public_params(), Policy::parse("nurse")?);
-/// let (_header, key): (Header, SharedKey) = Header::encapsulate(&mut rng, pp, &policy, 0)?;
-/// // Derefs to the 32 key bytes (for an AEAD, say); they are wiped when `key` is dropped.
-/// let bytes: &[u8; 32] = &key;
-/// let (_, other) = Header::encapsulate(&mut rng, pp, &policy, 0)?;
-/// assert_ne!(bytes, &*other); // fresh for every encapsulation
-/// # Ok::<(), rs_habe::Error>(())
-/// ```
-pub type SharedKey = Zeroizing<[u8; 32]>;
+pub use crate::shared_key::SharedKey;
 
 /// One time row of a header: the node of `Cover(T)` it belongs to, `E_{N,1..3}` and the
 /// delegation elements `D_{N,j}` for `j = k+1..D_t`.
@@ -81,7 +65,7 @@ pub(crate) struct TimeRow {
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
 /// let pp = authority.public_params().clone();
 /// let policy = Policy::parse("doctor and cardiology")?;
 /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 2)?;
@@ -176,7 +160,7 @@ impl Header {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let policy = Policy::parse("doctor or nurse")?;
     /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 3)?;
@@ -246,7 +230,7 @@ impl Header {
     /// ```
     /// # use rs_habe::{Authority, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params();
     /// let (header, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("nurse")?, 3)?;
     /// assert_eq!(header.period(), 3);
@@ -264,7 +248,7 @@ impl Header {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let policy = Policy::parse("Nurse AND \"ward 3\"")?;
     /// let (header, _) = Header::encapsulate(&mut rng, authority.public_params(), &policy, 0)?;
     /// // Public, in canonical form: a user can check it before trying to decrypt.
@@ -283,8 +267,8 @@ impl Header {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let a = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
-    /// let mut b = Authority::setup(&mut rng, SetupParams { time_depth: 5, tree_depth: 2 })?;
+    /// let a = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
+    /// let mut b = Authority::setup(&mut rng, SetupParams::new(5, 2))?;
     /// let policy = Policy::parse("nurse")?;
     /// let (header, _) = Header::encapsulate(&mut rng, a.public_params(), &policy, 0)?;
     /// assert_eq!(header.time_depth(), 4);
@@ -306,7 +290,7 @@ impl Header {
     /// ```
     /// # use rs_habe::{Authority, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params();
     /// let (one, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("a")?, 0)?;
     /// let (two, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("a or b")?, 0)?;
@@ -339,7 +323,7 @@ impl Header {
     /// ```
     /// # use rs_habe::{Authority, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let policy = Policy::parse("doctor and cardiology")?;
     /// let (header, _) = Header::encapsulate(&mut rng, authority.public_params(), &policy, 2)?;
     /// let bytes = header.to_bytes(); // public: store it next to the ciphertext
@@ -388,7 +372,7 @@ impl Header {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
     /// let bytes = header.to_bytes();
@@ -494,7 +478,7 @@ impl DecryptionKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -660,10 +644,7 @@ mod pair_count {
     /// the decryption multi-pairing and the number of distinct layers among the chosen leaves.
     fn pairs_used(policy: &Policy, held: &AttributeSet, seed: u64) -> (usize, usize) {
         let mut rng = ChaCha20Rng::seed_from_u64(seed);
-        let params = SetupParams {
-            time_depth: 3,
-            tree_depth: 1,
-        };
+        let params = SetupParams::new(3, 1);
         let mut authority = Authority::setup(&mut rng, params).unwrap();
         let sk = authority.enrol(&mut rng, held).unwrap();
         let dk = sk

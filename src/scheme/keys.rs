@@ -158,7 +158,7 @@ pub(crate) struct Lines {
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 3 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(6, 3))?;
 /// let pp = authority.public_params().clone();
 /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology", "on-call"])?)?;
 /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 10)?)?;
@@ -250,7 +250,7 @@ impl DecryptionKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 10)?)?;
     /// assert_eq!(dk.period(), 10);
@@ -273,7 +273,7 @@ impl DecryptionKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "on-call"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -294,7 +294,7 @@ impl DecryptionKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "on-call"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -316,7 +316,7 @@ impl DecryptionKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 1)?)?;
     /// assert_eq!(dk.time_depth(), authority.public_params().time_depth());
@@ -353,7 +353,7 @@ impl DecryptionKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 3)?)?;
@@ -390,7 +390,7 @@ impl DecryptionKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "on-call"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 10)?)?;
@@ -440,7 +440,7 @@ impl DecryptionKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecryptionKey, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 6)?)?;
     /// let bytes = dk.to_bytes(); // secret, wiped when dropped
@@ -473,7 +473,7 @@ impl DecryptionKey {
     ///     SetupParams,
     /// };
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 6)?)?;
     /// let policy = Policy::parse("doctor")?;

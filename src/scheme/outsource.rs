@@ -40,7 +40,7 @@ use crate::secret::{SecretG1, SecretScalar};
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams, TransformKey};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let pp = authority.public_params().clone();
 /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
 /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -66,7 +66,7 @@ pub struct TransformKey(pub(crate) DecryptionKey);
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Header, Policy, RetrievalKey, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let pp = authority.public_params().clone();
 /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
 /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -97,7 +97,7 @@ impl zeroize::ZeroizeOnDrop for RetrievalKey {}
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Header, PartialDecryption, Policy, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let pp = authority.public_params().clone();
 /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
 /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -156,7 +156,7 @@ impl DecryptionKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 3 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(6, 3))?;
     /// let pp = authority.public_params().clone();
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 2)?)?;
@@ -203,7 +203,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -230,7 +230,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 6)?)?;
@@ -251,7 +251,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let attrs = AttributeSet::new(["nurse"])?;
     /// let update = authority.key_update(&mut rng, 1)?;
@@ -270,7 +270,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -288,7 +288,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecryptionKey, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -316,7 +316,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, SetupParams, TransformKey};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -351,7 +351,7 @@ impl PartialDecryption {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Header, PartialDecryption, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -383,7 +383,7 @@ impl PartialDecryption {
     /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// use rs_habe::{DecodeErrorKind, Error, PartialDecryption};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -422,7 +422,7 @@ impl PartialDecryption {
     /// ```
     /// use rs_habe::{pre, Authority, AttributeSet, Envelope, Opener, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -456,7 +456,7 @@ impl RetrievalKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -487,7 +487,7 @@ impl RetrievalKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, RetrievalKey, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -518,7 +518,7 @@ impl RetrievalKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, RetrievalKey, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;

@@ -65,7 +65,7 @@ pub(crate) fn sk_node(
 /// ```
 /// use rs_habe::{Authority, AttributeSet, SecretKey, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
 /// let stored = sk.to_bytes(); // keep it safe: it is the user's long-term secret
 /// let sk = SecretKey::from_bytes(&stored)?;
@@ -111,7 +111,7 @@ impl SecretKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// assert_eq!((sk.user_id().issuer, sk.user_id().leaf), (authority.issuer_id(), 0));
     /// authority.revoke(&sk.user_id(), 4)?;
@@ -129,7 +129,7 @@ impl SecretKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["ward:3", "nurse"])?)?;
     /// assert_eq!(sk.attributes(), &AttributeSet::new(["nurse", "ward:3"])?);
@@ -158,7 +158,7 @@ impl SecretKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// let params = SetupParams::new(4, 2);
     /// let mut hospital = Authority::setup(&mut rng, params)?;
     /// let nurse = hospital.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// // Each period: fetch the issuer's update and derive that period's key.
@@ -231,7 +231,7 @@ impl SecretKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, SecretKey, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let stored = sk.to_bytes(); // the user's long-term secret, wiped when dropped
     /// let restored = SecretKey::from_bytes(&stored)?;
@@ -266,7 +266,7 @@ impl SecretKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, SecretKey, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let stored = sk.to_bytes();
     /// assert_eq!(SecretKey::from_bytes(&stored)?.attributes(), sk.attributes());

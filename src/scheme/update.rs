@@ -65,7 +65,7 @@ impl Header {
     /// ```
     /// use rs_habe::{Authority, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
     /// let pp = authority.public_params();
     /// let (header, _key) = Header::encapsulate(&mut rng, pp, &Policy::parse("nurse")?, 3)?;
     /// let later = header.update(&mut rng, pp, 4)?;
@@ -127,7 +127,7 @@ impl Header {
 /// ```
 /// use rs_habe::{update_headers, Authority, Header, Policy, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
 /// let pp = authority.public_params();
 /// let policy = Policy::parse("nurse")?;
 /// let mut stored: Vec<Header> =
