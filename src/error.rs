@@ -357,7 +357,6 @@ impl From<PolicyError> for Error {
     }
 }
 
-
 /// Shorthand for results of this crate.
 ///
 /// # Examples

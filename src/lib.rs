@@ -18,6 +18,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod abe;
 mod arith;
 mod domain;
 mod encoding;
@@ -32,7 +33,9 @@ mod hash;
 pub mod limits;
 pub mod policy;
 pub mod pre;
-pub mod scheme;
+/// The former name of [`abe`], kept so that paths written against it still resolve.
+#[doc(hidden)]
+pub use abe as scheme;
 mod secret;
 #[cfg(feature = "serde")]
 mod serde_impl;
@@ -55,17 +58,17 @@ mod vectors_test;
 /// ```
 pub use rand_core;
 
+pub use abe::update_headers;
+pub use abe::FreshnessGuard;
+pub use abe::{
+    Authority, DecryptionKey, Delegator, Header, IssuerId, KeyUpdate, PublicParams, SecretKey,
+    SetupParams, UserId,
+};
+pub use abe::{PartialDecryption, RetrievalKey, TransformKey};
 pub use envelope::{Envelope, EnvelopeHeader, Opener, Recipient};
 pub use error::{
     DecodeError, DecodeErrorKind, DelegationCheck, Error, Parameter, PolicyError, PolicyErrorKind,
     Result,
 };
 pub use policy::{Attribute, AttributeSet, Policy};
-pub use scheme::update_headers;
-pub use scheme::FreshnessGuard;
-pub use scheme::{
-    Authority, DecryptionKey, Delegator, Header, IssuerId, KeyUpdate, PublicParams, SecretKey,
-    SetupParams, UserId,
-};
-pub use scheme::{PartialDecryption, RetrievalKey, TransformKey};
 pub use shared_key::SharedKey;

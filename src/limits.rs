@@ -86,7 +86,7 @@ pub const MAX_POLICY_TEXT_LEN: usize = 1 << 20;
 /// # Examples
 ///
 /// ```
-/// use rs_habe::scheme::MAX_TIME_DEPTH;
+/// use rs_habe::abe::MAX_TIME_DEPTH;
 /// use rs_habe::{Authority, Error, Parameter, SetupParams};
 /// let mut rng = rand::thread_rng();
 /// let too_deep = SetupParams::new(MAX_TIME_DEPTH + 1, 2);
@@ -105,7 +105,7 @@ pub const MAX_TIME_DEPTH: u8 = 32;
 /// # Examples
 ///
 /// ```
-/// use rs_habe::scheme::MAX_TREE_DEPTH;
+/// use rs_habe::abe::MAX_TREE_DEPTH;
 /// use rs_habe::{Authority, Error, Parameter, SetupParams};
 /// let mut rng = rand::thread_rng();
 /// let too_deep = SetupParams::new(4, MAX_TREE_DEPTH + 1);
@@ -125,7 +125,7 @@ pub const MAX_TREE_DEPTH: u8 = 32;
 /// # Examples
 ///
 /// ```
-/// use rs_habe::{scheme::MAX_GUARDED_ISSUERS, DecodeErrorKind, Error, FreshnessGuard};
+/// use rs_habe::{abe::MAX_GUARDED_ISSUERS, DecodeErrorKind, Error, FreshnessGuard};
 /// // A length field over the limit is refused before anything is allocated.
 /// let mut bytes = FreshnessGuard::default().to_bytes();
 /// bytes[6..10].copy_from_slice(&(MAX_GUARDED_ISSUERS as u32 + 1).to_be_bytes());

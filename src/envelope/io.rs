@@ -9,9 +9,9 @@ use super::{
     payload, Envelope, EnvelopeHeader, Opener, Recipient, COMMITMENT_LEN, ID_LEN, MAX_RECIPIENTS,
     MAX_RECIPIENT_LEN, MIN_SLOT_LEN, WRAPPED_LEN,
 };
+use crate::abe::PublicParams;
 use crate::encoding::{Reader, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
-use crate::scheme::PublicParams;
 
 fn io_err(e: std::io::Error) -> Error {
     Error::Io(e.kind())

@@ -44,14 +44,14 @@ use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::abe::{
+    DecryptionKey, Header, PartialDecryption, PublicParams, RetrievalKey, TransformKey,
+};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::policy::Policy;
 use crate::pre::{Capsule, DelegateeKey, KeyPair, PublicKey, VerifiedCapsuleFrag};
-use crate::scheme::{
-    DecryptionKey, Header, PartialDecryption, PublicParams, RetrievalKey, TransformKey,
-};
 
 use content_key::{ContentKey, COMMITMENT_LEN, ID_LEN};
 use payload::PayloadKey;

@@ -24,12 +24,13 @@ use blstrs::G1Projective;
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, Zeroizing};
 
+use super::components::{attribute_points, read_attributes, write_attributes};
+use super::decryption_key::DecryptionKey;
 use super::key_update::{KeyUpdate, UpdateEntry};
-use super::keys::{attribute_points, read_attributes, write_attributes, DecryptionKey};
 use super::params::PublicParams;
 use super::secret_key::{enrol_path, SecretKey};
-use super::time::MAX_TIME_DEPTH;
-use super::tree::{IssuerId, IssuerTree, UserId};
+use super::time_tree::MAX_TIME_DEPTH;
+use super::user_tree::{IssuerId, IssuerTree, UserId};
 use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::policy::AttributeSet;

@@ -4,7 +4,7 @@
 //! A secret key holds one component per node of the user's path in its issuer's tree, each with
 //! its own fresh randomness `r_θ` (independent per node: one `r` shared along a path would let a
 //! revoked user who holds the attributes collude with an unrevoked user who lacks them; the
-//! regression test `shared_path_randomness_enables_collusion` in `attacks` shows the attack):
+//! regression test `shared_path_randomness_enables_collusion` in `attack_tests` shows the attack):
 //! `SK_θ = { K̂ = ĝ^{r_θ}, K0 = base_θ · H₀^{r_θ}, K_τ = H(τ)^{r_θ} for τ ∈ S }` with
 //! `base_θ = g^α G_θ^{−1}` (authority) or `H_φ^{−1}` (delegator).
 //!
@@ -19,11 +19,12 @@ use blstrs::{G1Affine, G1Projective, Scalar};
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use super::components::{attribute_points, read_attributes, write_attributes, KeyBody};
+use super::decryption_key::DecryptionKey;
 use super::key_update::KeyUpdate;
-use super::keys::{attribute_points, read_attributes, write_attributes, DecryptionKey, KeyBody};
 use super::params::{Base1, Base2, PublicParams};
-use super::time::MAX_TIME_DEPTH;
-use super::tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
+use super::time_tree::MAX_TIME_DEPTH;
+use super::user_tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
 use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::policy::AttributeSet;

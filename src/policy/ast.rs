@@ -10,9 +10,9 @@ use core::fmt;
 use blstrs::G1Affine;
 use once_cell::race::OnceBox;
 
+use super::error::PolicyError;
 use super::parser::{self, is_bare_byte, is_keyword};
 use super::{Attribute, AttributeSet};
-use super::error::PolicyError;
 
 /// A node of a policy tree.
 ///

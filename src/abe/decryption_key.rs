@@ -1,145 +1,32 @@
-//! Key components and decryption keys (scheme.md §5 as replaced by abe-v2.md §5).
-//!
-//! - Attribute part with one `r` for the whole key: `K̂ = ĝ^r ∈ G2`,
-//!   `K0 = g^α · H₀^r · w_T^R ∈ G1`, `K_τ = H(τ)^r ∈ G1` for `τ ∈ S`.
-//! - `TimeComp(X, R)` with fresh `q`: `B2 = ĝ^q`, `B3 = F̂_X^q · v̂_T^{−R}` (as v1.1).
-//! - `DK_{S,T} = { K̂, K0, {K_τ}_{τ∈S}, K1T = ĝ^R, {TimeComp(Prefix(T, k), R)}_{k=0..D_t} }`.
+//! Decryption keys `DK_{S,T}` (scheme.md §5) and decryption (scheme.md §8 as replaced by
+//! abe-v2.md §8); the split for outsourcing (§8a) is made here too, the server's and the
+//! phone's halves live in `outsource`.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use blstrs::{G1Affine, G1Projective, G2Prepared, G2Projective, Scalar};
+use blstrs::{G1Affine, G1Projective, G2Prepared};
 use group::Group;
 use once_cell::race::OnceBox;
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::params::{Base1, Base2, PublicParams};
-use super::time::{self, MAX_TIME_DEPTH};
-use super::tree::UserId;
-use crate::encoding::{secret_bytes, ObjectType, Reader, Writer};
-use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
-use crate::hash;
-use crate::policy::{Attribute, AttributeSet, MAX_ATTRIBUTES};
-use crate::secret::{SecretG1, SecretG2, SecretScalar};
-
-/// Two G2 elements of a time component `(B2, B3)`.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Zeroize)]
-pub(crate) struct Pair {
-    pub(crate) a: SecretG2,
-    pub(crate) b: SecretG2,
-}
-
-impl Pair {
-    /// A pair from projective points, each normalised on its own: secret points never sit in a
-    /// shared normalisation buffer that could not be wiped.
-    pub(crate) fn from_proj([a, b]: [G2Projective; 2]) -> Pair {
-        Pair {
-            a: SecretG2::from(a),
-            b: SecretG2::from(b),
-        }
-    }
-
-    pub(crate) fn write(&self, out: &mut dyn Writer) {
-        out.put_g2(&self.a.0);
-        out.put_g2(&self.b.0);
-    }
-
-    pub(crate) fn read(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
-        Ok(Pair {
-            a: SecretG2(r.g2()?),
-            b: SecretG2(r.g2()?),
-        })
-    }
-}
-
-/// `H(τ)` for every attribute of a set, in set order: each hashed once per call (an enrolment
-/// uses them at every node of the path, a delegated key update at every entry).
-pub(crate) fn attribute_points(attributes: &AttributeSet) -> Vec<G1Affine> {
-    attributes.iter().map(hash::attribute_point).collect()
-}
-
-/// The time components `{TimeComp(Prefix(T, k), R)}_{k=0..D_t}`, handed to `sink` as
-/// `(k, [B2, B3])`: `B2 = ĝ^q`, `B3 = F̂_X^q · v̂_T^{−R}` with a fresh `q` per component (never one
-/// `q` for several: scheme.md §5, §13). `v̂_T^{R}` is computed once, and `F̂` of each prefix from
-/// the previous one.
-pub(crate) fn time_comps(
-    pp: &PublicParams,
-    period: u64,
-    big_r: &Scalar,
-    rng: &mut impl CryptoRngCore,
-    mut sink: impl FnMut(usize, [G2Projective; 2]),
-) {
-    let v_t_r = pp.mul_g2(Base2::VT, big_r);
-    let leaf = time::prefix(pp.time_depth, period, pp.time_depth);
-    let mut f_x = G2Projective::identity();
-    for (k, twin) in (0u8..).zip(pp.f()) {
-        let f_k = G2Projective::from(twin.g2);
-        f_x += if k > 0 && leaf.label(k) == 2 {
-            f_k.double()
-        } else {
-            f_k
-        };
-        let q = SecretScalar::random(&mut *rng);
-        sink(usize::from(k), [pp.mul_g2(Base2::G, &q), f_x * *q - v_t_r]);
-    }
-}
-
-/// The group elements of a `DK_{S,T}` (also the body of a key update entry, scheme.md §6).
-#[derive(Clone, Default, Zeroize)]
-pub(crate) struct KeyBody {
-    /// `K̂ = ĝ^r` (the identity in an authority's update entry, which has no attribute part).
-    pub(crate) k_hat: SecretG2,
-    /// `K0 ∈ G1`.
-    pub(crate) k0: SecretG1,
-    /// `K_τ = H(τ)^r`, one per attribute, in the (sorted) order of the key's attribute set.
-    pub(crate) attrs: Vec<SecretG1>,
-    pub(crate) k1t: SecretG2,
-    /// One pair per depth `k = 0..=D_t`: the component of `Prefix(T, k)`.
-    pub(crate) time: Vec<Pair>,
-}
-
-impl KeyBody {
-    /// Keeps only the `K_τ` of `keep` (a subset of `held`, the attributes the body's `K_τ` belong
-    /// to, in order); the dropped components are wiped, not just forgotten.
-    pub(crate) fn keep_attributes(&mut self, held: &AttributeSet, keep: &AttributeSet) {
-        let kept = held
-            .iter()
-            .zip(self.attrs.iter())
-            .filter(|(a, _)| keep.contains(a))
-            .map(|(_, k)| *k)
-            .collect();
-        core::mem::replace(&mut self.attrs, kept).zeroize();
-    }
-
-    /// Re-randomises the body in place (abe-v2.md §5): fresh `δ` (one for `K̂` and every
-    /// `K_τ`: the key has a single `r`), fresh `δ_T`, and a fresh `q'` per time component.
-    /// `points` are the `H(τ)` of the body's attributes, in order ([`attribute_points`]).
-    pub(crate) fn rerandomize(
-        &mut self,
-        pp: &PublicParams,
-        points: &[G1Affine],
-        period: u64,
-        rng: &mut impl CryptoRngCore,
-    ) {
-        let delta = SecretScalar::random(&mut *rng);
-        let d_t = SecretScalar::random(&mut *rng);
-        self.k_hat = SecretG2::from(self.k_hat.proj() + pp.mul_g2(Base2::G, &delta));
-        self.k0 = SecretG1::from(
-            self.k0.proj() + pp.mul_g1(Base1::H0, &delta) + pp.mul_g1(Base1::WT, &d_t),
-        );
-        for (k, point) in self.attrs.iter_mut().zip(points) {
-            *k = SecretG1::from(k.proj() + G1Projective::from(point) * *delta);
-        }
-        self.k1t = SecretG2::from(self.k1t.proj() + pp.mul_g2(Base2::G, &d_t));
-        let time = &mut self.time;
-        time_comps(pp, period, &d_t, rng, |k, [a, b]| {
-            if let Some(pair) = time.get_mut(k) {
-                *pair = Pair::from_proj([pair.a.proj() + a, pair.b.proj() + b]);
-            }
-        });
-    }
-}
+use super::components::{
+    attribute_points, read_attributes, read_body, read_time_depth_and_period, write_attributes,
+    KeyBody,
+};
+use super::header::{kem_key, normalize, Header};
+use super::outsource::{RetrievalKey, TransformKey};
+use super::params::{Base1, PublicParams};
+use super::time_tree::TimeNode;
+use super::user_tree::UserId;
+use crate::arith::mul_pubexp;
+use crate::encoding::{secret_bytes, ObjectType, Reader};
+use crate::error::{Error, Result};
+use crate::gt::GtElem;
+use crate::policy::AttributeSet;
+use crate::secret::{SecretG1, SecretScalar};
+use crate::SharedKey;
 
 /// Miller-loop lines of a key's G2 elements, prepared once and kept with the key (abe-v2.md §8).
 pub(crate) struct Lines {
@@ -191,7 +78,7 @@ pub(crate) struct Lines {
 /// [`restrict`](Self::restrict) (a device key) and [`outsource`](Self::outsource) (a transform key
 /// for a server) draw fresh `δ`, `δ_T` and a fresh `q'` for every time component, so the
 /// ratios of the key's time components reveal nothing that would rebuild a later period's
-/// components. The regression tests in `src/scheme/attacks.rs` mount the period-moving attack on
+/// components. The regression tests in `src/abe/attack_tests.rs` mount the period-moving attack on
 /// both: it succeeds on a plain key and on a variant sharing one `q'`, and fails on the
 /// re-randomised keys.
 pub struct DecryptionKey {
@@ -502,111 +389,313 @@ impl DecryptionKey {
     }
 }
 
-/// Reads `D_t` and a period below `2^D_t`.
-pub(crate) fn read_time_depth_and_period(
-    r: &mut Reader<'_>,
-) -> core::result::Result<(u8, u64), DecodeError> {
-    let at = r.offset();
-    let time_depth = r.u8()?;
-    if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
-        return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
+impl DecryptionKey {
+    /// Splits this key for outsourced decryption (scheme.md §8a): re-randomises it (so the pair
+    /// is bound to this key's period, see [`DecryptionKey`]'s "Period binding"), then returns a
+    /// [`TransformKey`] with `K0 · g^{−β}` for a server and the [`RetrievalKey`] `g^β` the user
+    /// keeps. `pp` supplies the generators of the re-randomisation.
+    ///
+    /// # Errors
+    /// [`Error::ParamsMismatch`] if `pp` has another time depth than the key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(6, 3))?;
+    /// let pp = authority.public_params().clone();
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 2)?)?;
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+    ///
+    /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
+    /// let partial = transform.transform(&header)?; // on the server
+    /// assert_eq!(*retrieval.finish(&header, &partial)?, *key); // on the phone
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub fn outsource(
+        &self,
+        rng: &mut impl CryptoRngCore,
+        pp: &PublicParams,
+    ) -> Result<(TransformKey, RetrievalKey)> {
+        if pp.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
+        }
+        let mut body = self.body.clone();
+        body.rerandomize(pp, &attribute_points(&self.attributes), self.period, rng);
+        let beta = SecretScalar::random(&mut *rng);
+        let rk = SecretG1::from(pp.mul_g1(Base1::G, &beta));
+        body.k0 = SecretG1::from(body.k0.proj() - rk.0);
+        let tk = DecryptionKey::new(
+            self.holder,
+            self.time_depth,
+            self.period,
+            self.attributes.clone(),
+            body,
+        );
+        Ok((TransformKey(tk), RetrievalKey(rk)))
     }
-    let at = r.offset();
-    let period = r.u64()?;
-    if time::check_period(time_depth, period).is_err() {
-        return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
-    }
-    Ok((time_depth, period))
 }
 
-impl KeyBody {
-    /// Writes `[K̂, K0, K_τ…]` (or just `K0` without the attribute part), `K1T` and the time
-    /// components.
-    pub(crate) fn write(&self, out: &mut dyn Writer, with_attrs: bool) {
-        if with_attrs {
-            out.put_g2(&self.k_hat.0);
+impl DecryptionKey {
+    /// Recovers the key encapsulated in `header` (scheme.md §8).
+    ///
+    /// # Errors
+    /// - [`Error::ParamsMismatch`]: key and header are for different time-tree depths.
+    /// - [`Error::PeriodNotCovered`]: the header's period is later than the key's.
+    /// - [`Error::PolicyNotSatisfied`]: the key's attributes do not satisfy the policy.
+    /// - [`Error::Decryption`]: the pairing result is degenerate (only for a malformed header).
+    ///
+    /// A key of a revoked or otherwise wrong user yields a wrong key (rejected by the AEAD that
+    /// uses it), never the right one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
+    /// let pp = authority.public_params().clone();
+    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
+    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 5)?)?;
+    ///
+    /// let policy = Policy::parse("nurse and ward:3")?;
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 5)?;
+    /// assert_eq!(*dk.decapsulate(&header)?, *key);
+    ///
+    /// // Public facts come back as typed errors.
+    /// let (later, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 6)?;
+    /// assert!(matches!(dk.decapsulate(&later), Err(Error::PeriodNotCovered)));
+    /// let (for_doctors, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("doctor")?, 5)?;
+    /// assert!(matches!(dk.decapsulate(&for_doctors), Err(Error::PolicyNotSatisfied)));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub fn decapsulate(&self, header: &Header) -> Result<SharedKey> {
+        let z = self.decapsulate_gt(header)?;
+        kem_key(&z, &header.policy)
+    }
+
+    /// `Ω^{s₀}` for a header (before the KDF).
+    pub(crate) fn decapsulate_gt(&self, header: &Header) -> Result<GtElem> {
+        Ok(GtElem::multi_pairing(&self.pairing_inputs(header)?.terms()))
+    }
+
+    /// The two sides of the decryption multi-pairing (abe-v2.md §8), `5 + m'` pairs.
+    pub(crate) fn pairing_inputs<'a>(&'a self, header: &Header) -> Result<PairingInputs<'a>> {
+        if header.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
         }
-        out.put_g1(&self.k0.0);
-        if with_attrs {
-            for k in &self.attrs {
-                out.put_g1(&k.0);
+        if header.period > self.period {
+            return Err(Error::PeriodNotCovered);
+        }
+        let recon = header
+            .policy
+            .reconstruct(&self.attributes)
+            .ok_or(Error::PolicyNotSatisfied)?;
+        let leaf = TimeNode {
+            depth: self.time_depth,
+            index: self.period,
+        };
+        let row = header
+            .time_rows
+            .iter()
+            .find(|r| r.node.is_prefix_of(&leaf))
+            .ok_or(Error::PeriodNotCovered)?;
+        let time_lines = self.time_lines(row.node.depth).ok_or(Error::Decryption)?;
+        let lines = self.lines();
+
+        // Public bookkeeping first: for each chosen leaf, its key element's position and its
+        // occurrence layer; the distinct layers used, in order.
+        let layers = header.policy.layers();
+        let mut chosen = Vec::with_capacity(recon.terms.len());
+        for (i, omega) in &recon.terms {
+            let attr = header.policy.leaves().get(*i).ok_or(Error::Decryption)?;
+            let pos = self
+                .attributes
+                .iter()
+                .position(|a| a == attr)
+                .ok_or(Error::PolicyNotSatisfied)?;
+            let layer = *layers.get(*i).ok_or(Error::Decryption)?;
+            chosen.push((*i, pos, layer, omega));
+        }
+        let mut used: Vec<u16> = chosen.iter().map(|c| c.2).collect();
+        used.sort_unstable();
+        used.dedup();
+
+        // Σ ω_i C_i (public).
+        let mut sum_c = G1Projective::identity();
+        for (i, _, _, omega) in &chosen {
+            let c = header.rows.get(*i).ok_or(Error::Decryption)?;
+            // All-ones coefficients (AND/OR): mixed additions only.
+            if recon.all_ones {
+                sum_c += c;
+            } else {
+                sum_c += mul_pubexp(G1Projective::from(c), omega);
             }
         }
-        out.put_g2(&self.k1t.0);
-        for p in &self.time {
-            p.write(out);
+        // K0 and, per layer used, Σ ω_i K_{τ_i} (secret: kept in wiped storage, each sum
+        // normalised on its own rather than in a shared buffer). The coefficients ω_i are public,
+        // so `mul_pubexp`'s operation sequence depends on them only.
+        let mut secret = Zeroizing::new(Vec::with_capacity(1 + used.len()));
+        let mut header_lines = Vec::with_capacity(1 + used.len());
+        secret.push(self.body.k0);
+        header_lines.push(G2Prepared::from(header.c0));
+        for layer in &used {
+            let mut acc = G1Projective::identity();
+            for (_, pos, _, omega) in chosen.iter().filter(|c| c.2 == *layer) {
+                let k = self.body.attrs.get(*pos).ok_or(Error::Decryption)?;
+                // blst's mixed addition is constant-time (it handles doubling without a branch).
+                if recon.all_ones {
+                    acc += &k.0;
+                } else {
+                    acc += mul_pubexp(k.proj(), omega);
+                }
+            }
+            secret.push(SecretG1::from(acc));
+            let c1 = header
+                .c1
+                .get(usize::from(*layer))
+                .ok_or(Error::Decryption)?;
+            header_lines.push(G2Prepared::from(*c1));
         }
+        let [e1, e2, e3] = row.e.map(G1Projective::from);
+        Ok(PairingInputs {
+            secret,
+            public: normalize(&[-sum_c, -e1, -e2, -e3]),
+            header_lines,
+            key_lines: [&lines.k_hat, &lines.k1t, &time_lines[0], &time_lines[1]],
+        })
     }
 }
 
-/// Reads a key body written by [`KeyBody::write`]: `[K̂,] K0, [K_τ…,] K1T, D_t + 1 time pairs`.
-pub(crate) fn read_body(
-    r: &mut Reader<'_>,
-    n_attrs: usize,
-    time_depth: u8,
-    with_attrs: bool,
-) -> core::result::Result<KeyBody, DecodeError> {
-    let k_hat = if with_attrs {
-        SecretG2(r.g2()?)
-    } else {
-        SecretG2::default()
-    };
-    let k0 = SecretG1(r.g1()?);
-    let mut attrs = Vec::new();
-    if with_attrs {
-        attrs.reserve_exact(n_attrs);
-        for _ in 0..n_attrs {
-            attrs.push(SecretG1(r.g1()?));
-        }
-    }
-    let k1t = SecretG2(r.g2()?);
-    let mut time = Vec::with_capacity(usize::from(time_depth) + 1);
-    for _ in 0..=time_depth {
-        time.push(Pair::read(r)?);
-    }
-    Ok(KeyBody {
-        k_hat,
-        k0,
-        attrs,
-        k1t,
-        time,
-    })
+/// The decryption multi-pairing's inputs (abe-v2.md §8): the secret `K0` and per-layer sums
+/// `Σ ω_i K_{τ_i}` pair with the header's `Ĉ0` and used `Ĉ1⁽ʲ⁾` (prepared per call); the public
+/// `−Σ ω_i C_i`, `−E_{N,1..3}` with the key's prepared `K̂`, `K1T`, `B2_N`, `B3_N`.
+pub(crate) struct PairingInputs<'a> {
+    pub(crate) secret: Zeroizing<Vec<SecretG1>>,
+    pub(crate) public: Vec<G1Affine>,
+    pub(crate) header_lines: Vec<G2Prepared>,
+    pub(crate) key_lines: [&'a G2Prepared; 4],
 }
 
-/// Writes an attribute set: count, then each as a u8 length and UTF-8, strictly sorted.
-pub(crate) fn write_attributes(out: &mut dyn Writer, attrs: &AttributeSet) {
-    out.put_len(attrs.len());
-    for a in attrs {
-        out.put_u8(a.as_str().len() as u8);
-        out.put_bytes(a.as_str().as_bytes());
+impl PairingInputs<'_> {
+    /// The pairs, in order: `5 + m'` of them.
+    pub(crate) fn terms(&self) -> Vec<(&G1Affine, &G2Prepared)> {
+        self.secret
+            .iter()
+            .map(|s| &s.0)
+            .zip(self.header_lines.iter())
+            .chain(self.public.iter().zip(self.key_lines.iter().copied()))
+            .collect()
     }
 }
 
-/// Reads an attribute set written by [`write_attributes`]: strictly increasing, valid UTF-8,
-/// non-empty attributes, at most [`MAX_ATTRIBUTES`].
-pub(crate) fn read_attributes(
-    r: &mut Reader<'_>,
-) -> core::result::Result<AttributeSet, DecodeError> {
-    let at = r.offset();
-    let n = r.count(MAX_ATTRIBUTES, 2)?;
-    // Keys, delegators and delegated updates always hold at least one attribute.
-    if n == 0 {
-        return Err(r.err_at(DecodeErrorKind::InvalidAttribute, at));
+/// abe-v2.md §13: decryption's pair count is a property — `5 + m'` pairs, `m'` the occurrence
+/// layers among the leaves §9 picks; 6 for every policy without repeated attributes, whatever
+/// its size — checked on the inputs of the one multi-Miller loop, with the result checked too.
+#[cfg(all(test, feature = "std"))]
+mod pair_count {
+    use alloc::collections::BTreeSet;
+    use alloc::format;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    use proptest::prelude::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    use crate::abe::Header;
+    use crate::abe::{Authority, SetupParams};
+    use crate::policy::strategies::{policy, ATTRIBUTES};
+    use crate::policy::{AttributeSet, Policy};
+
+    fn cases() -> u32 {
+        std::env::var("RSHABE_PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(24)
     }
-    let mut set = AttributeSet::default();
-    let mut last: Option<Attribute> = None;
-    for _ in 0..n {
-        let at = r.offset();
-        let len = usize::from(r.u8()?);
-        let bytes = r.bytes(len)?;
-        let bad = || r.err_at(DecodeErrorKind::InvalidAttribute, at);
-        let s = core::str::from_utf8(bytes).map_err(|_| bad())?;
-        let a = Attribute::new(s).map_err(|_| bad())?;
-        if last.as_ref().is_some_and(|l| *l >= a) {
-            return Err(bad());
+
+    /// Encrypts `policy`, decrypts with a key for `held`, and returns the number of pairs of
+    /// the decryption multi-pairing and the number of distinct layers among the chosen leaves.
+    fn pairs_used(policy: &Policy, held: &AttributeSet, seed: u64) -> (usize, usize) {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let params = SetupParams::new(3, 1);
+        let mut authority = Authority::setup(&mut rng, params).unwrap();
+        let sk = authority.enrol(&mut rng, held).unwrap();
+        let dk = sk
+            .decryption_key(&authority.key_update(&mut rng, 5).unwrap())
+            .unwrap();
+        let pp = authority.public_params();
+        let (header, key) = Header::encapsulate(&mut rng, pp, policy, 2).unwrap();
+        assert_eq!(*dk.decapsulate(&header).unwrap(), *key, "decrypts {policy}");
+        let inputs = dk.pairing_inputs(&header).unwrap();
+        let layers: BTreeSet<u16> = policy
+            .reconstruct(held)
+            .unwrap()
+            .terms
+            .iter()
+            .map(|(i, _)| policy.layers()[*i])
+            .collect();
+        assert_eq!(
+            inputs.secret.len() + inputs.public.len(),
+            inputs.terms().len()
+        );
+        assert_eq!(inputs.secret.len(), inputs.header_lines.len());
+        (inputs.terms().len(), layers.len())
+    }
+
+    #[test]
+    fn six_pairs_for_an_and_of_any_size() {
+        for n in [1usize, 2, 10, 20, 50] {
+            let attrs: Vec<String> = (0..n).map(|i| format!("a{i:02}")).collect();
+            let text = attrs.join(" and ");
+            let policy = Policy::parse(&text).unwrap();
+            let held = AttributeSet::new(attrs.iter().map(String::as_str)).unwrap();
+            assert_eq!(pairs_used(&policy, &held, n as u64), (6, 1), "AND-{n}");
         }
-        last = Some(a.clone());
-        set.insert(a);
     }
-    Ok(set)
+
+    #[test]
+    fn a_repeated_attribute_used_twice_costs_one_more_pair() {
+        // `2 of (a, a, b)` held by {a, b}: §9's selection may take both `a` leaves (layers 1
+        // and 2: 7 pairs) or `a` and `b` (one layer: 6 pairs); either way 5 + m'.
+        let policy = Policy::parse("2 of (a, a, b)").unwrap();
+        let (pairs, layers) = pairs_used(&policy, &AttributeSet::new(["a", "b"]).unwrap(), 7);
+        assert_eq!(pairs, 5 + layers);
+        // `a and a`: both leaves are needed, one per layer.
+        let policy = Policy::parse("a and a and b").unwrap();
+        assert_eq!(
+            pairs_used(&policy, &AttributeSet::new(["a", "b"]).unwrap(), 8),
+            (7, 2)
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+        /// Any policy, any satisfying set: `5 + m'` pairs; exactly 6 when no attribute repeats.
+        #[test]
+        fn decryption_uses_five_plus_layers_pairs(
+            p in policy(),
+            mask in any::<u32>(),
+            seed in any::<u64>(),
+        ) {
+            let held: Vec<&str> = ATTRIBUTES
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask >> i & 1 == 1)
+                .map(|(_, a)| *a)
+                .collect();
+            let held = AttributeSet::new(held).unwrap();
+            prop_assume!(!held.is_empty() && p.is_satisfied_by(&held));
+            let (pairs, layers) = pairs_used(&p, &held, seed);
+            prop_assert_eq!(pairs, 5 + layers);
+            prop_assert!(layers <= p.layer_count());
+            if p.layer_count() == 1 {
+                prop_assert_eq!(pairs, 6);
+            }
+        }
+    }
 }

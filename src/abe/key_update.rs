@@ -8,10 +8,10 @@
 
 use alloc::vec::Vec;
 
-use super::keys::{
+use super::components::{
     read_attributes, read_body, read_time_depth_and_period, write_attributes, KeyBody,
 };
-use super::tree::{IssuerId, TreeNode, MAX_TREE_DEPTH};
+use super::user_tree::{IssuerId, TreeNode, MAX_TREE_DEPTH};
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeErrorKind, Result};
 use crate::policy::AttributeSet;

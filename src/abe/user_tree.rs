@@ -294,7 +294,7 @@ impl IssuerTree {
         if user.issuer != self.id {
             return Err(Error::IssuerMismatch);
         }
-        super::time::check_period(time_depth, period)?;
+        super::time_tree::check_period(time_depth, period)?;
         self.revoke(user.leaf, period)
     }
 

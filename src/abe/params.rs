@@ -30,7 +30,7 @@ use group::{Curve, Group};
 use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha256};
 
-use super::time::{TimeNode, MAX_TIME_DEPTH};
+use super::time_tree::{TimeNode, MAX_TIME_DEPTH};
 use crate::arith::{FixedBaseG1, FixedBaseG2};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};

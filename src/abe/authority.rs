@@ -5,12 +5,12 @@ use alloc::vec::Vec;
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use super::components::{time_comps, KeyBody, Pair};
 use super::key_update::{KeyUpdate, UpdateEntry};
-use super::keys::{time_comps, KeyBody, Pair};
 use super::params::{Base1, Base2, PublicParams};
 use super::secret_key::{enrol_path, SecretKey};
-use super::time;
-use super::tree::{IssuerId, IssuerTree, UserId};
+use super::time_tree;
+use super::user_tree::{IssuerId, IssuerTree, UserId};
 use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{Error, Result};
 use crate::policy::AttributeSet;
@@ -371,7 +371,7 @@ impl Authority {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn key_update(&self, rng: &mut impl CryptoRngCore, period: u64) -> Result<KeyUpdate> {
-        time::check_period(self.pp.time_depth, period)?;
+        time_tree::check_period(self.pp.time_depth, period)?;
         let entries = self
             .tree
             .ku_nodes(period)
