@@ -53,10 +53,7 @@ const T_WORST: u64 = 1;
 const AND_SIZES: [usize; 4] = [2, 5, 10, 20];
 
 fn setup_params() -> SetupParams {
-    SetupParams {
-        time_depth: TIME_DEPTH,
-        tree_depth: TREE_DEPTH,
-    }
+    SetupParams::new(TIME_DEPTH, TREE_DEPTH)
 }
 
 /// `a00, a01, …`: the attribute universe.

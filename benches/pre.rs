@@ -81,7 +81,7 @@ fn bench_pre(c: &mut Criterion) {
         b.iter(|| black_box(&capsule).verify(&pk).unwrap())
     });
     group.bench_function("self-open", |b| {
-        b.iter(|| patient.open(black_box(&capsule)).unwrap())
+        b.iter(|| patient.decapsulate(black_box(&capsule)).unwrap())
     });
     for (t, n) in [(2, 3), (3, 5), (10, 20)] {
         let receiver = specialist.public_key();
@@ -149,7 +149,7 @@ fn bench_pre(c: &mut Criterion) {
             })
             .collect();
         group.bench_with_input(BenchmarkId::new("delegatee-open", t), &t, |b, _| {
-            b.iter(|| key.open(black_box(&capsule), &frags).unwrap())
+            b.iter(|| key.decapsulate(black_box(&capsule), &frags).unwrap())
         });
     }
     group.finish();

@@ -71,14 +71,8 @@ fn and_policy(n: usize) -> Policy {
 /// Public parameters, plain and with fixed-base tables (decoded afresh, so the two never share
 /// tables), and the authority.
 fn setup() -> (Authority, PublicParams, PublicParams) {
-    let authority = Authority::setup(
-        &mut rng(1),
-        SetupParams {
-            time_depth: TIME_DEPTH,
-            tree_depth: TREE_DEPTH,
-        },
-    )
-    .unwrap();
+    let authority =
+        Authority::setup(&mut rng(1), SetupParams::new(TIME_DEPTH, TREE_DEPTH)).unwrap();
     let plain = authority.public_params().clone();
     let tables = PublicParams::from_bytes(&plain.to_bytes()).unwrap();
     tables.precompute();
@@ -168,14 +162,7 @@ fn sweep_key_update(c: &mut Criterion, out: &mut String) {
     let mut g = c.benchmark_group("sweep_key_update");
     g.sampling_mode(SamplingMode::Flat);
     let mut rng = rng(4);
-    let mut base = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: TIME_DEPTH,
-            tree_depth: TREE_DEPTH,
-        },
-    )
-    .unwrap();
+    let mut base = Authority::setup(&mut rng, SetupParams::new(TIME_DEPTH, TREE_DEPTH)).unwrap();
     base.enrol(&mut rng, &AttributeSet::new(["a00"]).unwrap())
         .unwrap();
     let _ = writeln!(

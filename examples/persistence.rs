@@ -46,13 +46,7 @@ fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     let state_path = dir.join("authority.state");
 
     println!("1. Setup, two nurses enrolled, state saved atomically.");
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 10,
-            tree_depth: 8,
-        },
-    )?;
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(10, 8))?;
     let nurse_a = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
     let nurse_b = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
     save_atomically(&state_path, &authority.to_bytes())?;

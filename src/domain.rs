@@ -57,5 +57,5 @@ pub(crate) const MAGIC: [u8; 4] = *b"RSHB";
 pub(crate) const WIRE_VERSION: u8 = 3;
 
 /// `expand_message_xmd` DST of the coefficients of the batched twin check done when public
-/// parameters are decoded (scheme.md §2; see `scheme::params` for why they are hashed, not drawn).
+/// parameters are decoded (scheme.md §2; see `abe::params` for why they are hashed, not drawn).
 pub(crate) const DST_PARAMS_CHECK: &[u8] = b"RSHABE-V1-PARAMS-CHECK";

@@ -1,4 +1,7 @@
-//! Error types.
+//! Error types: the crate's one [`Error`], which gathers the failures of every module.
+//!
+//! The error kinds of a module live with it and are re-exported here: [`DecodeError`] with the
+//! wire format (`encoding`), [`PolicyError`] with policies (`policy`).
 //!
 //! Facts that anyone can compute from public data (a policy the key does not satisfy, a revoked
 //! user, a period the key does not cover, a malformed encoding) get their own variant, so callers
@@ -9,14 +12,17 @@
 use alloc::vec::Vec;
 use core::fmt;
 
+pub use crate::encoding::{DecodeError, DecodeErrorKind};
+use crate::limits::MAX_ATTRIBUTE_LEN;
 use crate::policy::Attribute;
+pub use crate::policy::{PolicyError, PolicyErrorKind};
 
 /// Everything that can go wrong in this crate.
 ///
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let pp = authority.public_params().clone();
 /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
 /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 3)?)?;
@@ -65,6 +71,23 @@ pub enum Error {
     NotASubset(Vec<Attribute>),
     /// An attribute set is empty where at least one attribute is needed, or too large.
     InvalidAttributeSet,
+    /// Entry `index` (counting from 0, in the order given) of a list of attribute strings is not
+    /// a valid attribute: `reason` is [`PolicyErrorKind::EmptyAttribute`] or
+    /// [`PolicyErrorKind::AttributeTooLong`]. Returned by
+    /// [`AttributeSet::new`](crate::AttributeSet::new).
+    ///
+    /// ```
+    /// use rs_habe::{AttributeSet, Error, PolicyErrorKind};
+    /// let err = AttributeSet::new(["doctor", "cardiology", ""]).unwrap_err();
+    /// assert_eq!(err, Error::InvalidAttribute { index: 2, reason: PolicyErrorKind::EmptyAttribute });
+    /// assert!(err.to_string().starts_with("attribute 2 of the list is invalid"));
+    /// ```
+    InvalidAttribute {
+        /// Position of the bad entry in the caller's list.
+        index: usize,
+        /// What is wrong with it.
+        reason: PolicyErrorKind,
+    },
     /// A key update is older than one already seen from the same issuer (stale issuer state).
     StaleKeyUpdate,
     /// Fewer proxy re-encryption fragments than the threshold were supplied.
@@ -105,7 +128,7 @@ pub enum Error {
 /// use rs_habe::{pre::KeyPair, Authority, Envelope, Error, Parameter, SetupParams};
 /// let mut rng = rand::thread_rng();
 /// let setup = |time_depth, tree_depth| {
-///     Authority::setup(&mut rand::thread_rng(), SetupParams { time_depth, tree_depth })
+///     Authority::setup(&mut rand::thread_rng(), SetupParams::new(time_depth, tree_depth))
 /// };
 /// assert!(matches!(setup(0, 4), Err(Error::InvalidParameter(Parameter::TimeDepth))));
 /// assert!(matches!(setup(4, 33), Err(Error::InvalidParameter(Parameter::TreeDepth))));
@@ -259,6 +282,11 @@ impl fmt::Display for Error {
                 }
                 f.write_str("; grant only a subset of the issuer's attributes")
             }
+            Error::InvalidAttribute { index, reason } => write!(
+                f,
+                "attribute {index} of the list is invalid ({reason}); an attribute is 1 to \
+                 {MAX_ATTRIBUTE_LEN} bytes of UTF-8"
+            ),
             Error::InvalidAttributeSet => f.write_str(
                 "the attribute set is empty or larger than MAX_ATTRIBUTES; give at least one \
                  attribute",
@@ -329,242 +357,6 @@ impl From<PolicyError> for Error {
     }
 }
 
-/// A strict decoder rejected its input.
-///
-/// ```
-/// use rs_habe::{DecodeErrorKind, Error, Header};
-/// match Header::from_bytes(b"RSHB\x09") {
-///     Err(Error::Decode(e)) => assert_eq!((e.kind, e.offset), (DecodeErrorKind::UnsupportedVersion, 4)),
-///     other => panic!("{other:?}"),
-/// }
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DecodeError {
-    /// What was wrong.
-    pub kind: DecodeErrorKind,
-    /// Byte offset in the input at which the problem was detected.
-    pub offset: usize,
-}
-
-impl DecodeError {
-    pub(crate) const fn new(kind: DecodeErrorKind, offset: usize) -> Self {
-        DecodeError { kind, offset }
-    }
-}
-
-/// The kinds of [`DecodeError`].
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::{Authority, DecodeErrorKind, Error, Header, Policy, SetupParams};
-/// // The kind and byte offset a decoder reports for a few malformed inputs.
-/// let decode = |bytes: &[u8]| match Header::from_bytes(bytes) {
-///     Err(Error::Decode(e)) => Some((e.kind, e.offset)),
-///     _ => None,
-/// };
-/// assert_eq!(decode(b"\x89PNG\r\n"), Some((DecodeErrorKind::BadMagic, 0)));
-/// assert_eq!(decode(b"RSHB\x09\x06"), Some((DecodeErrorKind::UnsupportedVersion, 4)));
-/// assert_eq!(decode(b"RSHB\x03\x05"), Some((DecodeErrorKind::WrongObjectType, 5)));
-/// assert_eq!(decode(b"RSHB\x03\x06"), Some((DecodeErrorKind::Truncated, 6)));
-///
-/// // A valid header followed by one extra byte.
-/// let mut rng = rand::thread_rng();
-/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
-/// let policy = Policy::parse("nurse")?;
-/// let (header, _) = Header::encapsulate(&mut rng, authority.public_params(), &policy, 0)?;
-/// let mut bytes = header.to_bytes();
-/// let end = bytes.len();
-/// bytes.push(0);
-/// assert_eq!(decode(&bytes), Some((DecodeErrorKind::TrailingBytes, end)));
-/// # Ok::<(), rs_habe::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DecodeErrorKind {
-    /// The 4-byte magic is not this crate's.
-    BadMagic,
-    /// The format version is not supported.
-    UnsupportedVersion,
-    /// The object-type byte names another object.
-    WrongObjectType,
-    /// The input ends before the object does.
-    Truncated,
-    /// Bytes remain after the object.
-    TrailingBytes,
-    /// A group element is not a canonical compressed encoding of a point in the prime-order
-    /// subgroup.
-    InvalidPoint,
-    /// A group element is the identity where it cannot be.
-    IdentityPoint,
-    /// A scalar is not canonical (not below the group order), or zero where it cannot be.
-    InvalidScalar,
-    /// A count or length exceeds its limit.
-    LimitExceeded,
-    /// A field holds a value outside its range or inconsistent with the rest of the object.
-    InvalidValue,
-    /// An embedded policy text is invalid.
-    InvalidPolicy,
-    /// An attribute list is not strictly sorted or holds an invalid attribute.
-    InvalidAttribute,
-    /// The public parameters' twin elements do not match (`e(X, ĝ) != e(g, X̂)`).
-    InconsistentParams,
-    /// A proxy re-encryption public key's twins do not match (`e(P1, ĝ) != e(g, P2)`).
-    InconsistentKey,
-}
-
-impl fmt::Display for DecodeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.kind, self.offset)
-    }
-}
-
-impl fmt::Display for DecodeErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            DecodeErrorKind::BadMagic => "not an rs-habe object (bad magic)",
-            DecodeErrorKind::UnsupportedVersion => "unsupported format version",
-            DecodeErrorKind::WrongObjectType => "another kind of object",
-            DecodeErrorKind::Truncated => "input ends early",
-            DecodeErrorKind::TrailingBytes => "bytes after the object",
-            DecodeErrorKind::InvalidPoint => "not a canonical point of the prime-order subgroup",
-            DecodeErrorKind::IdentityPoint => "identity point where none is allowed",
-            DecodeErrorKind::InvalidScalar => "non-canonical or zero scalar",
-            DecodeErrorKind::LimitExceeded => "count or length over its limit",
-            DecodeErrorKind::InvalidValue => "field value out of range or inconsistent",
-            DecodeErrorKind::InvalidPolicy => "invalid embedded policy",
-            DecodeErrorKind::InvalidAttribute => "attribute list unsorted or invalid",
-            DecodeErrorKind::InconsistentParams => "public parameters' twin elements differ",
-            DecodeErrorKind::InconsistentKey => "public key's twin elements differ",
-        })
-    }
-}
-
-impl core::error::Error for DecodeError {}
-
-/// A policy text is invalid.
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::{Error, Policy, PolicyError, PolicyErrorKind};
-/// let err: PolicyError = Policy::parse("doctor and (nurse or").unwrap_err();
-/// assert_eq!((err.kind, err.offset), (PolicyErrorKind::UnexpectedEnd, 20));
-/// assert!(err.to_string().ends_with("at byte 20")); // the message names the offset too
-///
-/// // In a function returning `rs_habe::Result`, `?` wraps it in `Error::Policy`.
-/// fn parse(text: &str) -> rs_habe::Result<Policy> {
-///     Ok(Policy::parse(text)?)
-/// }
-/// assert_eq!(parse("doctor and (nurse or"), Err(Error::Policy(err)));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PolicyError {
-    /// What was wrong.
-    pub kind: PolicyErrorKind,
-    /// Byte offset in the policy text at which the problem was detected.
-    pub offset: usize,
-}
-
-/// The kinds of [`PolicyError`].
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::{Policy, PolicyErrorKind as Kind};
-/// let cases = [
-///     ("doctor and", Kind::UnexpectedEnd, 10),
-///     ("doctor & nurse", Kind::UnexpectedChar, 7),
-///     ("doctor and and nurse", Kind::UnexpectedToken, 11),
-///     ("\"ward 3", Kind::UnterminatedString, 0),
-///     ("\"ward\\n3\"", Kind::BadEscape, 5),
-///     ("\"\"", Kind::EmptyAttribute, 0),
-///     ("3 of (a, b)", Kind::InvalidThreshold, 0),
-///     ("doctor nurse", Kind::TrailingInput, 7),
-///     ("a and b or c", Kind::MixedOperators, 8),
-/// ];
-/// for (text, kind, offset) in cases {
-///     let err = Policy::parse(text).unwrap_err();
-///     assert_eq!((err.kind, err.offset), (kind, offset), "{text}");
-/// }
-///
-/// // A caller can turn the kind into advice for whoever typed the policy.
-/// let advice = |text: &str| match Policy::parse(text).map_err(|e| e.kind) {
-///     Ok(_) => "ok",
-///     Err(Kind::MixedOperators) => "add parentheses, as in (a and b) or c",
-///     Err(Kind::UnterminatedString) => "close the quote",
-///     Err(_) => "see the offset",
-/// };
-/// assert_eq!(advice("a and b or c"), "add parentheses, as in (a and b) or c");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PolicyErrorKind {
-    /// The input (or a gate) is empty where an expression was expected.
-    UnexpectedEnd,
-    /// A character that cannot start or continue a token.
-    UnexpectedChar,
-    /// A token in the wrong place (for example `and` where an attribute was expected).
-    UnexpectedToken,
-    /// A quoted attribute has no closing quote.
-    UnterminatedString,
-    /// A backslash escape other than `\"` or `\\`.
-    BadEscape,
-    /// An empty attribute (`""`).
-    EmptyAttribute,
-    /// An attribute longer than [`MAX_ATTRIBUTE_LEN`](crate::policy::MAX_ATTRIBUTE_LEN) bytes.
-    AttributeTooLong,
-    /// More than [`MAX_LEAVES`](crate::policy::MAX_LEAVES) leaves.
-    TooManyLeaves,
-    /// Nesting deeper than [`MAX_DEPTH`](crate::policy::MAX_DEPTH).
-    TooDeep,
-    /// A `k of (…)` gate with `k = 0` or `k` greater than its number of children.
-    InvalidThreshold,
-    /// Input remains after a complete policy.
-    TrailingInput,
-    /// `and` and `or` mixed at one level without parentheses.
-    MixedOperators,
-    /// The policy text is longer than [`MAX_POLICY_TEXT_LEN`](crate::policy::MAX_POLICY_TEXT_LEN).
-    TooLong,
-}
-
-impl fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.kind, self.offset)
-    }
-}
-
-impl fmt::Display for PolicyErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::policy::{MAX_ATTRIBUTE_LEN, MAX_DEPTH, MAX_LEAVES, MAX_POLICY_TEXT_LEN};
-        match self {
-            PolicyErrorKind::UnexpectedEnd => f.write_str("an expression is missing"),
-            PolicyErrorKind::UnexpectedChar => f.write_str("unexpected character"),
-            PolicyErrorKind::UnexpectedToken => f.write_str("unexpected token"),
-            PolicyErrorKind::UnterminatedString => f.write_str("unterminated quoted attribute"),
-            PolicyErrorKind::BadEscape => f.write_str("only \\\" and \\\\ escapes are allowed"),
-            PolicyErrorKind::EmptyAttribute => f.write_str("empty attribute"),
-            PolicyErrorKind::AttributeTooLong => {
-                write!(f, "attribute longer than {MAX_ATTRIBUTE_LEN} bytes")
-            }
-            PolicyErrorKind::TooManyLeaves => write!(f, "more than {MAX_LEAVES} attributes"),
-            PolicyErrorKind::TooDeep => write!(f, "nested deeper than {MAX_DEPTH}"),
-            PolicyErrorKind::InvalidThreshold => {
-                f.write_str("k of (...) needs 1 <= k <= its number of children")
-            }
-            PolicyErrorKind::TrailingInput => f.write_str("input after a complete policy"),
-            PolicyErrorKind::MixedOperators => {
-                f.write_str("and/or mixed at one level; add parentheses")
-            }
-            PolicyErrorKind::TooLong => {
-                write!(f, "policy text longer than {MAX_POLICY_TEXT_LEN} bytes")
-            }
-        }
-    }
-}
-
-impl core::error::Error for PolicyError {}
-
 /// Shorthand for results of this crate.
 ///
 /// # Examples
@@ -610,6 +402,10 @@ mod tests {
             Error::UnknownUser,
             Error::NotASubset(alloc::vec![Attribute::new("surgeon").unwrap()]),
             Error::InvalidAttributeSet,
+            Error::InvalidAttribute {
+                index: 3,
+                reason: PolicyErrorKind::AttributeTooLong,
+            },
             Error::StaleKeyUpdate,
             Error::NotEnoughFragments,
             Error::DuplicateFragment,

@@ -267,14 +267,8 @@ pub struct Fixture {
 
 fn build_fixture() -> Fixture {
     let mut rng = ChaCha20Rng::seed_from_u64(0x5eed_f022);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: FIXTURE_TIME_DEPTH,
-            tree_depth: 2,
-        },
-    )
-    .expect("setup");
+    let mut authority =
+        Authority::setup(&mut rng, SetupParams::new(FIXTURE_TIME_DEPTH, 2)).expect("setup");
     let attrs = AttributeSet::new(["doctor", "cardiology", "ward:3"]).expect("attributes");
     let sk = authority.enrol(&mut rng, &attrs).expect("enrol");
     let update = authority

@@ -112,8 +112,9 @@ impl GtElem {
         suite: &[u8],
         label: &[u8],
         context: &[&[u8]],
-    ) -> Result<Zeroizing<[u8; 32]>> {
-        crate::hash::kdf_from_bytes(&self.compressed()?[..], suite, label, context)
+    ) -> Result<crate::SharedKey> {
+        let okm = crate::hash::kdf_from_bytes(&self.compressed()?[..], suite, label, context)?;
+        Ok(crate::SharedKey::new(&okm))
     }
 }
 

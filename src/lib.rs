@@ -18,6 +18,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod abe;
 mod arith;
 mod domain;
 mod encoding;
@@ -32,10 +33,13 @@ mod hash;
 pub mod limits;
 pub mod policy;
 pub mod pre;
-pub mod scheme;
+/// The former name of [`abe`], kept so that paths written against it still resolve.
+#[doc(hidden)]
+pub use abe as scheme;
 mod secret;
 #[cfg(feature = "serde")]
 mod serde_impl;
+mod shared_key;
 #[cfg(test)]
 mod vectors_test;
 
@@ -48,22 +52,23 @@ mod vectors_test;
 /// use rs_habe::rand_core::{CryptoRngCore, OsRng};
 /// use rs_habe::{Authority, SetupParams};
 /// fn setup(rng: &mut impl CryptoRngCore) -> Result<Authority, rs_habe::Error> {
-///     Authority::setup(rng, SetupParams { time_depth: 4, tree_depth: 2 })
+///     Authority::setup(rng, SetupParams::new(4, 2))
 /// }
 /// assert!(setup(&mut OsRng).is_ok());
 /// ```
 pub use rand_core;
 
+pub use abe::update_headers;
+pub use abe::FreshnessGuard;
+pub use abe::{
+    Authority, DecryptionKey, Delegator, Header, IssuerId, KeyUpdate, PublicParams, SecretKey,
+    SetupParams, UserId,
+};
+pub use abe::{PartialDecryption, RetrievalKey, TransformKey};
 pub use envelope::{Envelope, EnvelopeHeader, Opener, Recipient};
 pub use error::{
     DecodeError, DecodeErrorKind, DelegationCheck, Error, Parameter, PolicyError, PolicyErrorKind,
     Result,
 };
 pub use policy::{Attribute, AttributeSet, Policy};
-pub use scheme::update_headers;
-pub use scheme::FreshnessGuard;
-pub use scheme::{
-    Authority, DecryptionKey, Delegator, Header, IssuerId, KeyUpdate, PublicParams, SecretKey,
-    SetupParams, SharedKey, UserId,
-};
-pub use scheme::{PartialDecryption, RetrievalKey, TransformKey};
+pub use shared_key::SharedKey;

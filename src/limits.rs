@@ -86,15 +86,15 @@ pub const MAX_POLICY_TEXT_LEN: usize = 1 << 20;
 /// # Examples
 ///
 /// ```
-/// use rs_habe::scheme::MAX_TIME_DEPTH;
+/// use rs_habe::abe::MAX_TIME_DEPTH;
 /// use rs_habe::{Authority, Error, Parameter, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let too_deep = SetupParams { time_depth: MAX_TIME_DEPTH + 1, tree_depth: 2 };
+/// let too_deep = SetupParams::new(MAX_TIME_DEPTH + 1, 2);
 /// assert!(matches!(
 ///     Authority::setup(&mut rng, too_deep),
 ///     Err(Error::InvalidParameter(Parameter::TimeDepth))
 /// ));
-/// let deepest = SetupParams { time_depth: MAX_TIME_DEPTH, tree_depth: 2 };
+/// let deepest = SetupParams::new(MAX_TIME_DEPTH, 2);
 /// assert_eq!(Authority::setup(&mut rng, deepest)?.public_params().periods(), 1 << 32);
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
@@ -105,16 +105,16 @@ pub const MAX_TIME_DEPTH: u8 = 32;
 /// # Examples
 ///
 /// ```
-/// use rs_habe::scheme::MAX_TREE_DEPTH;
+/// use rs_habe::abe::MAX_TREE_DEPTH;
 /// use rs_habe::{Authority, Error, Parameter, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let too_deep = SetupParams { time_depth: 4, tree_depth: MAX_TREE_DEPTH + 1 };
+/// let too_deep = SetupParams::new(4, MAX_TREE_DEPTH + 1);
 /// assert!(matches!(
 ///     Authority::setup(&mut rng, too_deep),
 ///     Err(Error::InvalidParameter(Parameter::TreeDepth))
 /// ));
 /// // The deepest tree has room for 2^32 users; leaves are allocated lazily.
-/// let widest = SetupParams { time_depth: 4, tree_depth: MAX_TREE_DEPTH };
+/// let widest = SetupParams::new(4, MAX_TREE_DEPTH);
 /// assert_eq!(Authority::setup(&mut rng, widest)?.enrolled_count(), 0);
 /// # Ok::<(), rs_habe::Error>(())
 /// ```
@@ -125,7 +125,7 @@ pub const MAX_TREE_DEPTH: u8 = 32;
 /// # Examples
 ///
 /// ```
-/// use rs_habe::{scheme::MAX_GUARDED_ISSUERS, DecodeErrorKind, Error, FreshnessGuard};
+/// use rs_habe::{abe::MAX_GUARDED_ISSUERS, DecodeErrorKind, Error, FreshnessGuard};
 /// // A length field over the limit is refused before anything is allocated.
 /// let mut bytes = FreshnessGuard::default().to_bytes();
 /// bytes[6..10].copy_from_slice(&(MAX_GUARDED_ISSUERS as u32 + 1).to_be_bytes());
@@ -144,7 +144,7 @@ pub const MAX_GUARDED_ISSUERS: usize = 1 << 16;
 /// use rs_habe::envelope::MAX_RECIPIENTS;
 /// use rs_habe::{pre, Authority, Envelope, Error, Parameter, Recipient, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let pp = authority.public_params();
 /// let patient = pre::KeyPair::random(&mut rng).public_key();
 /// let too_many = vec![Recipient::Pre(&patient); MAX_RECIPIENTS + 1];

@@ -149,14 +149,7 @@ mod tests {
     #[test]
     fn objects_round_trip_through_serde_json() {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
-        let mut authority = Authority::setup(
-            &mut rng,
-            SetupParams {
-                time_depth: 4,
-                tree_depth: 2,
-            },
-        )
-        .unwrap();
+        let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2)).unwrap();
         let pp = authority.public_params().clone();
         let policy = Policy::parse("a and \"b c\"").unwrap();
         let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 3).unwrap();
@@ -200,10 +193,7 @@ mod tests {
     #[test]
     fn user_and_issuer_ids_round_trip_through_serde_json() {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(6);
-        let params = SetupParams {
-            time_depth: 4,
-            tree_depth: 2,
-        };
+        let params = SetupParams::new(4, 2);
         let mut authority = Authority::setup(&mut rng, params).unwrap();
         authority
             .enrol(&mut rng, &AttributeSet::new(["a"]).unwrap())

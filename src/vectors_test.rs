@@ -12,9 +12,9 @@ use alloc::vec::Vec;
 
 use serde_json::Value;
 
+use crate::abe::{time_tree, user_tree};
 use crate::domain;
 use crate::hash;
-use crate::scheme::{time, tree};
 
 /// `tests/data/vectors.json`, a copy of the design's `vectors.json`.
 const VECTORS: &str = include_str!("../tests/data/vectors.json");
@@ -144,7 +144,7 @@ fn cover_vectors() {
     for c in cases(&v, "cover") {
         let dt = u8::try_from(c["D_t"].as_u64().unwrap()).unwrap();
         let t = c["T"].as_u64().unwrap();
-        let got: Vec<(u8, u64)> = time::cover(dt, t)
+        let got: Vec<(u8, u64)> = time_tree::cover(dt, t)
             .iter()
             .map(|n| (n.depth, n.index))
             .collect();
@@ -163,7 +163,7 @@ fn kunodes_vectors() {
             .iter()
             .map(|x| x.as_u64().unwrap())
             .collect();
-        let got: Vec<(u8, u64)> = tree::ku_nodes(depth, &revoked)
+        let got: Vec<(u8, u64)> = user_tree::ku_nodes(depth, &revoked)
             .iter()
             .map(|n| (n.depth, n.index))
             .collect();

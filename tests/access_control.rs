@@ -15,14 +15,7 @@ use rs_habe::{
 
 fn authority(seed: u64) -> (Authority, PublicParams) {
     let mut rng = rng(seed);
-    let a = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 5,
-            tree_depth: 3,
-        },
-    )
-    .unwrap();
+    let a = Authority::setup(&mut rng, SetupParams::new(5, 3)).unwrap();
     let pp = a.public_params().clone();
     (a, pp)
 }
@@ -256,14 +249,7 @@ fn mismatched_objects_give_typed_errors() {
     let (mut a, pp) = authority(5);
     let (mut b, pp_b) = {
         let mut rng = rng(55);
-        let b = Authority::setup(
-            &mut rng,
-            SetupParams {
-                time_depth: 6,
-                tree_depth: 3,
-            },
-        )
-        .unwrap();
+        let b = Authority::setup(&mut rng, SetupParams::new(6, 3)).unwrap();
         let pp = b.public_params().clone();
         (b, pp)
     };

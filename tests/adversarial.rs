@@ -54,14 +54,7 @@ fn runs_and_opens(dk: &DecryptionKey, bytes: &[u8], key: &[u8; 32]) -> bool {
 #[test]
 fn mixing_rows_between_headers_never_recovers_a_key() {
     let mut rng = rng(31);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 5,
-            tree_depth: 3,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(5, 3)).unwrap();
     let pp = authority.public_params().clone();
     let sk = authority.enrol(&mut rng, &set(&["doctor"])).unwrap();
     let dk = sk
@@ -159,14 +152,7 @@ fn mixing_rows_between_headers_never_recovers_a_key() {
 #[test]
 fn a_header_cannot_be_moved_back_in_time_by_hand() {
     let mut rng = rng(32);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 4,
-            tree_depth: 2,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2)).unwrap();
     let pp = authority.public_params().clone();
     let sk = authority.enrol(&mut rng, &set(&["doctor"])).unwrap();
     let dk2 = sk
@@ -200,14 +186,7 @@ fn a_header_cannot_be_moved_back_in_time_by_hand() {
 #[test]
 fn old_key_updates_do_not_outlive_a_revocation() {
     let mut rng = rng(33);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 5,
-            tree_depth: 3,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(5, 3)).unwrap();
     let pp = authority.public_params().clone();
     let user = authority.enrol(&mut rng, &set(&["doctor"])).unwrap();
     let old = authority.key_update(&mut rng, 6).unwrap();

@@ -46,14 +46,7 @@ fn check(
     seed: u64,
 ) {
     let mut rng = rng(seed);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth,
-            tree_depth: 3,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(time_depth, 3)).unwrap();
     let pp = authority.public_params().clone();
     if seed % 2 == 0 {
         // Half the cases run with fixed-base tables: results must not depend on them.
@@ -116,14 +109,7 @@ proptest! {
 fn every_period_pair_of_a_small_tree_decrypts() {
     // Exhaustive over T <= T' at D_t = 3, single update step.
     let mut rng = rng(7);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 3,
-            tree_depth: 2,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(3, 2)).unwrap();
     let pp = authority.public_params().clone();
     let sk = authority.enrol(&mut rng, &set(&["doctor"])).unwrap();
     let policy = parse("doctor");
@@ -153,14 +139,7 @@ fn every_period_pair_of_a_small_tree_decrypts() {
 fn delegation_works_to_depth_four() {
     for level in 1..=4 {
         let mut rng = rng(level as u64);
-        let mut authority = Authority::setup(
-            &mut rng,
-            SetupParams {
-                time_depth: 6,
-                tree_depth: 3,
-            },
-        )
-        .unwrap();
+        let mut authority = Authority::setup(&mut rng, SetupParams::new(6, 3)).unwrap();
         let pp = authority.public_params().clone();
         let dk = key_at_level(&mut authority, &set(&["nurse", "ward:3"]), 40, level, 99);
         let (header, key) =
@@ -177,14 +156,7 @@ fn delegation_works_to_depth_four() {
 #[test]
 fn restricted_keys_open_exactly_what_their_set_satisfies() {
     let mut rng = rng(3);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 5,
-            tree_depth: 2,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(5, 2)).unwrap();
     let pp = authority.public_params().clone();
     let sk = authority
         .enrol(&mut rng, &set(&["doctor", "cardiology", "on-call"]))

@@ -1082,10 +1082,7 @@ fn a_header_with_repeated_attributes_round_trips_and_opens() {
     let mut rng = ChaCha20Rng::seed_from_u64(42);
     let mut authority = Authority::setup(
         &mut rng,
-        SetupParams {
-            time_depth: fixtures::TIME_DEPTH,
-            tree_depth: fixtures::TREE_DEPTH,
-        },
+        SetupParams::new(fixtures::TIME_DEPTH, fixtures::TREE_DEPTH),
     )
     .unwrap();
     let pp = authority.public_params().clone();
@@ -1484,7 +1481,7 @@ fn empty_attribute_lists_are_refused() {
 /// `FreshnessGuard` = prefix ‖ u32 n @6 ‖ { issuer id 16 ‖ counter 8 }* @10, ids ascending.
 #[test]
 fn freshness_guard_decoding_is_strict() {
-    use rs_habe::{scheme::MAX_GUARDED_ISSUERS, FreshnessGuard};
+    use rs_habe::{abe::MAX_GUARDED_ISSUERS, FreshnessGuard};
     let guard_of = |entries: &[([u8; 16], u64)]| {
         let mut b = FreshnessGuard::default().to_bytes();
         b[6..10].copy_from_slice(&(entries.len() as u32).to_be_bytes());

@@ -49,14 +49,7 @@ struct Hospital {
 }
 
 fn hospital(rng: &mut ChaCha20Rng, time_depth: u8) -> Hospital {
-    let mut authority = Authority::setup(
-        rng,
-        SetupParams {
-            time_depth,
-            tree_depth: 3,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(rng, SetupParams::new(time_depth, 3)).unwrap();
     let pp = authority.public_params().clone();
     let admin_sk = authority.enrol(rng, &set(&ADMIN_SET)).unwrap();
     let admin_dk = admin_sk
@@ -829,14 +822,7 @@ fn mismatched_issuers_and_sets_are_typed_errors() {
         Some(Error::PeriodOutOfRange)
     );
     // Parameters of another time depth.
-    let other = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 6,
-            tree_depth: 3,
-        },
-    )
-    .unwrap();
+    let other = Authority::setup(&mut rng, SetupParams::new(6, 3)).unwrap();
     assert_eq!(
         h.cardio
             .enrol(&mut rng, other.public_params(), &set(&["doctor"]))

@@ -107,7 +107,7 @@ fn the_pinned_objects_work() {
     }
     // The PRE objects: the patient opens her capsule, the pinned fragment verifies against the
     // pinned record, and the specialist's pinned key opens with it and proxy 1's fragment.
-    assert_eq!(*f.patient.open(&f.capsule).unwrap(), f.capsule_key);
+    assert_eq!(*f.patient.decapsulate(&f.capsule).unwrap(), f.capsule_key);
     let checked = f.record.check().unwrap();
     let capsule = f.capsule.verify(&f.patient.public_key()).unwrap();
     let pinned = f.cfrag.clone().verify(&capsule, &checked).unwrap();
@@ -117,7 +117,9 @@ fn the_pinned_objects_work() {
     assert_eq!(pinned.index(), 2);
     assert_eq!(f.delegatee_key.threshold(), 2);
     assert_eq!(
-        f.delegatee_key.open(&f.capsule, &[pinned]).unwrap_err(),
+        f.delegatee_key
+            .decapsulate(&f.capsule, &[pinned])
+            .unwrap_err(),
         rs_habe::Error::NotEnoughFragments
     );
     assert_eq!(f.key_update.period(), 3);

@@ -12,14 +12,7 @@ use rs_habe::{
 #[test]
 fn outsourced_decryption_recovers_the_key_and_garbage_is_rejected() {
     let mut rng = rng(11);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 8,
-            tree_depth: 3,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(8, 3)).unwrap();
     let pp = authority.public_params().clone();
     let sk = authority
         .enrol(&mut rng, &set(&["nurse", "ward:3"]))
@@ -102,14 +95,7 @@ fn outsourced_decryption_recovers_the_key_and_garbage_is_rejected() {
 #[test]
 fn batch_update_moves_every_header_and_keeps_keys() {
     let mut rng = rng(12);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 10,
-            tree_depth: 3,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(10, 3)).unwrap();
     let pp = authority.public_params().clone();
     let sk = authority.enrol(&mut rng, &set(&["doctor"])).unwrap();
     let dk = sk

@@ -10,14 +10,7 @@ use rs_habe::{Authority, Delegator, Error, FreshnessGuard, SetupParams};
 #[test]
 fn restart_keeps_enrolments_and_revocations_and_stale_updates_are_refused() {
     let mut rng = rng(21);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 6,
-            tree_depth: 4,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(6, 4)).unwrap();
     let pp = authority.public_params().clone();
     let users: Vec<_> = (0..5)
         .map(|_| authority.enrol(&mut rng, &set(&["nurse"])).unwrap())
@@ -78,10 +71,7 @@ fn restart_keeps_enrolments_and_revocations_and_stale_updates_are_refused() {
 #[test]
 fn reloaded_guard_still_refuses_stale_updates() {
     let mut rng = rng(77);
-    let params = SetupParams {
-        time_depth: 4,
-        tree_depth: 3,
-    };
+    let params = SetupParams::new(4, 3);
     let mut hospital = Authority::setup(&mut rng, params).unwrap();
     let mut clinic = Authority::setup(&mut rng, params).unwrap();
     let nurse = hospital.enrol(&mut rng, &set(&["nurse"])).unwrap();

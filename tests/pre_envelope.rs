@@ -54,14 +54,7 @@ struct World {
 
 fn world(seed: u64) -> World {
     let mut rng = rng(seed);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 8,
-            tree_depth: 4,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(8, 4)).unwrap();
     let pp = authority.public_params().clone();
     let sk = authority
         .enrol(&mut rng, &set(&["doctor", "cardiology"]))

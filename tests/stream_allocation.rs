@@ -119,14 +119,7 @@ const CHUNK: usize = 64 * KIB;
 const COUNT_AT: usize = 61;
 
 fn setup(rng: &mut ChaCha20Rng) -> Authority {
-    Authority::setup(
-        rng,
-        SetupParams {
-            time_depth: 3,
-            tree_depth: 2,
-        },
-    )
-    .unwrap()
+    Authority::setup(rng, SetupParams::new(3, 2)).unwrap()
 }
 
 /// The start of a genuine envelope up to its recipient count, then `count`, a policy

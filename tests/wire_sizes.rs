@@ -228,14 +228,7 @@ fn every_abe_object_has_its_documented_size() {
 fn check_case(seed: u64, c: &Case) {
     let mut rng = rng(0x5749_5245 + seed); // "WIRE"
     let dt = c.time_depth;
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: dt,
-            tree_depth: c.tree_depth,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(dt, c.tree_depth)).unwrap();
     let pp = authority.public_params().clone();
     assert_eq!(pp.to_bytes().len(), public_params_len(dt), "PublicParams");
     assert_eq!(pp.encoded_len(), public_params_len(dt), "PublicParams");
@@ -394,14 +387,7 @@ fn check_case(seed: u64, c: &Case) {
 #[test]
 fn prefixes_carry_the_documented_object_types() {
     let mut rng = rng(0x5052_4546);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 2,
-            tree_depth: 1,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(2, 1)).unwrap();
     let pp = authority.public_params().clone();
     let sk = authority.enrol(&mut rng, &set(&["a"])).unwrap();
     let update = authority.key_update(&mut rng, 1).unwrap();

@@ -1,5 +1,5 @@
 //! Fixed-base scalar multiplication tables (performance; no formula of scheme.md lives here):
-//! the tables of the scheme's public generators (built per [`PublicParams`], `scheme::params`),
+//! the tables of the scheme's public generators (built per [`PublicParams`], `abe::params`),
 //! of verifiers' `VK_i` (`pre`), and the process-wide table of the G1 generator `g`
 //! ([`g1_generator_mul`], [`g1_generator_mul_vartime`]).
 //!
@@ -14,7 +14,7 @@
 //! need no care; a table of a secret point must be wiped with [`Zeroize`] by its owner (every
 //! table the crate builds today is of a public point).
 //!
-//! [`PublicParams`]: crate::scheme::PublicParams
+//! [`PublicParams`]: crate::abe::PublicParams
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;

@@ -7,7 +7,10 @@
 //! every count is checked against a crate constant *before* anything is allocated, and trailing
 //! bytes are an error.
 
+mod error;
 mod reader;
+
+pub use error::{DecodeError, DecodeErrorKind};
 
 pub(crate) use reader::{secret_bytes, Reader, Writer};
 

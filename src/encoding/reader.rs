@@ -5,9 +5,9 @@ use alloc::vec::Vec;
 use blstrs::{G1Affine, G2Affine, Scalar};
 use group::prime::PrimeCurveAffine;
 
+use super::error::{DecodeError, DecodeErrorKind as K};
 use super::ObjectType;
 use crate::domain::{MAGIC, WIRE_VERSION};
-use crate::error::{DecodeError, DecodeErrorKind as K};
 use zeroize::Zeroizing;
 
 use crate::gt::{GtElem, GT_BYTES};

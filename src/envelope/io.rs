@@ -9,9 +9,9 @@ use super::{
     payload, Envelope, EnvelopeHeader, Opener, Recipient, COMMITMENT_LEN, ID_LEN, MAX_RECIPIENTS,
     MAX_RECIPIENT_LEN, MIN_SLOT_LEN, WRAPPED_LEN,
 };
+use crate::abe::PublicParams;
 use crate::encoding::{Reader, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
-use crate::scheme::PublicParams;
 
 fn io_err(e: std::io::Error) -> Error {
     Error::Io(e.kind())
@@ -127,7 +127,7 @@ impl Envelope {
     /// ```
     /// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
     /// let policy = Policy::parse("doctor")?;
     /// let mut sealed = Vec::new();
     /// let n = Envelope::seal_stream(
@@ -168,7 +168,7 @@ impl Envelope {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Envelope, Error, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let policy = Policy::parse("radiology")?;
     /// let to_radiology = [Recipient::Policy { policy: &policy, period: 1 }];
@@ -220,7 +220,7 @@ impl Envelope {
     /// ```
     /// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params();
     /// let policy = Policy::parse("nurse")?;
     /// let to_nurses = [Recipient::Policy { policy: &policy, period: 1 }];

@@ -44,14 +44,14 @@ use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::abe::{
+    DecryptionKey, Header, PartialDecryption, PublicParams, RetrievalKey, TransformKey,
+};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::policy::Policy;
 use crate::pre::{Capsule, DelegateeKey, KeyPair, PublicKey, VerifiedCapsuleFrag};
-use crate::scheme::{
-    DecryptionKey, Header, PartialDecryption, PublicParams, RetrievalKey, TransformKey,
-};
 
 use content_key::{ContentKey, COMMITMENT_LEN, ID_LEN};
 use payload::PayloadKey;
@@ -78,7 +78,7 @@ const KIND_PRE: u8 = 2;
 /// ```
 /// use rs_habe::{pre, Authority, AttributeSet, Envelope, Policy, Recipient, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let pp = authority.public_params().clone();
 /// let patient = pre::KeyPair::random(&mut rng);
 /// let patient_pk = patient.public_key();
@@ -119,7 +119,7 @@ pub enum Recipient<'a> {
 /// ```
 /// use rs_habe::{pre, Authority, Envelope, Opener, Policy, Recipient, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let (patient, specialist) = (pre::KeyPair::random(&mut rng), pre::KeyPair::random(&mut rng));
 /// let policy = Policy::parse("doctor")?;
 /// let envelope = Envelope::seal(
@@ -211,7 +211,7 @@ impl Slot {
 /// ```
 /// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 3 })?;
+/// let authority = Authority::setup(&mut rng, SetupParams::new(6, 3))?;
 /// let pp = authority.public_params();
 /// let policy = Policy::parse("nurse")?;
 /// let envelope = Envelope::seal(&mut rng, pp, &[Recipient::Policy { policy: &policy, period: 2 }], b"", b"x")?;
@@ -242,7 +242,7 @@ impl core::fmt::Debug for EnvelopeHeader {
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Envelope, Policy, Recipient, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
 /// let pp = authority.public_params().clone();
 /// let policy = Policy::parse("(doctor and cardiology) or (nurse and ward:3)")?;
 /// let envelope = Envelope::seal(
@@ -399,7 +399,7 @@ impl EnvelopeHeader {
     /// ```
     /// # use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params();
     /// let policy = Policy::parse("nurse")?;
     /// let to_nurses = [Recipient::Policy { policy: &policy, period: 2 }];
@@ -422,7 +422,7 @@ impl EnvelopeHeader {
     /// ```
     /// use rs_habe::{pre, Authority, Envelope, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let patient = pre::KeyPair::random(&mut rng).public_key();
     /// let (doctors, nurses) = (Policy::parse("doctor")?, Policy::parse("nurse")?);
     /// let recipients = [
@@ -457,7 +457,7 @@ impl EnvelopeHeader {
     ///     pre, Authority, AttributeSet, Envelope, Error, Opener, Policy, Recipient, SetupParams,
     /// };
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -501,7 +501,7 @@ impl EnvelopeHeader {
     /// ```
     /// use rs_habe::{pre, Authority, Envelope, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let patient = pre::KeyPair::random(&mut rng);
     /// let patient_pk = patient.public_key();
     /// let policy = Policy::parse("doctor")?;
@@ -513,7 +513,7 @@ impl EnvelopeHeader {
     /// let capsules: Vec<_> = envelope.header().capsules().collect();
     /// assert_eq!(capsules.len(), 1);
     /// // The patient opens it directly; proxies re-encrypt this same capsule for others.
-    /// assert!(patient.open(capsules[0]).is_ok());
+    /// assert!(patient.decapsulate(capsules[0]).is_ok());
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn capsules(&self) -> impl Iterator<Item = &Capsule> + '_ {
@@ -530,7 +530,7 @@ impl EnvelopeHeader {
     /// ```
     /// use rs_habe::{pre, Authority, Envelope, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let patient = pre::KeyPair::random(&mut rng).public_key();
     /// let policy = Policy::parse("doctor")?;
     /// let recipients = [Recipient::Policy { policy: &policy, period: 0 }, Recipient::Pre(&patient)];
@@ -557,7 +557,7 @@ impl EnvelopeHeader {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Envelope, Error, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let policy = Policy::parse("nurse")?;
     /// let to_nurses = [Recipient::Policy { policy: &policy, period: 2 }];
@@ -607,7 +607,7 @@ impl EnvelopeHeader {
                     dk.decapsulate(header).map(|k| (k, wrapped))
                 }
                 (Slot::Pre { capsule, wrapped }, Opener::PreOwner(kp)) => {
-                    kp.open(capsule).map(|k| (k, wrapped))
+                    kp.decapsulate(capsule).map(|k| (k, wrapped))
                 }
                 (Slot::Pre { capsule, wrapped }, Opener::PreDelegatee { key, fragments }) => {
                     match fragments.first() {
@@ -616,7 +616,7 @@ impl EnvelopeHeader {
                             foreign_fragments = true;
                             continue;
                         }
-                        Some(_) => key.open(capsule, fragments).map(|k| (k, wrapped)),
+                        Some(_) => key.decapsulate(capsule, fragments).map(|k| (k, wrapped)),
                     }
                 }
                 (
@@ -664,7 +664,7 @@ impl EnvelopeHeader {
     /// ```
     /// use rs_habe::{Authority, Envelope, EnvelopeHeader, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let policy = Policy::parse("nurse")?;
     /// let recipients = [Recipient::Policy { policy: &policy, period: 0 }];
     /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
@@ -765,7 +765,7 @@ impl EnvelopeHeader {
     ///     SetupParams,
     /// };
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let policy = Policy::parse("nurse")?;
     /// let recipients = [Recipient::Policy { policy: &policy, period: 0 }];
     /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
@@ -805,7 +805,7 @@ impl Envelope {
     ///     Authority, AttributeSet, Envelope, Error, Parameter, Policy, Recipient, SetupParams,
     /// };
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let policy = Policy::parse("doctor or nurse")?;
     /// let plaintext = b"blood pressure 120/80";
@@ -841,7 +841,7 @@ impl Envelope {
     /// # Errors
     /// [`Error::PolicyNotSatisfied`], [`Error::PeriodNotCovered`], [`Error::ParamsMismatch`] when
     /// no policy recipient can be opened by this key; the PRE errors of
-    /// [`pre::DelegateeKey::open`](crate::pre::DelegateeKey::open) for a delegatee (also
+    /// [`pre::DelegateeKey::decapsulate`](crate::pre::DelegateeKey::decapsulate) for a delegatee (also
     /// [`Error::FragmentMismatch`] when the fragments belong to none of the envelope's capsules,
     /// [`Error::NotEnoughFragments`] for no fragments at all);
     /// [`Error::NoMatchingRecipient`] when the envelope has no recipient of the opener's kind;
@@ -853,7 +853,7 @@ impl Envelope {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Envelope, Error, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let policy = Policy::parse("nurse")?;
     /// let to_nurses = [Recipient::Policy { policy: &policy, period: 2 }];
@@ -890,7 +890,7 @@ impl Envelope {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Envelope, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let policy = Policy::parse("doctor or nurse")?;
     /// let recipients = [Recipient::Policy { policy: &policy, period: 2 }];
     /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
@@ -913,7 +913,7 @@ impl Envelope {
     /// ```
     /// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params();
     /// let policy = Policy::parse("nurse")?;
     /// let recipients = [Recipient::Policy { policy: &policy, period: 2 }];
@@ -938,7 +938,7 @@ impl Envelope {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Envelope, Error, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let policy = Policy::parse("nurse")?;
     /// let to_nurses = [Recipient::Policy { policy: &policy, period: 2 }];
@@ -973,7 +973,7 @@ impl Envelope {
     /// ```
     /// use rs_habe::{Authority, Envelope, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let policy = Policy::parse("nurse")?;
     /// let recipients = [Recipient::Policy { policy: &policy, period: 0 }];
     /// let envelope = Envelope::seal(&mut rng, authority.public_params(), &recipients, b"", b"x")?;
@@ -1001,7 +1001,7 @@ impl Envelope {
     ///     Authority, AttributeSet, DecodeErrorKind, Envelope, Error, Policy, Recipient, SetupParams,
     /// };
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let policy = Policy::parse("nurse")?;
     /// let to_nurses = [Recipient::Policy { policy: &policy, period: 0 }];

@@ -14,7 +14,6 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
-use zeroize::Zeroizing;
 
 use super::*;
 use crate::{AttributeSet, Authority, SetupParams};
@@ -32,14 +31,7 @@ struct World {
 
 fn world() -> World {
     let mut rng = ChaCha20Rng::seed_from_u64(11);
-    let mut authority = Authority::setup(
-        &mut rng,
-        SetupParams {
-            time_depth: 3,
-            tree_depth: 2,
-        },
-    )
-    .unwrap();
+    let mut authority = Authority::setup(&mut rng, SetupParams::new(3, 2)).unwrap();
     let sk = authority
         .enrol(
             &mut rng,
@@ -62,7 +54,7 @@ fn world() -> World {
 impl World {
     /// An honest envelope to both, and the two recipients' KEM keys (slot 0: cardiologist,
     /// slot 1: patient), as only the sender and each recipient know them.
-    fn seal(&mut self, plaintext: &[u8]) -> (Envelope, [Zeroizing<[u8; 32]>; 2]) {
+    fn seal(&mut self, plaintext: &[u8]) -> (Envelope, [crate::SharedKey; 2]) {
         let patient_pk = self.patient.public_key();
         let recipients = [
             Recipient::Policy {
@@ -77,7 +69,7 @@ impl World {
         let capsule = envelope.header().capsules().next().unwrap();
         let kem = [
             self.cardiologist.decapsulate(header).unwrap(),
-            self.patient.open(capsule).unwrap(),
+            self.patient.decapsulate(capsule).unwrap(),
         ];
         (envelope, kem)
     }
@@ -94,7 +86,7 @@ impl World {
 /// recipient `i`, and puts `payload(ad, nonce prefix)` as the payload. Returns the encoding.
 fn craft(
     honest: &Envelope,
-    kem: &[Zeroizing<[u8; 32]>; 2],
+    kem: &[crate::SharedKey; 2],
     cks: [&ContentKey; 2],
     committed: &ContentKey,
     payload: impl FnOnce(&[u8; 32], &[u8; payload::NONCE_PREFIX_SIZE]) -> Vec<u8>,
@@ -322,7 +314,7 @@ fn aes_gcm_alone_is_not_key_committing() {
 /// and associated data the envelope actually uses.
 struct Salamander {
     bytes: Vec<u8>,
-    kem: [Zeroizing<[u8; 32]>; 2],
+    kem: [crate::SharedKey; 2],
     ck: [ContentKey; 2],
 }
 

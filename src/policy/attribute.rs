@@ -3,7 +3,7 @@
 use alloc::string::String;
 use core::fmt;
 
-use crate::error::{PolicyError, PolicyErrorKind};
+use super::error::{PolicyError, PolicyErrorKind};
 
 pub use crate::limits::MAX_ATTRIBUTE_LEN;
 
@@ -34,10 +34,8 @@ impl Attribute {
     /// let a = Attribute::new("ward 3")?; // any non-empty UTF-8 (a policy quotes it: "ward 3")
     /// assert_eq!(a.to_string(), "ward 3");
     /// assert_ne!(Attribute::new("Doctor")?, Attribute::new("doctor")?); // case-sensitive
-    /// assert_eq!(
-    ///     Attribute::new(""),
-    ///     Err(PolicyError { kind: PolicyErrorKind::EmptyAttribute, offset: 0 })
-    /// );
+    /// let err = Attribute::new("").unwrap_err();
+    /// assert_eq!((err.kind, err.offset), (PolicyErrorKind::EmptyAttribute, 0));
     /// # Ok::<(), PolicyError>(())
     /// ```
     pub fn new(s: &str) -> Result<Self, PolicyError> {
@@ -125,7 +123,8 @@ impl AttributeSet {
     /// Builds a set from strings, checking each attribute.
     ///
     /// # Errors
-    /// [`Error::Policy`](crate::Error::Policy) for an invalid attribute,
+    /// [`Error::InvalidAttribute`](crate::Error::InvalidAttribute) naming the first invalid
+    /// entry (its position in `attrs` and what is wrong with it),
     /// [`Error::InvalidAttributeSet`](crate::Error::InvalidAttributeSet) for more than
     /// [`MAX_ATTRIBUTES`].
     ///
@@ -138,11 +137,11 @@ impl AttributeSet {
     /// let names: Vec<&str> = s.iter().map(|a| a.as_str()).collect();
     /// assert_eq!(names, ["cardiology", "nurse"]); // sorted, without duplicates
     ///
-    /// // One invalid attribute fails the whole set.
-    /// match AttributeSet::new(["nurse", ""]) {
-    ///     Err(Error::Policy(e)) => assert_eq!(e.kind, PolicyErrorKind::EmptyAttribute),
-    ///     other => panic!("{other:?}"),
-    /// }
+    /// // One invalid attribute fails the whole set; the error names the entry.
+    /// assert_eq!(
+    ///     AttributeSet::new(["nurse", ""]),
+    ///     Err(Error::InvalidAttribute { index: 1, reason: PolicyErrorKind::EmptyAttribute })
+    /// );
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn new<I, S>(attrs: I) -> Result<Self, crate::Error>
@@ -151,8 +150,12 @@ impl AttributeSet {
         S: AsRef<str>,
     {
         let mut set = alloc::collections::BTreeSet::new();
-        for a in attrs {
-            set.insert(Attribute::new(a.as_ref())?);
+        for (index, a) in attrs.into_iter().enumerate() {
+            let a = Attribute::new(a.as_ref()).map_err(|e| crate::Error::InvalidAttribute {
+                index,
+                reason: e.kind,
+            })?;
+            set.insert(a);
             if set.len() > MAX_ATTRIBUTES {
                 return Err(crate::Error::InvalidAttributeSet);
             }

@@ -6,15 +6,17 @@
 //! the secret over the leaves; decryption reconstructs it from the leaves whose attributes the
 //! key holds.
 
+mod ast;
 mod attribute;
+mod error;
 mod parser;
 mod share;
 #[cfg(test)]
 pub(crate) mod strategies;
-mod tree;
 
+pub use ast::Policy;
 pub use attribute::{Attribute, AttributeSet, MAX_ATTRIBUTES, MAX_ATTRIBUTE_LEN};
-pub use tree::Policy;
+pub use error::{PolicyError, PolicyErrorKind};
 
 pub use crate::limits::MAX_LEAVES;
 

@@ -28,9 +28,9 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::tree::Node;
+use super::ast::Node;
+use super::error::{PolicyError, PolicyErrorKind};
 use super::{Attribute, MAX_DEPTH, MAX_LEAVES, MAX_POLICY_TEXT_LEN};
-use crate::error::{PolicyError, PolicyErrorKind};
 
 /// Whether `b` may appear in a bare (unquoted) attribute: `[A-Za-z0-9_.:@/-]`.
 pub(super) fn is_bare_byte(b: u8) -> bool {
@@ -344,10 +344,10 @@ mod tests {
     use alloc::vec;
     use alloc::vec::Vec;
 
-    use super::super::tree::Node;
+    use super::super::ast::Node;
     use super::super::{Attribute, Policy, MAX_ATTRIBUTE_LEN, MAX_DEPTH, MAX_LEAVES};
     use super::MAX_POLICY_TEXT_LEN;
-    use crate::error::PolicyErrorKind::{self, *};
+    use crate::policy::PolicyErrorKind::{self, *};
 
     fn error(text: &str) -> (PolicyErrorKind, usize) {
         let e = Policy::parse(text).unwrap_err();

@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 use crate::arith::{eval_poly, lagrange_at_zero_vartime};
 use crate::secret::ScalarCell;
 
-use super::tree::{Node, Policy};
+use super::ast::{Node, Policy};
 use super::AttributeSet;
 
 /// Which leaves to use, and with which coefficients, to recover a shared secret.

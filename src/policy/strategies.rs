@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 
 use proptest::prelude::*;
 
-use super::tree::{Node, Policy};
+use super::ast::{Node, Policy};
 use super::Attribute;
 
 /// Attributes that exercise the printer: bare, keywords in any case, numbers, spaces, quotes,

@@ -20,6 +20,7 @@ use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{Error, Result};
 use crate::gt::GtElem;
+use crate::SharedKey;
 
 /// Encoded length of a [`CapsuleFrag`]: prefix, id, index, `E`, `cfrag_i`, `c` (16), `z` (32).
 const CAPSULE_FRAG_LEN: usize = PREFIX_LEN + DELEGATION_ID_LEN + 4 + 48 + 48 + 16 + 32;
@@ -287,7 +288,7 @@ impl CapsuleFrag {
 
 /// A capsule fragment whose proof was checked by [`CapsuleFrag::verify`] — the only way to
 /// obtain one — against a verified capsule and a checked record. It records `(id, i, E,
-/// cfrag_i)`; B's [`DelegateeKey::open`] refuses a mixture of capsules or delegations. It
+/// cfrag_i)`; B's [`DelegateeKey::decapsulate`] refuses a mixture of capsules or delegations. It
 /// converts back to the unverified form (and its bytes) but cannot be decoded directly: a
 /// received fragment must be verified again.
 ///
@@ -430,16 +431,16 @@ impl DelegateeKey {
     ///     frags.push(proxy.reencrypt(&mut rng, &checked)?.verify(&checked, &record)?);
     /// }
     /// let bobs = record.delegatee_key(&bob)?;
-    /// assert_eq!(bobs.open(&capsule, &frags[..1]).unwrap_err(), Error::NotEnoughFragments);
-    /// assert_eq!(*bobs.open(&capsule, &frags)?, *key);
+    /// assert_eq!(bobs.decapsulate(&capsule, &frags[..1]).unwrap_err(), Error::NotEnoughFragments);
+    /// assert_eq!(*bobs.decapsulate(&capsule, &frags)?, *key);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn open(
+    pub fn decapsulate(
         &self,
         capsule: &Capsule,
         frags: &[VerifiedCapsuleFrag],
-    ) -> Result<Zeroizing<[u8; 32]>> {
+    ) -> Result<SharedKey> {
         for VerifiedCapsuleFrag(f) in frags {
             if f.id != self.id || f.e != capsule.e {
                 return Err(Error::FragmentMismatch);
@@ -468,5 +469,15 @@ impl DelegateeKey {
             .to_affine();
         let zk = Zeroizing::new(GtElem::pairing(&y, &self.r_hat.0));
         capsule.derive_key(&zk)
+    }
+
+    /// The former name of [`decapsulate`](Self::decapsulate), kept so that code written
+    /// against it still compiles.
+    #[deprecated(
+        since = "0.1.0",
+        note = "renamed to `decapsulate` (one KEM vocabulary with the ABE scheme)"
+    )]
+    pub fn open(&self, capsule: &Capsule, frags: &[VerifiedCapsuleFrag]) -> Result<SharedKey> {
+        self.decapsulate(capsule, frags)
     }
 }

@@ -658,7 +658,7 @@ impl CheckedRecord {
 
 /// B's key for one delegation (scheme.md §10 v2): `R̂_B = D̂^{1/b} = ĝ^{1/(a·m)}` with the
 /// delegation's id and threshold, made once by [`CheckedRecord::delegatee_key`]. B opens
-/// capsules with `t` verified fragments ([`open`](Self::open)); the envelope's
+/// capsules with `t` verified fragments ([`decapsulate`](Self::decapsulate)); the envelope's
 /// [`Opener::PreDelegatee`](crate::Opener::PreDelegatee) takes it.
 ///
 /// Secret: zeroized on drop, `Debug` prints only the id and threshold.

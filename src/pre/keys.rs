@@ -16,6 +16,7 @@ use crate::domain;
 use crate::encoding::{secret_bytes, ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
 use crate::gt::{are_twins, GtElem};
+use crate::SharedKey;
 
 /// Encoded length of a [`PublicKey`].
 const PUBLIC_KEY_LEN: usize = PREFIX_LEN + 48 + 96;
@@ -98,7 +99,7 @@ impl PublicKey {
 /// let mut rng = rand::thread_rng();
 /// let alice = KeyPair::random(&mut rng);
 /// let (capsule, key) = encapsulate(&mut rng, &alice.public_key())?;
-/// assert_eq!(*alice.open(&capsule)?, *key);
+/// assert_eq!(*alice.decapsulate(&capsule)?, *key);
 /// # Ok(())
 /// # }
 /// ```
@@ -197,17 +198,27 @@ impl KeyPair {
     /// let mut rng = rand::thread_rng();
     /// let kp = KeyPair::random(&mut rng);
     /// let (capsule, key) = encapsulate(&mut rng, &kp.public_key())?;
-    /// assert_eq!(*kp.open(&capsule)?, *key);
+    /// assert_eq!(*kp.decapsulate(&capsule)?, *key);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn open(&self, capsule: &Capsule) -> Result<Zeroizing<[u8; 32]>> {
+    pub fn decapsulate(&self, capsule: &Capsule) -> Result<SharedKey> {
         let inv = Zeroizing::new(ScalarCell(
             Option::<Scalar>::from(self.secret.0.invert()).ok_or(Error::Decryption)?,
         ));
         let e_inv = (capsule.e * inv.0).to_affine();
         let zk = Zeroizing::new(GtElem::pair_with_g2_generator(&e_inv));
         capsule.derive_key(&zk)
+    }
+
+    /// The former name of [`decapsulate`](Self::decapsulate), kept so that code written
+    /// against it still compiles.
+    #[deprecated(
+        since = "0.1.0",
+        note = "renamed to `decapsulate` (one KEM vocabulary with the ABE scheme)"
+    )]
+    pub fn open(&self, capsule: &Capsule) -> Result<SharedKey> {
+        self.decapsulate(capsule)
     }
 }
 
@@ -316,7 +327,7 @@ impl Capsule {
     }
 
     /// `KDF(Z^k, "RSHABE-V1-PRE" ‖ compress(E))` (scheme.md §1, §10 v2).
-    pub(crate) fn derive_key(&self, zk: &GtElem) -> Result<Zeroizing<[u8; 32]>> {
+    pub(crate) fn derive_key(&self, zk: &GtElem) -> Result<SharedKey> {
         zk.kdf(
             domain::SUITE_ID,
             domain::LABEL_PRE,
@@ -389,14 +400,11 @@ impl VerifiedCapsule {
 /// let kp = KeyPair::random(&mut rng);
 /// let (capsule, key) = encapsulate(&mut rng, &kp.public_key())?;
 /// assert_eq!(key.len(), 32);
-/// assert_eq!(*kp.open(&capsule)?, *key);
+/// assert_eq!(*kp.decapsulate(&capsule)?, *key);
 /// # Ok(())
 /// # }
 /// ```
-pub fn encapsulate(
-    rng: &mut impl CryptoRngCore,
-    pk: &PublicKey,
-) -> Result<(Capsule, Zeroizing<[u8; 32]>)> {
+pub fn encapsulate(rng: &mut impl CryptoRngCore, pk: &PublicKey) -> Result<(Capsule, SharedKey)> {
     let k = Zeroizing::new(ScalarCell(random_nonzero(rng)));
     let u = Zeroizing::new(ScalarCell(random_nonzero(rng)));
     let p1 = G1Projective::from(pk.p1);

@@ -17,7 +17,7 @@
 //!   `h = H128("RSHABE-V2-CAPSULE", P1_A ‖ E ‖ V)`, `σ = u + h·k`; valid for `pk_A` iff
 //!   `P1_A^σ = V · E^h`; key `KDF(Z^k, "RSHABE-V1-PRE" ‖ E)` with `Z^k = e(g^k, ĝ)` —
 //!   [`encapsulate`], [`Capsule::verify`];
-//! - A opens its own capsule (§10 v2): `Z^k = e(E^{1/a}, ĝ)` — [`KeyPair::open`];
+//! - A opens its own capsule (§10 v2): `Z^k = e(E^{1/a}, ĝ)` — [`KeyPair::decapsulate`];
 //! - delegation (§10 v2 "Delegate"): `m ≠ 0`, `f(x) = m + c_1 x + … + c_{t−1} x^{t−1}`,
 //!   `kfrag_i = f(i)`, record `(id, t, n, pk_A, pk_B, D̂ = P2_B^{1/(a·m)}, M = P1_A^m,
 //!   VK_i = g^{f(i)})` — [`KeyPair::delegate`];
@@ -32,7 +32,7 @@
 //! - verification (§10 v2 "Verify"): `R1 = g^z · VK_i^{−c}`, `R2 = E^z · cfrag_i^{−c}`, accept iff
 //!   `H128` gives `c` back — [`CapsuleFrag::verify`];
 //! - B opens (§10 v2): `Y = Π cfrag_i^{L_i(0)} = E^m`, `Z^k = e(Y, R̂_B)` —
-//!   [`DelegateeKey::open`].
+//!   [`DelegateeKey::decapsulate`].
 //!
 //! # Trust model
 //! - **The proxies** are trusted for availability only: a fragment made with anything but the
@@ -101,7 +101,7 @@
 //!     let proxy = kfrag.verify(&record)?;
 //!     verified.push(proxy.reencrypt(&mut rng, &capsule)?.verify(&capsule, &record)?);
 //! }
-//! let bobs_key = record.delegatee_key(&bob)?.open(capsule.capsule(), &verified)?;
+//! let bobs_key = record.delegatee_key(&bob)?.decapsulate(capsule.capsule(), &verified)?;
 //! assert_eq!(*bobs_key, *key);
 //! # Ok(())
 //! # }

@@ -32,7 +32,7 @@ struct Setup {
     bob: KeyPair,
     capsule: Capsule,
     checked_capsule: VerifiedCapsule,
-    key: zeroize::Zeroizing<[u8; 32]>,
+    key: crate::SharedKey,
     kfrags: Vec<KeyFrag>,
     record: DelegationRecord,
     checked: CheckedRecord,
@@ -165,19 +165,23 @@ fn owner_and_delegatee_get_the_key_for_every_subset() {
     let mut r = rng(1);
     for (t, n) in [(1, 1), (1, 3), (2, 3), (3, 5)] {
         let s = setup(t, n, &mut r);
-        assert_eq!(*s.alice.open(&s.capsule).unwrap(), *s.key);
-        assert_ne!(*s.bob.open(&s.capsule).unwrap(), *s.key);
+        assert_eq!(*s.alice.decapsulate(&s.capsule).unwrap(), *s.key);
+        assert_ne!(*s.bob.decapsulate(&s.capsule).unwrap(), *s.key);
         let all = verified_all(&s, &mut r);
         let dk = s.checked.delegatee_key(&s.bob).unwrap();
         for subset in subsets(n, t) {
             let chosen: Vec<_> = subset.iter().map(|&i| all[i].clone()).collect();
-            assert_eq!(*dk.open(&s.capsule, &chosen).unwrap(), *s.key, "{t}/{n}");
+            assert_eq!(
+                *dk.decapsulate(&s.capsule, &chosen).unwrap(),
+                *s.key,
+                "{t}/{n}"
+            );
         }
         // More than t: the first t are used.
-        assert_eq!(*dk.open(&s.capsule, &all).unwrap(), *s.key);
+        assert_eq!(*dk.decapsulate(&s.capsule, &all).unwrap(), *s.key);
         // The delegatee key survives its encoding.
         let dk2 = DelegateeKey::from_bytes(&dk.to_bytes()).unwrap();
-        assert_eq!(*dk2.open(&s.capsule, &all).unwrap(), *s.key);
+        assert_eq!(*dk2.decapsulate(&s.capsule, &all).unwrap(), *s.key);
     }
 }
 
@@ -513,7 +517,7 @@ fn fragments_of_another_capsule_or_delegation() {
         .verify(&other_checked, &s.checked)
         .unwrap();
     assert_eq!(
-        dk.open(&s.capsule, &[v_this.clone(), v_other.clone()])
+        dk.decapsulate(&s.capsule, &[v_this.clone(), v_other.clone()])
             .unwrap_err(),
         Error::FragmentMismatch
     );
@@ -524,7 +528,7 @@ fn fragments_of_another_capsule_or_delegation() {
         .verify(&s.checked_capsule, &rec2)
         .unwrap();
     assert_eq!(
-        dk.open(&s.capsule, &[v_this, v_deleg]).unwrap_err(),
+        dk.decapsulate(&s.capsule, &[v_this, v_deleg]).unwrap_err(),
         Error::FragmentMismatch
     );
 }
@@ -537,7 +541,7 @@ fn duplicates_fewer_than_t_and_wrong_receiver() {
     let dk = s.checked.delegatee_key(&s.bob).unwrap();
     for k in 0..3 {
         assert_eq!(
-            dk.open(&s.capsule, &all[..k]).unwrap_err(),
+            dk.decapsulate(&s.capsule, &all[..k]).unwrap_err(),
             Error::NotEnoughFragments
         );
     }
@@ -549,12 +553,12 @@ fn duplicates_fewer_than_t_and_wrong_receiver() {
         .verify(&s.checked_capsule, &s.checked)
         .unwrap();
     assert_eq!(
-        dk.open(&s.capsule, &[all[0].clone(), again, all[1].clone()])
+        dk.decapsulate(&s.capsule, &[all[0].clone(), again, all[1].clone()])
             .unwrap_err(),
         Error::DuplicateFragment
     );
     assert_eq!(
-        dk.open(
+        dk.decapsulate(
             &s.capsule,
             &[all[0].clone(), all[0].clone(), all[1].clone()]
         )
@@ -581,7 +585,7 @@ fn fewer_than_t_do_not_give_the_key_even_bypassing_the_check() {
     let all = verified_all(&s, &mut r);
     let mut dk = s.checked.delegatee_key(&s.bob).unwrap();
     dk.threshold = 2;
-    assert_ne!(*dk.open(&s.capsule, &all[..2]).unwrap(), *s.key);
+    assert_ne!(*dk.decapsulate(&s.capsule, &all[..2]).unwrap(), *s.key);
 }
 
 /// A repeating RNG does not reveal a kfrag: two proofs with the same RNG output on different
@@ -894,8 +898,8 @@ proptest! {
         }
         let chosen: Vec<_> = order[..t].iter().map(|&i| all[i].clone()).collect();
         let dk = s.checked.delegatee_key(&s.bob).unwrap();
-        prop_assert_eq!(*dk.open(&s.capsule, &chosen).unwrap(), *s.key);
-        prop_assert_eq!(dk.open(&s.capsule, &chosen[..t - 1]).unwrap_err(), Error::NotEnoughFragments);
+        prop_assert_eq!(*dk.decapsulate(&s.capsule, &chosen).unwrap(), *s.key);
+        prop_assert_eq!(dk.decapsulate(&s.capsule, &chosen[..t - 1]).unwrap_err(), Error::NotEnoughFragments);
         let mut bytes = all[order[0]].to_bytes();
         bytes[pos] ^= 1 << bit;
         if let Ok(cf) = CapsuleFrag::from_bytes(&bytes) {

@@ -100,20 +100,14 @@ fn main() {
     // The scheme: an authority (time depth 4), users, a delegator and its child.
     let mut authority = Authority::setup(
         &mut rng,
-        SetupParams {
-            time_depth: 4,
-            tree_depth: 2,
-        },
+        SetupParams::new(4, 2),
     )
     .expect("setup");
     let pp = authority.public_params().clone();
     out.object("decode_public_params", "pp-depth4", &pp.to_bytes());
     let pp1 = Authority::setup(
         &mut rng,
-        SetupParams {
-            time_depth: 1,
-            tree_depth: 1,
-        },
+        SetupParams::new(1, 1),
     )
     .expect("setup")
     .public_params()

@@ -34,19 +34,21 @@ use group::{Curve, Group};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-use super::kem::{kem_key, Header, SharedKey, TimeRow};
-use super::keys::{attribute_points, DecryptionKey, KeyBody, Pair};
+use super::components::{attribute_points, KeyBody, Pair};
+use super::decryption_key::DecryptionKey;
+use super::header::derive_row;
+use super::header::{kem_key, Header, TimeRow};
 use super::outsource::{RetrievalKey, TransformKey};
 use super::params::{Base1, Base2, PublicParams};
 use super::secret_key::{sk_node, SecretKey};
-use super::time::{self, TimeNode};
-use super::tree::{path, TreeNode, UserId};
-use super::update::derive_row;
+use super::time_tree::{self, TimeNode};
+use super::user_tree::{path, TreeNode, UserId};
 use super::{Authority, SetupParams};
 use crate::gt::GtElem;
 use crate::hash;
 use crate::policy::{Attribute, AttributeSet, Policy};
 use crate::secret::{SecretG1, SecretG2};
+use crate::SharedKey;
 
 fn rng() -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(0x5eed)
@@ -57,14 +59,7 @@ fn set(attrs: &[&str]) -> AttributeSet {
 }
 
 fn authority(rng: &mut ChaCha20Rng, time_depth: u8) -> Authority {
-    Authority::setup(
-        rng,
-        SetupParams {
-            time_depth,
-            tree_depth: 2,
-        },
-    )
-    .unwrap()
+    Authority::setup(rng, SetupParams::new(time_depth, 2)).unwrap()
 }
 
 /// A small integer as a scalar (the attack coefficients below are public small integers).
@@ -198,7 +193,7 @@ fn encapsulate_variant(
         .map(|s| pp.mul_g2(Base2::G, s).to_affine())
         .collect();
     let w_t_s = pp.mul_g1(Base1::WT, &s0);
-    let time_rows = time::cover(pp.time_depth, period)
+    let time_rows = time_tree::cover(pp.time_depth, period)
         .into_iter()
         .map(|node| {
             let t = if v.rows_share_s0 {
@@ -300,7 +295,7 @@ fn shared_path_randomness_enables_collusion() {
 #[test]
 fn collusion_setup_uses_distinct_subtrees() {
     let revoked = [0u64].into_iter().collect();
-    let ku = super::tree::ku_nodes(2, &revoked);
+    let ku = super::user_tree::ku_nodes(2, &revoked);
     assert_eq!(
         ku,
         vec![
@@ -331,7 +326,7 @@ fn climb_back_succeeds(shared_t: bool) -> bool {
     let updated = if shared_t {
         let t = Scalar::random(&mut rng);
         let root = &header.time_rows[0];
-        let rows: Vec<TimeRow> = time::cover(2, 1)
+        let rows: Vec<TimeRow> = time_tree::cover(2, 1)
             .into_iter()
             .map(|n| derive_row(&pp, root, n, &t).unwrap())
             .collect();
@@ -386,7 +381,7 @@ fn shared_update_randomness_lets_anyone_climb_back() {
 
 /// `F̂_X` for the prefix of depth `k` of `period` (scheme.md §3), in G2.
 fn f_hat(pp: &PublicParams, period: u64, k: u8) -> G2Projective {
-    let leaf = time::prefix(pp.time_depth, period, pp.time_depth);
+    let leaf = time_tree::prefix(pp.time_depth, period, pp.time_depth);
     let mut f_x = G2Projective::from(pp.f()[0].g2);
     for j in 1..=k {
         let f_j = G2Projective::from(pp.f()[usize::from(j)].g2);
@@ -449,8 +444,8 @@ fn move_to_later_period(
         .zip(&ku_from.time)
         .map(|(d, u)| [d.a.proj() - u.a.0, d.b.proj() - u.b.0])
         .collect();
-    let leaf_from = time::prefix(pp.time_depth, from, pp.time_depth);
-    let leaf_to = time::prefix(pp.time_depth, to, pp.time_depth);
+    let leaf_from = time_tree::prefix(pp.time_depth, from, pp.time_depth);
+    let leaf_to = time_tree::prefix(pp.time_depth, to, pp.time_depth);
     let half = Scalar::from(2u64).invert().unwrap();
     // f̂_j^{q'} = (rest_j.b − rest_{j−1}.b) / x_j(from).
     let f_q: Vec<G2Projective> = (1..=pp.time_depth)
@@ -1156,7 +1151,7 @@ fn revoked_key_opens(dk: &DecryptionKey, header: &Header, key: &SharedKey) -> Op
         forge_row(
             dk.time_depth,
             &header.time_rows,
-            time::prefix(dk.time_depth, dk.period, k),
+            time_tree::prefix(dk.time_depth, dk.period, k),
         )
     })?;
     let forged = Header {
@@ -1170,7 +1165,7 @@ fn revoked_key_opens(dk: &DecryptionKey, header: &Header, key: &SharedKey) -> Op
 /// The cloud's move with the BB-direct delegation that goes with rows sharing `s₀`: a derived
 /// row is its parent re-labelled (`t' = 0`), so it keeps the randomness `s₀`.
 fn move_bb_direct(pp: &PublicParams, header: &Header, period: u64) -> Header {
-    let time_rows = time::cover(pp.time_depth, period)
+    let time_rows = time_tree::cover(pp.time_depth, period)
         .into_iter()
         .map(|node| {
             let parent = header

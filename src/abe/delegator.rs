@@ -24,12 +24,13 @@ use blstrs::G1Projective;
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, Zeroizing};
 
+use super::components::{attribute_points, read_attributes, write_attributes};
+use super::decryption_key::DecryptionKey;
 use super::key_update::{KeyUpdate, UpdateEntry};
-use super::keys::{attribute_points, read_attributes, write_attributes, DecryptionKey};
 use super::params::PublicParams;
 use super::secret_key::{enrol_path, SecretKey};
-use super::time::MAX_TIME_DEPTH;
-use super::tree::{IssuerId, IssuerTree, UserId};
+use super::time_tree::MAX_TIME_DEPTH;
+use super::user_tree::{IssuerId, IssuerTree, UserId};
 use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::policy::AttributeSet;
@@ -45,7 +46,7 @@ use crate::secret::SecretG1;
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
 /// let pp = authority.public_params().clone();
 /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
 /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -93,7 +94,7 @@ impl Delegator {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Delegator, Error, Parameter, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
     ///
@@ -123,7 +124,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -146,7 +147,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;
@@ -168,7 +169,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -192,7 +193,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -222,7 +223,7 @@ impl Delegator {
     /// use rs_habe::policy::Attribute;
     /// use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -280,7 +281,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -306,7 +307,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -336,7 +337,7 @@ impl Delegator {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -408,7 +409,7 @@ impl Delegator {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
@@ -444,7 +445,7 @@ impl Delegator {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Delegator, Error, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let head_dk = head.decryption_key(&authority.key_update(&mut rng, 5)?)?;

@@ -4,7 +4,7 @@
 //! A secret key holds one component per node of the user's path in its issuer's tree, each with
 //! its own fresh randomness `r_θ` (independent per node: one `r` shared along a path would let a
 //! revoked user who holds the attributes collude with an unrevoked user who lacks them; the
-//! regression test `shared_path_randomness_enables_collusion` in `attacks` shows the attack):
+//! regression test `shared_path_randomness_enables_collusion` in `attack_tests` shows the attack):
 //! `SK_θ = { K̂ = ĝ^{r_θ}, K0 = base_θ · H₀^{r_θ}, K_τ = H(τ)^{r_θ} for τ ∈ S }` with
 //! `base_θ = g^α G_θ^{−1}` (authority) or `H_φ^{−1}` (delegator).
 //!
@@ -19,11 +19,12 @@ use blstrs::{G1Affine, G1Projective, Scalar};
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use super::components::{attribute_points, read_attributes, write_attributes, KeyBody};
+use super::decryption_key::DecryptionKey;
 use super::key_update::KeyUpdate;
-use super::keys::{attribute_points, read_attributes, write_attributes, DecryptionKey, KeyBody};
 use super::params::{Base1, Base2, PublicParams};
-use super::time::MAX_TIME_DEPTH;
-use super::tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
+use super::time_tree::MAX_TIME_DEPTH;
+use super::user_tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
 use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::policy::AttributeSet;
@@ -65,7 +66,7 @@ pub(crate) fn sk_node(
 /// ```
 /// use rs_habe::{Authority, AttributeSet, SecretKey, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
 /// let stored = sk.to_bytes(); // keep it safe: it is the user's long-term secret
 /// let sk = SecretKey::from_bytes(&stored)?;
@@ -111,7 +112,7 @@ impl SecretKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// assert_eq!((sk.user_id().issuer, sk.user_id().leaf), (authority.issuer_id(), 0));
     /// authority.revoke(&sk.user_id(), 4)?;
@@ -129,7 +130,7 @@ impl SecretKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["ward:3", "nurse"])?)?;
     /// assert_eq!(sk.attributes(), &AttributeSet::new(["nurse", "ward:3"])?);
@@ -158,7 +159,7 @@ impl SecretKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// let params = SetupParams::new(4, 2);
     /// let mut hospital = Authority::setup(&mut rng, params)?;
     /// let nurse = hospital.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// // Each period: fetch the issuer's update and derive that period's key.
@@ -231,7 +232,7 @@ impl SecretKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, SecretKey, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let stored = sk.to_bytes(); // the user's long-term secret, wiped when dropped
     /// let restored = SecretKey::from_bytes(&stored)?;
@@ -266,7 +267,7 @@ impl SecretKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, SecretKey, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let stored = sk.to_bytes();
     /// assert_eq!(SecretKey::from_bytes(&stored)?.attributes(), sk.attributes());

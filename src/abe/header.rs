@@ -1,5 +1,6 @@
-//! Encryption and decryption of the key encapsulation (scheme.md §7, §8 as replaced by
-//! abe-v2.md §7, §8).
+//! Headers: the key encapsulation's ciphertext (scheme.md §7 as replaced by abe-v2.md §7), its
+//! codec, and the cloud's ciphertext update (§8 "Update"). Decryption (§8, summarised here)
+//! lives with the key, in `decryption_key`.
 //!
 //! Encrypt for policy `P` and period `T`: `s₀` fresh, `λ_i` shares of `s₀` over the leaves of
 //! `P` (§9); a fresh `s₁⁽ʲ⁾` per occurrence layer `j = 1..m` (leaf `i` is in layer `j(i)` when it
@@ -12,7 +13,7 @@
 //! Why one `s₁` per layer: with a single `s₁` for every leaf, a repeated attribute lets a user
 //! combine the rows linearly so that the repeated attribute's points cancel — `2 of (a, a, b)` is
 //! opened with `b` alone by `3C₁ − 3C₂ + C₃ = H₀^{s₀} H(b)^{s₁}` (abe-v2.md F-AB2; the regression
-//! tests are in `attacks`). Why time rows keep their own `t_N` with `s₀` only in `E_{N,1}`: rows
+//! tests are in `attack_tests`). Why time rows keep their own `t_N` with `s₀` only in `E_{N,1}`: rows
 //! sharing `s₀` directly (`E_N = F_N^{s₀}`) let a revoked user's old key open newer headers
 //! (F-AB6).
 //!
@@ -28,42 +29,37 @@
 //! `Ω^{s₀}` is computed as `e(g^{s₀}, Ω̂₁)`: a constant-time fixed-base G1 multiplication and one
 //! pairing against `Ω̂₁`'s prepared lines, never `Ω * s₀` in GT, whose square-and-multiply leaks
 //! `s₀` (scheme.md §1; see `crate::gt`).
-
+//!
+//! # Ciphertext update
+//! Ciphertext update (scheme.md §8 "Update"): the cloud moves a header to a later period using
+//! public parameters only, so that a user revoked in between cannot open it any more.
+//!
+//! A node in both `Cover(T)` and `Cover(T')` keeps its row. Every other `N' = (k', b') ∈
+//! Cover(T')` lies under some `N = (k, b) ∈ Cover(T)`; its row is derived with its **own** fresh
+//! `t'` (two rows derived with one `t'` would reveal `f_{k+1}^{t'}` and let anyone climb back to
+//! the older parent row — the regression test `shared_update_randomness_lets_anyone_climb_back`
+//! shows it):
+//! `E'_1 = E_{N,1} v_T^{t'}`, `E'_2 = E_{N,2} Π_{j=k+1..k'} D_{N,j}^{x_j(N')} F_{N'}^{−t'}`,
+//! `E'_3 = E_{N,3} g^{t'}`, `D'_j = D_{N,j} f_j^{−t'}` for `j = k'+1..D_t`.
+//! `Ĉ0`, the attribute part and the payload are untouched: the encapsulated key does not change.
+//!
+//! The old header must be deleted by whoever stores it: a revoked user who kept a copy can
+//! still open it.
 use alloc::vec::Vec;
 
-use blstrs::{G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Scalar};
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
 use group::{Curve, Group};
 use rand_core::CryptoRngCore;
-use zeroize::Zeroizing;
 
-use super::keys::DecryptionKey;
 use super::params::{Base1, Base2, PublicParams};
-use super::time::{self, TimeNode};
-use crate::arith::mul_pubexp;
+use super::time_tree::{self, TimeNode};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::gt::GtElem;
 use crate::policy::{Policy, MAX_POLICY_TEXT_LEN};
-use crate::secret::{SecretG1, SecretScalar};
-
-/// A 32-byte key produced by a key encapsulation; zeroized on drop.
-///
-/// # Examples
-///
-/// ```
-/// use rs_habe::{Authority, Header, Policy, SetupParams, SharedKey};
-/// let mut rng = rand::thread_rng();
-/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
-/// let (pp, policy) = (authority.public_params(), Policy::parse("nurse")?);
-/// let (_header, key): (Header, SharedKey) = Header::encapsulate(&mut rng, pp, &policy, 0)?;
-/// // Derefs to the 32 key bytes (for an AEAD, say); they are wiped when `key` is dropped.
-/// let bytes: &[u8; 32] = &key;
-/// let (_, other) = Header::encapsulate(&mut rng, pp, &policy, 0)?;
-/// assert_ne!(bytes, &*other); // fresh for every encapsulation
-/// # Ok::<(), rs_habe::Error>(())
-/// ```
-pub type SharedKey = Zeroizing<[u8; 32]>;
+use crate::secret::SecretScalar;
+use crate::SharedKey;
 
 /// One time row of a header: the node of `Cover(T)` it belongs to, `E_{N,1..3}` and the
 /// delegation elements `D_{N,j}` for `j = k+1..D_t`.
@@ -81,7 +77,7 @@ pub(crate) struct TimeRow {
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
 /// let pp = authority.public_params().clone();
 /// let policy = Policy::parse("doctor and cardiology")?;
 /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 2)?;
@@ -176,7 +172,7 @@ impl Header {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let policy = Policy::parse("doctor or nurse")?;
     /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 3)?;
@@ -199,10 +195,10 @@ impl Header {
         policy: &Policy,
         period: u64,
     ) -> Result<(Header, SharedKey)> {
-        time::check_period(pp.time_depth, period)?;
+        time_tree::check_period(pp.time_depth, period)?;
         let s0 = SecretScalar::random(&mut *rng);
         let shares = policy.share(&s0, rng);
-        let cover = time::cover(pp.time_depth, period);
+        let cover = time_tree::cover(pp.time_depth, period);
 
         let c0 = pp.mul_g2(Base2::G, &s0).to_affine();
         // One s₁ per occurrence layer (abe-v2.md §7, F-AB2).
@@ -246,7 +242,7 @@ impl Header {
     /// ```
     /// # use rs_habe::{Authority, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params();
     /// let (header, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("nurse")?, 3)?;
     /// assert_eq!(header.period(), 3);
@@ -264,7 +260,7 @@ impl Header {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let policy = Policy::parse("Nurse AND \"ward 3\"")?;
     /// let (header, _) = Header::encapsulate(&mut rng, authority.public_params(), &policy, 0)?;
     /// // Public, in canonical form: a user can check it before trying to decrypt.
@@ -283,8 +279,8 @@ impl Header {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let a = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
-    /// let mut b = Authority::setup(&mut rng, SetupParams { time_depth: 5, tree_depth: 2 })?;
+    /// let a = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
+    /// let mut b = Authority::setup(&mut rng, SetupParams::new(5, 2))?;
     /// let policy = Policy::parse("nurse")?;
     /// let (header, _) = Header::encapsulate(&mut rng, a.public_params(), &policy, 0)?;
     /// assert_eq!(header.time_depth(), 4);
@@ -306,7 +302,7 @@ impl Header {
     /// ```
     /// # use rs_habe::{Authority, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params();
     /// let (one, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("a")?, 0)?;
     /// let (two, _) = Header::encapsulate(&mut rng, pp, &Policy::parse("a or b")?, 0)?;
@@ -339,7 +335,7 @@ impl Header {
     /// ```
     /// # use rs_habe::{Authority, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let policy = Policy::parse("doctor and cardiology")?;
     /// let (header, _) = Header::encapsulate(&mut rng, authority.public_params(), &policy, 2)?;
     /// let bytes = header.to_bytes(); // public: store it next to the ciphertext
@@ -388,7 +384,7 @@ impl Header {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
     /// let bytes = header.to_bytes();
@@ -419,7 +415,7 @@ impl Header {
         r: &mut Reader<'_>,
     ) -> core::result::Result<Self, crate::error::DecodeError> {
         r.prefix(ObjectType::Header)?;
-        let (time_depth, period) = super::keys::read_time_depth_and_period(r)?;
+        let (time_depth, period) = super::components::read_time_depth_and_period(r)?;
         let at = r.offset();
         let text = r.var_bytes(MAX_POLICY_TEXT_LEN)?;
         let bad_policy = || r.err_at(DecodeErrorKind::InvalidPolicy, at);
@@ -446,7 +442,7 @@ impl Header {
         for _ in 0..n {
             rows.push(r.g1()?);
         }
-        let cover = time::cover(time_depth, period);
+        let cover = time_tree::cover(time_depth, period);
         let mut time_rows = Vec::with_capacity(cover.len());
         for node in cover {
             let e = [r.g1()?, r.g1()?, r.g1()?];
@@ -477,267 +473,151 @@ pub(crate) fn kem_key(z: &GtElem, policy: &Policy) -> Result<SharedKey> {
     )
 }
 
-impl DecryptionKey {
-    /// Recovers the key encapsulated in `header` (scheme.md §8).
-    ///
-    /// # Errors
-    /// - [`Error::ParamsMismatch`]: key and header are for different time-tree depths.
-    /// - [`Error::PeriodNotCovered`]: the header's period is later than the key's.
-    /// - [`Error::PolicyNotSatisfied`]: the key's attributes do not satisfy the policy.
-    /// - [`Error::Decryption`]: the pairing result is degenerate (only for a malformed header).
-    ///
-    /// A key of a revoked or otherwise wrong user yields a wrong key (rejected by the AEAD that
-    /// uses it), never the right one.
-    ///
-    /// # Examples
+/// Derives the row of `child` (a descendant of, or equal to, `parent.node`) with randomness `t'`.
+pub(crate) fn derive_row(
+    pp: &PublicParams,
+    parent: &TimeRow,
+    child: TimeNode,
+    t: &Scalar,
+) -> Option<TimeRow> {
+    let k = parent.node.depth;
+    let k2 = child.depth;
+    if !parent.node.is_prefix_of(&child) {
+        return None;
+    }
+    let [e1, e2, e3] = parent.e.map(G1Projective::from);
+    let mut e2 = e2;
+    for j in k + 1..=k2 {
+        let d = G1Projective::from(*parent.d.get(usize::from(j - k - 1))?);
+        e2 += if child.label(j) == 2 { d.double() } else { d };
+    }
+    let e = [
+        e1 + pp.mul_g1(Base1::VT, t),
+        e2 - pp.f_node_g1(&child) * t,
+        e3 + pp.mul_g1(Base1::G, t),
+    ];
+    // D'_j = D_{N,j} f_j^{−t'} for j = k'+1..D_t: the parent's last D_t − k' elements.
+    let kept = parent.d.get(usize::from(k2 - k)..)?;
+    let d: Vec<G1Projective> = kept
+        .iter()
+        .zip(pp.f_muls_g1(k2 + 1, t))
+        .map(|(d, f)| G1Projective::from(*d) - f)
+        .collect();
+    Some(TimeRow::normalize(child, &e, &d))
+}
+
+impl Header {
+    /// Moves the header to a later period (scheme.md §8), with public parameters only — the
+    /// cloud's job. `period == self.period()` returns an identical copy.
     ///
     /// ```
-    /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
+    /// use rs_habe::{Authority, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
-    /// let pp = authority.public_params().clone();
-    /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
-    /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 5)?)?;
-    ///
-    /// let policy = Policy::parse("nurse and ward:3")?;
-    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &policy, 5)?;
-    /// assert_eq!(*dk.decapsulate(&header)?, *key);
-    ///
-    /// // Public facts come back as typed errors.
-    /// let (later, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 6)?;
-    /// assert!(matches!(dk.decapsulate(&later), Err(Error::PeriodNotCovered)));
-    /// let (for_doctors, _) = Header::encapsulate(&mut rng, &pp, &Policy::parse("doctor")?, 5)?;
-    /// assert!(matches!(dk.decapsulate(&for_doctors), Err(Error::PolicyNotSatisfied)));
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
+    /// let pp = authority.public_params();
+    /// let (header, _key) = Header::encapsulate(&mut rng, pp, &Policy::parse("nurse")?, 3)?;
+    /// let later = header.update(&mut rng, pp, 4)?;
+    /// assert_eq!(later.period(), 4);
+    /// assert!(matches!(later.update(&mut rng, pp, 3), Err(rs_habe::Error::PeriodInPast)));
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
-    pub fn decapsulate(&self, header: &Header) -> Result<SharedKey> {
-        let z = self.decapsulate_gt(header)?;
-        kem_key(&z, &header.policy)
-    }
-
-    /// `Ω^{s₀}` for a header (before the KDF).
-    pub(crate) fn decapsulate_gt(&self, header: &Header) -> Result<GtElem> {
-        Ok(GtElem::multi_pairing(&self.pairing_inputs(header)?.terms()))
-    }
-
-    /// The two sides of the decryption multi-pairing (abe-v2.md §8), `5 + m'` pairs.
-    pub(crate) fn pairing_inputs<'a>(&'a self, header: &Header) -> Result<PairingInputs<'a>> {
-        if header.time_depth != self.time_depth {
+    ///
+    /// # Errors
+    /// [`Error::PeriodInPast`] for an earlier period, [`Error::PeriodOutOfRange`],
+    /// [`Error::ParamsMismatch`] if `pp` has another time depth.
+    pub fn update(
+        &self,
+        rng: &mut impl CryptoRngCore,
+        pp: &PublicParams,
+        period: u64,
+    ) -> Result<Header> {
+        if pp.time_depth != self.time_depth {
             return Err(Error::ParamsMismatch);
         }
-        if header.period > self.period {
-            return Err(Error::PeriodNotCovered);
+        time_tree::check_period(self.time_depth, period)?;
+        if period < self.period {
+            return Err(Error::PeriodInPast);
         }
-        let recon = header
-            .policy
-            .reconstruct(&self.attributes)
-            .ok_or(Error::PolicyNotSatisfied)?;
-        let leaf = TimeNode {
-            depth: self.time_depth,
-            index: self.period,
-        };
-        let row = header
-            .time_rows
-            .iter()
-            .find(|r| r.node.is_prefix_of(&leaf))
-            .ok_or(Error::PeriodNotCovered)?;
-        let time_lines = self.time_lines(row.node.depth).ok_or(Error::Decryption)?;
-        let lines = self.lines();
-
-        // Public bookkeeping first: for each chosen leaf, its key element's position and its
-        // occurrence layer; the distinct layers used, in order.
-        let layers = header.policy.layers();
-        let mut chosen = Vec::with_capacity(recon.terms.len());
-        for (i, omega) in &recon.terms {
-            let attr = header.policy.leaves().get(*i).ok_or(Error::Decryption)?;
-            let pos = self
-                .attributes
+        let cover = time_tree::cover(self.time_depth, period);
+        let mut time_rows = Vec::with_capacity(cover.len());
+        for node in cover {
+            let parent = self
+                .time_rows
                 .iter()
-                .position(|a| a == attr)
-                .ok_or(Error::PolicyNotSatisfied)?;
-            let layer = *layers.get(*i).ok_or(Error::Decryption)?;
-            chosen.push((*i, pos, layer, omega));
-        }
-        let mut used: Vec<u16> = chosen.iter().map(|c| c.2).collect();
-        used.sort_unstable();
-        used.dedup();
-
-        // Σ ω_i C_i (public).
-        let mut sum_c = G1Projective::identity();
-        for (i, _, _, omega) in &chosen {
-            let c = header.rows.get(*i).ok_or(Error::Decryption)?;
-            // All-ones coefficients (AND/OR): mixed additions only.
-            if recon.all_ones {
-                sum_c += c;
-            } else {
-                sum_c += mul_pubexp(G1Projective::from(c), omega);
-            }
-        }
-        // K0 and, per layer used, Σ ω_i K_{τ_i} (secret: kept in wiped storage, each sum
-        // normalised on its own rather than in a shared buffer). The coefficients ω_i are public,
-        // so `mul_pubexp`'s operation sequence depends on them only.
-        let mut secret = Zeroizing::new(Vec::with_capacity(1 + used.len()));
-        let mut header_lines = Vec::with_capacity(1 + used.len());
-        secret.push(self.body.k0);
-        header_lines.push(G2Prepared::from(header.c0));
-        for layer in &used {
-            let mut acc = G1Projective::identity();
-            for (_, pos, _, omega) in chosen.iter().filter(|c| c.2 == *layer) {
-                let k = self.body.attrs.get(*pos).ok_or(Error::Decryption)?;
-                // blst's mixed addition is constant-time (it handles doubling without a branch).
-                if recon.all_ones {
-                    acc += &k.0;
-                } else {
-                    acc += mul_pubexp(k.proj(), omega);
-                }
-            }
-            secret.push(SecretG1::from(acc));
-            let c1 = header
-                .c1
-                .get(usize::from(*layer))
+                .find(|r| r.node.is_prefix_of(&node))
                 .ok_or(Error::Decryption)?;
-            header_lines.push(G2Prepared::from(*c1));
+            if parent.node == node {
+                time_rows.push(parent.clone());
+                continue;
+            }
+            let t = SecretScalar::random(&mut *rng);
+            let row = derive_row(pp, parent, node, &t).ok_or(Error::Decryption);
+            time_rows.push(row?);
         }
-        let [e1, e2, e3] = row.e.map(G1Projective::from);
-        Ok(PairingInputs {
-            secret,
-            public: normalize(&[-sum_c, -e1, -e2, -e3]),
-            header_lines,
-            key_lines: [&lines.k_hat, &lines.k1t, &time_lines[0], &time_lines[1]],
+        Ok(Header {
+            time_depth: self.time_depth,
+            period,
+            policy: self.policy.clone(),
+            c0: self.c0,
+            c1: self.c1.clone(),
+            rows: self.rows.clone(),
+            time_rows,
         })
     }
 }
 
-/// The decryption multi-pairing's inputs (abe-v2.md §8): the secret `K0` and per-layer sums
-/// `Σ ω_i K_{τ_i}` pair with the header's `Ĉ0` and used `Ĉ1⁽ʲ⁾` (prepared per call); the public
-/// `−Σ ω_i C_i`, `−E_{N,1..3}` with the key's prepared `K̂`, `K1T`, `B2_N`, `B3_N`.
-pub(crate) struct PairingInputs<'a> {
-    pub(crate) secret: Zeroizing<Vec<SecretG1>>,
-    pub(crate) public: Vec<G1Affine>,
-    pub(crate) header_lines: Vec<G2Prepared>,
-    pub(crate) key_lines: [&'a G2Prepared; 4],
-}
-
-impl PairingInputs<'_> {
-    /// The pairs, in order: `5 + m'` of them.
-    pub(crate) fn terms(&self) -> Vec<(&G1Affine, &G2Prepared)> {
-        self.secret
+/// Moves every header of `headers` to `period` (scheme.md §8): the cloud's nightly job.
+///
+/// With the `parallel` feature the headers are updated on rayon's thread pool; each header gets
+/// its own ChaCha20 generator seeded from `rng` (drawn in order, so a seeded `rng` still gives
+/// reproducible results). Either every header is updated or, on the first error, none is.
+///
+/// ```
+/// use rs_habe::{update_headers, Authority, Header, Policy, SetupParams};
+/// let mut rng = rand::thread_rng();
+/// let authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
+/// let pp = authority.public_params();
+/// let policy = Policy::parse("nurse")?;
+/// let mut stored: Vec<Header> =
+///     (0..4).map(|t| Header::encapsulate(&mut rng, pp, &policy, t).map(|(h, _)| h)).collect::<Result<_, _>>()?;
+/// update_headers(&mut rng, pp, &mut stored, 10)?;
+/// assert!(stored.iter().all(|h| h.period() == 10));
+/// # Ok::<(), rs_habe::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`Header::update`], for the first header that fails.
+pub fn update_headers(
+    rng: &mut impl CryptoRngCore,
+    pp: &PublicParams,
+    headers: &mut [Header],
+    period: u64,
+) -> Result<()> {
+    #[cfg(feature = "parallel")]
+    let updated: Vec<Header> = {
+        use rand_chacha::rand_core::SeedableRng;
+        use rayon::prelude::*;
+        let seeds: Vec<[u8; 32]> = headers
             .iter()
-            .map(|s| &s.0)
-            .zip(self.header_lines.iter())
-            .chain(self.public.iter().zip(self.key_lines.iter().copied()))
-            .collect()
-    }
-}
-
-/// abe-v2.md §13: decryption's pair count is a property — `5 + m'` pairs, `m'` the occurrence
-/// layers among the leaves §9 picks; 6 for every policy without repeated attributes, whatever
-/// its size — checked on the inputs of the one multi-Miller loop, with the result checked too.
-#[cfg(all(test, feature = "std"))]
-mod pair_count {
-    use alloc::collections::BTreeSet;
-    use alloc::format;
-    use alloc::string::String;
-    use alloc::vec::Vec;
-
-    use proptest::prelude::*;
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha20Rng;
-
-    use super::Header;
-    use crate::policy::strategies::{policy, ATTRIBUTES};
-    use crate::policy::{AttributeSet, Policy};
-    use crate::scheme::{Authority, SetupParams};
-
-    fn cases() -> u32 {
-        std::env::var("RSHABE_PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(24)
-    }
-
-    /// Encrypts `policy`, decrypts with a key for `held`, and returns the number of pairs of
-    /// the decryption multi-pairing and the number of distinct layers among the chosen leaves.
-    fn pairs_used(policy: &Policy, held: &AttributeSet, seed: u64) -> (usize, usize) {
-        let mut rng = ChaCha20Rng::seed_from_u64(seed);
-        let params = SetupParams {
-            time_depth: 3,
-            tree_depth: 1,
-        };
-        let mut authority = Authority::setup(&mut rng, params).unwrap();
-        let sk = authority.enrol(&mut rng, held).unwrap();
-        let dk = sk
-            .decryption_key(&authority.key_update(&mut rng, 5).unwrap())
-            .unwrap();
-        let pp = authority.public_params();
-        let (header, key) = Header::encapsulate(&mut rng, pp, policy, 2).unwrap();
-        assert_eq!(*dk.decapsulate(&header).unwrap(), *key, "decrypts {policy}");
-        let inputs = dk.pairing_inputs(&header).unwrap();
-        let layers: BTreeSet<u16> = policy
-            .reconstruct(held)
-            .unwrap()
-            .terms
-            .iter()
-            .map(|(i, _)| policy.layers()[*i])
+            .map(|_| {
+                let mut seed = [0u8; 32];
+                rng.fill_bytes(&mut seed);
+                seed
+            })
             .collect();
-        assert_eq!(
-            inputs.secret.len() + inputs.public.len(),
-            inputs.terms().len()
-        );
-        assert_eq!(inputs.secret.len(), inputs.header_lines.len());
-        (inputs.terms().len(), layers.len())
+        headers
+            .par_iter()
+            .zip(seeds.into_par_iter())
+            .map(|(h, seed)| h.update(&mut rand_chacha::ChaCha20Rng::from_seed(seed), pp, period))
+            .collect::<Result<_>>()?
+    };
+    #[cfg(not(feature = "parallel"))]
+    let updated: Vec<Header> = headers
+        .iter()
+        .map(|h| h.update(rng, pp, period))
+        .collect::<Result<_>>()?;
+    for (slot, new) in headers.iter_mut().zip(updated) {
+        *slot = new;
     }
-
-    #[test]
-    fn six_pairs_for_an_and_of_any_size() {
-        for n in [1usize, 2, 10, 20, 50] {
-            let attrs: Vec<String> = (0..n).map(|i| format!("a{i:02}")).collect();
-            let text = attrs.join(" and ");
-            let policy = Policy::parse(&text).unwrap();
-            let held = AttributeSet::new(attrs.iter().map(String::as_str)).unwrap();
-            assert_eq!(pairs_used(&policy, &held, n as u64), (6, 1), "AND-{n}");
-        }
-    }
-
-    #[test]
-    fn a_repeated_attribute_used_twice_costs_one_more_pair() {
-        // `2 of (a, a, b)` held by {a, b}: §9's selection may take both `a` leaves (layers 1
-        // and 2: 7 pairs) or `a` and `b` (one layer: 6 pairs); either way 5 + m'.
-        let policy = Policy::parse("2 of (a, a, b)").unwrap();
-        let (pairs, layers) = pairs_used(&policy, &AttributeSet::new(["a", "b"]).unwrap(), 7);
-        assert_eq!(pairs, 5 + layers);
-        // `a and a`: both leaves are needed, one per layer.
-        let policy = Policy::parse("a and a and b").unwrap();
-        assert_eq!(
-            pairs_used(&policy, &AttributeSet::new(["a", "b"]).unwrap(), 8),
-            (7, 2)
-        );
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
-
-        /// Any policy, any satisfying set: `5 + m'` pairs; exactly 6 when no attribute repeats.
-        #[test]
-        fn decryption_uses_five_plus_layers_pairs(
-            p in policy(),
-            mask in any::<u32>(),
-            seed in any::<u64>(),
-        ) {
-            let held: Vec<&str> = ATTRIBUTES
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| mask >> i & 1 == 1)
-                .map(|(_, a)| *a)
-                .collect();
-            let held = AttributeSet::new(held).unwrap();
-            prop_assume!(!held.is_empty() && p.is_satisfied_by(&held));
-            let (pairs, layers) = pairs_used(&p, &held, seed);
-            prop_assert_eq!(pairs, 5 + layers);
-            prop_assert!(layers <= p.layer_count());
-            if p.layer_count() == 1 {
-                prop_assert_eq!(pairs, 6);
-            }
-        }
-    }
+    Ok(())
 }

@@ -10,9 +10,9 @@ use core::fmt;
 use blstrs::G1Affine;
 use once_cell::race::OnceBox;
 
+use super::error::PolicyError;
 use super::parser::{self, is_bare_byte, is_keyword};
 use super::{Attribute, AttributeSet};
-use crate::error::PolicyError;
 
 /// A node of a policy tree.
 ///
@@ -101,10 +101,8 @@ impl Policy {
     /// use rs_habe::{PolicyError, PolicyErrorKind};
     /// let p: Policy = "2 OF (a, b, \"and\")".parse()?;
     /// assert_eq!(p.to_string(), "2 of (a, b, \"and\")");
-    /// assert_eq!(
-    ///     Policy::parse("a and b or c"),
-    ///     Err(PolicyError { kind: PolicyErrorKind::MixedOperators, offset: 8 })
-    /// );
+    /// let err = Policy::parse("a and b or c").unwrap_err();
+    /// assert_eq!((err.kind, err.offset), (PolicyErrorKind::MixedOperators, 8));
     /// # Ok::<(), PolicyError>(())
     /// ```
     ///

@@ -8,10 +8,10 @@
 
 use alloc::vec::Vec;
 
-use super::keys::{
+use super::components::{
     read_attributes, read_body, read_time_depth_and_period, write_attributes, KeyBody,
 };
-use super::tree::{IssuerId, TreeNode, MAX_TREE_DEPTH};
+use super::user_tree::{IssuerId, TreeNode, MAX_TREE_DEPTH};
 use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
 use crate::error::{DecodeErrorKind, Result};
 use crate::policy::AttributeSet;
@@ -38,7 +38,7 @@ pub(crate) struct UpdateEntry {
 /// ```
 /// use rs_habe::{Authority, AttributeSet, KeyUpdate, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 3 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 3))?;
 /// let a = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
 /// authority.revoke(&a.user_id(), 1)?;
 /// // Published (for instance by the cloud) and decoded by every user.
@@ -79,7 +79,7 @@ impl KeyUpdate {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let update = authority.key_update(&mut rng, 9)?;
@@ -98,7 +98,7 @@ impl KeyUpdate {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let update = authority.key_update(&mut rng, 0)?;
@@ -119,7 +119,7 @@ impl KeyUpdate {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// let before = authority.key_update(&mut rng, 1)?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -141,7 +141,7 @@ impl KeyUpdate {
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
     /// // A user tree of depth 2: four leaves.
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let staff = AttributeSet::new(["nurse"])?;
     /// let users = (0..4).map(|_| authority.enrol(&mut rng, &staff)).collect::<Result<Vec<_>, _>>()?;
     /// assert_eq!(authority.key_update(&mut rng, 0)?.entry_count(), 1); // the root covers everyone
@@ -161,7 +161,7 @@ impl KeyUpdate {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Delegator, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let head = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// let update = authority.key_update(&mut rng, 2)?;
     /// assert_eq!(update.attributes(), None); // an authority's update
@@ -183,7 +183,7 @@ impl KeyUpdate {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, KeyUpdate, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// // Public: posted where every user fetches it.
     /// let published = authority.key_update(&mut rng, 3)?.to_bytes();
@@ -226,7 +226,7 @@ impl KeyUpdate {
     /// ```
     /// use rs_habe::{Authority, DecodeErrorKind, Error, KeyUpdate, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let bytes = authority.key_update(&mut rng, 3)?.to_bytes();
     /// assert_eq!(KeyUpdate::from_bytes(&bytes)?.period(), 3);
     /// match KeyUpdate::from_bytes(&bytes[..bytes.len() - 1]) {
@@ -308,7 +308,7 @@ impl KeyUpdate {
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Error, FreshnessGuard, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 3 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(6, 3))?;
 /// let user = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
 /// let stale_copy = authority.to_bytes();
 /// authority.revoke(&user.user_id(), 2)?;
@@ -338,7 +338,7 @@ impl FreshnessGuard {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, FreshnessGuard, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let before_revocation = authority.key_update(&mut rng, 2)?;
     /// authority.revoke(&nurse.user_id(), 2)?;
@@ -367,7 +367,7 @@ impl FreshnessGuard {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, FreshnessGuard, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let mut guard = FreshnessGuard::default();
     /// assert_eq!(guard.newest(&authority.issuer_id()), None);
     /// authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -388,7 +388,7 @@ impl FreshnessGuard {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, FreshnessGuard, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let old = authority.key_update(&mut rng, 2)?;
     /// authority.revoke(&nurse.user_id(), 2)?;

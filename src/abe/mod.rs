@@ -5,41 +5,42 @@
 //! |---|---|
 //! | §2 public parameters (abe-v2 §2: `Ω̂₁`, `w_T`, twins) | `params` |
 //! | "Notation and hashes": `H₀`, `H(τ)` | `crate::hash` |
-//! | §3 time tree, `Cover(T)` | `time` |
-//! | §4 user trees, `KUNodes`, node secrets (abe-v2 §4) | `tree` |
-//! | §5 key components, `DK`, re-randomisation, restriction (abe-v2 §5) | `keys` |
+//! | §3 time tree, `Cover(T)` | `time_tree` |
+//! | §4 user trees, `KUNodes`, node secrets (abe-v2 §4) | `user_tree` |
+//! | §5 key components, re-randomisation, restriction, their codec (abe-v2 §5) | `components` |
+//! | §5 `DK`, §8 decryption (abe-v2 §5, §8) | `decryption_key` |
 //! | §6 level 1: authority (abe-v2 §6) | `authority` |
 //! | §6 level ≥ 2: delegation (abe-v2 §6) | `delegator` |
 //! | §6 secret keys, `DK` derivation (abe-v2 §6) | `secret_key` |
 //! | §6 key updates | `key_update` |
-//! | §7 encryption, occurrence layers, §8 decryption (abe-v2 §7, §8) | `kem` |
-//! | §8 ciphertext update | `update` |
+//! | §7 encryption, occurrence layers (abe-v2 §7), §8 ciphertext update | `header` |
 //! | §8a outsourced decryption (abe-v2 §8a) | `outsource` |
 //! | §9 policies, sharing, reconstruction, occurrence layers | `crate::policy` |
-//! | §13 attack regression tests (incl. abe-v2 §13 ablations) | `attacks` (tests only) |
+//! | §13 attack regression tests (incl. abe-v2 §13 ablations) | `attack_tests` (tests only) |
+//! | §1 `KDF` output shared with proxy re-encryption | `crate::shared_key` |
 
 #[cfg(test)]
-mod attacks;
+mod attack_tests;
 pub(crate) mod authority;
+pub(crate) mod components;
+pub(crate) mod decryption_key;
 pub(crate) mod delegator;
-pub(crate) mod kem;
+pub(crate) mod header;
 pub(crate) mod key_update;
-pub(crate) mod keys;
 pub(crate) mod outsource;
 pub(crate) mod params;
 pub(crate) mod secret_key;
-pub(crate) mod time;
-pub(crate) mod tree;
-pub(crate) mod update;
+pub(crate) mod time_tree;
+pub(crate) mod user_tree;
 
+pub use crate::shared_key::SharedKey;
 pub use authority::{Authority, SetupParams};
+pub use decryption_key::DecryptionKey;
 pub use delegator::Delegator;
-pub use kem::{Header, SharedKey};
+pub use header::{update_headers, Header};
 pub use key_update::{FreshnessGuard, KeyUpdate, MAX_GUARDED_ISSUERS};
-pub use keys::DecryptionKey;
 pub use outsource::{PartialDecryption, RetrievalKey, TransformKey};
 pub use params::PublicParams;
 pub use secret_key::SecretKey;
-pub use time::MAX_TIME_DEPTH;
-pub use tree::{IssuerId, UserId, MAX_TREE_DEPTH};
-pub use update::update_headers;
+pub use time_tree::MAX_TIME_DEPTH;
+pub use user_tree::{IssuerId, UserId, MAX_TREE_DEPTH};

@@ -95,7 +95,7 @@ pub(crate) fn ku_nodes(tree_depth: u8, revoked: &BTreeSet<u64>) -> Vec<TreeNode>
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Error, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let params = SetupParams { time_depth: 4, tree_depth: 2 };
+/// let params = SetupParams::new(4, 2);
 /// let mut hospital = Authority::setup(&mut rng, params)?;
 /// let clinic = Authority::setup(&mut rng, params)?;
 /// assert_ne!(hospital.issuer_id(), clinic.issuer_id()); // random at creation
@@ -119,7 +119,7 @@ impl IssuerId {
     /// ```
     /// # use rs_habe::{Authority, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let id = authority.issuer_id();
     /// // For instance to name the file an issuer's key updates are published in.
     /// let hex: String = id.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
@@ -141,7 +141,7 @@ impl IssuerId {
 /// ```
 /// use rs_habe::{Authority, IssuerId, SetupParams, UserId};
 /// let mut rng = rand::thread_rng();
-/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let stored: [u8; 16] = *authority.issuer_id().as_bytes();
 /// assert_eq!(IssuerId::from(stored), authority.issuer_id());
 /// let user = UserId { issuer: IssuerId::from(stored), leaf: 0 };
@@ -172,7 +172,7 @@ impl core::fmt::Debug for IssuerId {
 /// ```
 /// use rs_habe::{Authority, AttributeSet, SetupParams, UserId};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let staff = AttributeSet::new(["nurse"])?;
 /// let first = authority.enrol(&mut rng, &staff)?;
 /// let second = authority.enrol(&mut rng, &staff)?;
@@ -294,7 +294,7 @@ impl IssuerTree {
         if user.issuer != self.id {
             return Err(Error::IssuerMismatch);
         }
-        super::time::check_period(time_depth, period)?;
+        super::time_tree::check_period(time_depth, period)?;
         self.revoke(user.leaf, period)
     }
 

@@ -14,22 +14,21 @@
 //! envelope rejects ([`Error::Decryption`](crate::Error::Decryption)); no plaintext is released.
 //! Re-randomising first keeps the pair period-bound: dividing out the public key update of the
 //! key's period and multiplying in a later one does not give a working key for the later period
-//! (§5 "period binding"; the regression test is in `attacks`).
+//! (§5 "period binding"; the regression test is in `attack_tests`).
 
 use alloc::vec::Vec;
 
-use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
 
-use super::kem::{kem_key, Header, SharedKey};
-use super::keys::{attribute_points, DecryptionKey};
-use super::params::{Base1, PublicParams};
-use super::tree::UserId;
+use super::decryption_key::DecryptionKey;
+use super::header::{kem_key, Header};
+use super::user_tree::UserId;
 use crate::encoding::{secret_bytes, ObjectType, Reader, Writer};
-use crate::error::{DecodeErrorKind, Error, Result};
+use crate::error::{DecodeErrorKind, Result};
 use crate::gt::{GtElem, GT_BYTES};
 use crate::policy::AttributeSet;
-use crate::secret::{SecretG1, SecretScalar};
+use crate::secret::SecretG1;
+use crate::SharedKey;
 
 /// A re-randomised decryption key whose `K0` is blinded by `g^{−β}`, for an untrusted server
 /// (scheme.md §8a). Useless without the matching
@@ -40,7 +39,7 @@ use crate::secret::{SecretG1, SecretScalar};
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams, TransformKey};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let pp = authority.public_params().clone();
 /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
 /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -66,7 +65,7 @@ pub struct TransformKey(pub(crate) DecryptionKey);
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Header, Policy, RetrievalKey, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let pp = authority.public_params().clone();
 /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
 /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -97,7 +96,7 @@ impl zeroize::ZeroizeOnDrop for RetrievalKey {}
 /// ```
 /// use rs_habe::{Authority, AttributeSet, Header, PartialDecryption, Policy, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
 /// let pp = authority.public_params().clone();
 /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
 /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -142,55 +141,6 @@ impl core::fmt::Debug for PartialDecryption {
     }
 }
 
-impl DecryptionKey {
-    /// Splits this key for outsourced decryption (scheme.md §8a): re-randomises it (so the pair
-    /// is bound to this key's period, see [`DecryptionKey`]'s "Period binding"), then returns a
-    /// [`TransformKey`] with `K0 · g^{−β}` for a server and the [`RetrievalKey`] `g^β` the user
-    /// keeps. `pp` supplies the generators of the re-randomisation.
-    ///
-    /// # Errors
-    /// [`Error::ParamsMismatch`] if `pp` has another time depth than the key.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
-    /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 6, tree_depth: 3 })?;
-    /// let pp = authority.public_params().clone();
-    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
-    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 2)?)?;
-    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
-    ///
-    /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
-    /// let partial = transform.transform(&header)?; // on the server
-    /// assert_eq!(*retrieval.finish(&header, &partial)?, *key); // on the phone
-    /// # Ok::<(), rs_habe::Error>(())
-    /// ```
-    pub fn outsource(
-        &self,
-        rng: &mut impl CryptoRngCore,
-        pp: &PublicParams,
-    ) -> Result<(TransformKey, RetrievalKey)> {
-        if pp.time_depth != self.time_depth {
-            return Err(Error::ParamsMismatch);
-        }
-        let mut body = self.body.clone();
-        body.rerandomize(pp, &attribute_points(&self.attributes), self.period, rng);
-        let beta = SecretScalar::random(&mut *rng);
-        let rk = SecretG1::from(pp.mul_g1(Base1::G, &beta));
-        body.k0 = SecretG1::from(body.k0.proj() - rk.0);
-        let tk = DecryptionKey::new(
-            self.holder,
-            self.time_depth,
-            self.period,
-            self.attributes.clone(),
-            body,
-        );
-        Ok((TransformKey(tk), RetrievalKey(rk)))
-    }
-}
-
 impl TransformKey {
     /// The server's work on a header: the full multi-pairing of scheme.md §8 with the blinded
     /// key. Decides the same public facts as decryption.
@@ -203,7 +153,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -230,7 +180,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse", "ward:3"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 6)?)?;
@@ -251,7 +201,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let attrs = AttributeSet::new(["nurse"])?;
     /// let update = authority.key_update(&mut rng, 1)?;
@@ -270,7 +220,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -288,7 +238,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecryptionKey, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -316,7 +266,7 @@ impl TransformKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, SetupParams, TransformKey};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -351,7 +301,7 @@ impl PartialDecryption {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Header, PartialDecryption, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -383,7 +333,7 @@ impl PartialDecryption {
     /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// use rs_habe::{DecodeErrorKind, Error, PartialDecryption};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -422,7 +372,7 @@ impl PartialDecryption {
     /// ```
     /// use rs_habe::{pre, Authority, AttributeSet, Envelope, Opener, Policy, Recipient, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;
@@ -456,7 +406,7 @@ impl RetrievalKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -487,7 +437,7 @@ impl RetrievalKey {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, RetrievalKey, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// # let params = SetupParams::new(4, 2);
     /// # let mut authority = Authority::setup(&mut rng, params)?;
     /// # let pp = authority.public_params().clone();
     /// # let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
@@ -518,7 +468,7 @@ impl RetrievalKey {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, DecodeErrorKind, Error, RetrievalKey, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let dk = nurse.decryption_key(&authority.key_update(&mut rng, 1)?)?;

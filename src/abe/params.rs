@@ -30,7 +30,7 @@ use group::{Curve, Group};
 use rand_core::CryptoRngCore;
 use sha2::{Digest, Sha256};
 
-use super::time::{TimeNode, MAX_TIME_DEPTH};
+use super::time_tree::{TimeNode, MAX_TIME_DEPTH};
 use crate::arith::{FixedBaseG1, FixedBaseG2};
 use crate::domain;
 use crate::encoding::{ObjectType, Reader, Writer};
@@ -65,7 +65,7 @@ impl Twin {
 /// ```
 /// use rs_habe::{Authority, PublicParams, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
 /// let bytes = authority.public_params().to_bytes();
 /// let pp = PublicParams::from_bytes(&bytes)?;
 /// assert_eq!(pp.time_depth(), 8);
@@ -191,7 +191,7 @@ impl PublicParams {
     /// ```
     /// use rs_habe::{Authority, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params();
     /// assert_eq!(pp.time_depth(), 4);
     /// // Headers and keys record the depth they were made under.
@@ -210,7 +210,7 @@ impl PublicParams {
     /// ```
     /// use rs_habe::{Authority, Error, Header, Policy, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params();
     /// assert_eq!(pp.periods(), 16);
     /// let policy = Policy::parse("nurse")?;
@@ -237,7 +237,7 @@ impl PublicParams {
     /// ```
     /// # use rs_habe::{Authority, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// pp.precompute();
     /// assert!(pp.is_precomputed());
@@ -267,7 +267,7 @@ impl PublicParams {
     /// ```
     /// # use rs_habe::{Authority, PublicParams, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// # let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// # let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params().clone();
     /// assert!(!pp.is_precomputed());
     /// let copy = pp.clone();
@@ -371,7 +371,7 @@ impl PublicParams {
     /// ```
     /// # use rs_habe::{Authority, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let pp = authority.public_params();
     /// assert_eq!(pp.encoded_len(), pp.to_bytes().len());
     /// // 151 bytes of prefix, depth, Ω̂₁ and w_T, then 144 bytes per twin pair: v_T and the
@@ -390,7 +390,7 @@ impl PublicParams {
     /// ```
     /// use rs_habe::{Authority, PublicParams, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let bytes = authority.public_params().to_bytes();
     /// assert_eq!(&bytes[..4], b"RSHB");
     /// let pp = PublicParams::from_bytes(&bytes)?;
@@ -423,7 +423,7 @@ impl PublicParams {
     /// ```
     /// use rs_habe::{Authority, DecodeErrorKind, Error, PublicParams, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let params = SetupParams { time_depth: 4, tree_depth: 2 };
+    /// let params = SetupParams::new(4, 2);
     /// let a = Authority::setup(&mut rng, params)?.public_params().to_bytes();
     /// let b = Authority::setup(&mut rng, params)?.public_params().to_bytes();
     /// assert!(PublicParams::from_bytes(&a).is_ok());

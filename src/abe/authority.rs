@@ -5,12 +5,12 @@ use alloc::vec::Vec;
 use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use super::components::{time_comps, KeyBody, Pair};
 use super::key_update::{KeyUpdate, UpdateEntry};
-use super::keys::{time_comps, KeyBody, Pair};
 use super::params::{Base1, Base2, PublicParams};
 use super::secret_key::{enrol_path, SecretKey};
-use super::time;
-use super::tree::{IssuerId, IssuerTree, UserId};
+use super::time_tree;
+use super::user_tree::{IssuerId, IssuerTree, UserId};
 use crate::encoding::{secret_bytes, ObjectType, Reader};
 use crate::error::{Error, Result};
 use crate::policy::AttributeSet;
@@ -22,16 +22,46 @@ use crate::secret::{SecretG1, SecretG2, SecretScalar};
 /// use rs_habe::SetupParams;
 /// let p = SetupParams::default();
 /// assert_eq!((p.time_depth, p.tree_depth), (20, 20)); // 2^20 periods, 2^20 users
-/// let small = SetupParams { time_depth: 12, ..SetupParams::default() };
-/// assert_eq!(small.tree_depth, 20);
+/// let small = SetupParams::new(12, 16); // 2^12 periods, 2^16 users
+/// assert_eq!((small.time_depth, small.tree_depth), (12, 16));
 /// ```
+///
+/// The struct is `#[non_exhaustive]` (a later version may add a size), so outside this crate it
+/// is built with [`new`](Self::new) or [`default`](Self::default), not with a struct literal;
+/// its fields stay readable and writable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SetupParams {
     /// Depth `D_t` of the time tree, 1..=32: there are `2^D_t` periods (a period's length — a
     /// day is typical — is the application's choice). Default 20.
     pub time_depth: u8,
     /// Depth of the authority's user tree, 1..=32: at most `2^depth` users. Default 20.
     pub tree_depth: u8,
+}
+
+impl SetupParams {
+    /// Sizes for a time tree of depth `time_depth` (`2^time_depth` periods) and a user tree of
+    /// depth `tree_depth` (at most `2^tree_depth` users). Nothing is checked here:
+    /// [`Authority::setup`] refuses depths outside `1..=32` with
+    /// [`Error::InvalidParameter`](crate::Error::InvalidParameter).
+    ///
+    /// ```
+    /// use rs_habe::{Authority, Error, Parameter, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
+    /// assert_eq!(authority.public_params().time_depth(), 8);
+    /// assert!(matches!(
+    ///     Authority::setup(&mut rng, SetupParams::new(0, 4)),
+    ///     Err(Error::InvalidParameter(Parameter::TimeDepth))
+    /// ));
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub const fn new(time_depth: u8, tree_depth: u8) -> Self {
+        SetupParams {
+            time_depth,
+            tree_depth,
+        }
+    }
 }
 
 impl Default for SetupParams {
@@ -52,7 +82,7 @@ impl Default for SetupParams {
 /// ```
 /// use rs_habe::{Authority, AttributeSet, SetupParams};
 /// let mut rng = rand::thread_rng();
-/// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 8, tree_depth: 4 })?;
+/// let mut authority = Authority::setup(&mut rng, SetupParams::new(8, 4))?;
 /// let alice = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
 /// let update = authority.key_update(&mut rng, 3)?;
 /// let dk = alice.decryption_key(&update)?;
@@ -103,11 +133,11 @@ impl Authority {
     /// use rs_habe::{Authority, Error, Parameter, SetupParams};
     /// let mut rng = rand::thread_rng();
     /// // 2^4 periods and room for 2^3 users: small enough for a test.
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 3 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 3))?;
     /// assert_eq!(authority.public_params().periods(), 16);
     /// assert_eq!(authority.enrolled_count(), 0);
     ///
-    /// let bad = SetupParams { time_depth: 0, tree_depth: 3 };
+    /// let bad = SetupParams::new(0, 3);
     /// let err = Authority::setup(&mut rng, bad).unwrap_err();
     /// assert_eq!(err, Error::InvalidParameter(Parameter::TimeDepth));
     /// # Ok::<(), rs_habe::Error>(())
@@ -129,7 +159,7 @@ impl Authority {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Header, Policy, PublicParams, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// // Published once; anyone encrypts with them, no secret involved.
     /// let published = authority.public_params().to_bytes();
     /// let pp = PublicParams::from_bytes(&published)?;
@@ -151,7 +181,7 @@ impl Authority {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// let update = authority.key_update(&mut rng, 0)?;
     /// // Keys and updates name their issuer, so a user can pick the right update.
@@ -172,7 +202,7 @@ impl Authority {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// assert_eq!(authority.enrolled_count(), 0);
     /// let staff = AttributeSet::new(["nurse"])?;
     /// let first = authority.enrol(&mut rng, &staff)?;
@@ -193,7 +223,7 @@ impl Authority {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// assert_eq!(authority.counter(), 0);
     /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// authority.revoke(&sk.user_id(), 3)?;
@@ -219,7 +249,7 @@ impl Authority {
     /// use rs_habe::{Authority, AttributeSet, Error, SetupParams};
     /// let mut rng = rand::thread_rng();
     /// // A user tree of depth 1 has room for two users.
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 1 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 1))?;
     /// let alice = authority.enrol(&mut rng, &AttributeSet::new(["doctor", "cardiology"])?)?;
     /// assert_eq!(alice.attributes(), &AttributeSet::new(["cardiology", "doctor"])?);
     /// assert_eq!(alice.user_id().leaf, 0);
@@ -271,7 +301,7 @@ impl Authority {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, SetupParams, UserId};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let bob = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// authority.revoke(&bob.user_id(), 6)?;
     /// // Bob still gets keys up to period 5; from period 6 on the updates leave him out.
@@ -301,7 +331,7 @@ impl Authority {
     /// ```
     /// # use rs_habe::{Authority, AttributeSet, SetupParams};
     /// # let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let bob = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// assert!(!authority.is_revoked(&bob.user_id(), 0));
     /// authority.revoke(&bob.user_id(), 6)?;
@@ -325,7 +355,7 @@ impl Authority {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, Error, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let alice = authority.enrol(&mut rng, &AttributeSet::new(["doctor"])?)?;
     /// let bob = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     ///
@@ -341,7 +371,7 @@ impl Authority {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn key_update(&self, rng: &mut impl CryptoRngCore, period: u64) -> Result<KeyUpdate> {
-        time::check_period(self.pp.time_depth, period)?;
+        time_tree::check_period(self.pp.time_depth, period)?;
         let entries = self
             .tree
             .ku_nodes(period)
@@ -383,7 +413,7 @@ impl Authority {
     /// ```
     /// use rs_habe::{Authority, AttributeSet, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let nurse = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
     /// authority.revoke(&nurse.user_id(), 5)?;
     /// let state = authority.to_bytes(); // secret: keep it in protected storage
@@ -416,7 +446,7 @@ impl Authority {
     /// ```
     /// use rs_habe::{Authority, DecodeErrorKind, Error, SetupParams};
     /// let mut rng = rand::thread_rng();
-    /// let authority = Authority::setup(&mut rng, SetupParams { time_depth: 4, tree_depth: 2 })?;
+    /// let authority = Authority::setup(&mut rng, SetupParams::new(4, 2))?;
     /// let state = authority.to_bytes();
     /// assert_eq!(Authority::from_bytes(&state)?.counter(), authority.counter());
     ///
