@@ -60,6 +60,13 @@ class NotASubset(Error):
     """The attributes the issuer does not hold."""
 
 class InvalidAttributeSet(Error): ...
+
+class InvalidAttribute(Error, ValueError):
+    """An entry of an attribute list (e.g. to `enrol`) is not a valid attribute."""
+    index: int
+    """Position of the bad entry in the list given."""
+    reason: str
+    """The Rust `PolicyErrorKind`: "EmptyAttribute" or "AttributeTooLong"."""
 class StaleKeyUpdate(Error): ...
 class NotEnoughFragments(Error): ...
 class DuplicateFragment(Error): ...

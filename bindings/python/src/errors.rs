@@ -107,6 +107,12 @@ create_exception!(
 );
 create_exception!(
     rs_habe,
+    InvalidAttribute,
+    Error,
+    "An entry of an attribute list is not a valid attribute (`index`, `reason`)."
+);
+create_exception!(
+    rs_habe,
     StaleKeyUpdate,
     Error,
     "The key update is older than one already seen from its issuer."
@@ -203,6 +209,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         UnknownUser,
         NotASubset,
         InvalidAttributeSet,
+        InvalidAttribute,
         StaleKeyUpdate,
         NotEnoughFragments,
         DuplicateFragment,
@@ -222,6 +229,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ("DecodeError", py.get_type::<PyValueError>()),
         ("PolicyError", py.get_type::<PyValueError>()),
         ("InvalidParameter", py.get_type::<PyValueError>()),
+        ("InvalidAttribute", py.get_type::<PyValueError>()),
     ] {
         let cls = m.getattr(name)?;
         let bases = cls.getattr("__bases__")?;
@@ -297,6 +305,15 @@ fn to_py_with(py: Python<'_>, e: E) -> PyErr {
                     vec![("attributes", PyList::new(py, names)?.into_any())],
                 )
             }
+            E::InvalidAttribute { index, reason } => with_attrs(
+                py,
+                py.get_type::<InvalidAttribute>(),
+                msg,
+                vec![
+                    ("index", int(*index)?),
+                    ("reason", text(debug_name(reason))?),
+                ],
+            ),
             E::InvalidDelegation(check) => with_attrs(
                 py,
                 py.get_type::<InvalidDelegation>(),

@@ -33,15 +33,9 @@ use rs_habe::{
 
 pub(crate) use errors::{policy_err, to_py};
 
-/// `SetupParams` for the given depths, without a struct literal (the struct is becoming
-/// `#[non_exhaustive]`; its fields stay public).
-// No struct literal: `SetupParams` is becoming #[non_exhaustive] (then `SetupParams::new`).
-#[allow(clippy::field_reassign_with_default)]
+/// `SetupParams` for the given depths.
 fn setup_params(time_depth: u8, tree_depth: u8) -> SetupParams {
-    let mut p = SetupParams::default();
-    p.time_depth = time_depth;
-    p.tree_depth = tree_depth;
-    p
+    SetupParams::new(time_depth, tree_depth)
 }
 
 pub(crate) fn bytes<'py>(py: Python<'py>, b: &[u8]) -> Bound<'py, PyBytes> {

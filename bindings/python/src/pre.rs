@@ -13,18 +13,18 @@ use rs_habe::rand_core::OsRng;
 
 use crate::{bytes, hex, to_py};
 
-/// The owner's opening of a capsule (`KeyPair::open`, renamed `decapsulate` on main).
+/// The owner's opening of a capsule.
 fn owner_decapsulate(kp: &KeyPair, capsule: &Capsule) -> rs_habe::Result<[u8; 32]> {
-    kp.open(capsule).map(|k| *k)
+    kp.decapsulate(capsule).map(|k| *k)
 }
 
-/// The delegatee's opening (`DelegateeKey::open`, renamed `decapsulate` on main).
+/// The delegatee's opening.
 fn delegatee_decapsulate(
     key: &DelegateeKey,
     capsule: &Capsule,
     frags: &[VerifiedCapsuleFrag],
 ) -> rs_habe::Result<[u8; 32]> {
-    key.open(capsule, frags).map(|k| *k)
+    key.decapsulate(capsule, frags).map(|k| *k)
 }
 
 /// A PRE public key (150 bytes encoded).

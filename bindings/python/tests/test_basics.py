@@ -48,7 +48,7 @@ def test_exception_hierarchy():
         "DecodeError", "PolicyError", "InvalidParameter", "PolicyNotSatisfied", "Revoked",
         "PeriodNotCovered", "PeriodInPast", "PeriodOutOfRange", "ParamsMismatch",
         "IssuerMismatch", "PeriodMismatch", "TreeFull", "UnknownUser", "NotASubset",
-        "InvalidAttributeSet", "StaleKeyUpdate", "NotEnoughFragments", "DuplicateFragment",
+        "InvalidAttributeSet", "InvalidAttribute", "StaleKeyUpdate", "NotEnoughFragments", "DuplicateFragment",
         "FragmentMismatch", "InvalidProof", "NoMatchingRecipient", "InvalidCapsule",
         "InvalidDelegation", "InvalidKeyFrag", "ReceiverMismatch", "DecryptionError", "IoError",
     ]
@@ -75,8 +75,10 @@ def test_typed_errors(authority, pp):
         rs_habe.Authority.setup(time_depth=0, tree_depth=4)
     with pytest.raises(rs_habe.InvalidAttributeSet):
         authority.enrol([])
-    with pytest.raises(rs_habe.PolicyError):
-        authority.enrol(["bad attribute with spaces\x00" * 20])
+    with pytest.raises(rs_habe.InvalidAttribute) as e:
+        authority.enrol(["nurse", "x" * 256])
+    assert (e.value.index, e.value.reason) == (1, "AttributeTooLong")
+    assert isinstance(e.value, ValueError)
     with pytest.raises(TypeError):
         authority.enrol("nurse")  # a str is not a set of attributes
     with pytest.raises(rs_habe.NoMatchingRecipient):

@@ -25,13 +25,8 @@ const SEAL_PERIOD: u64 = 2;
 const MOVED_PERIOD: u64 = 5;
 const AAD: &[u8] = b"interop";
 
-// No struct literal: `SetupParams` is becoming #[non_exhaustive] (then `SetupParams::new`).
-#[allow(clippy::field_reassign_with_default)]
 fn setup_params(time_depth: u8, tree_depth: u8) -> SetupParams {
-    let mut p = SetupParams::default();
-    p.time_depth = time_depth;
-    p.tree_depth = tree_depth;
-    p
+    SetupParams::new(time_depth, tree_depth)
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Res<()> {
