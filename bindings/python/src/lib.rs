@@ -47,6 +47,18 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// `lock` for a caller holding the GIL: while another thread holds the lock (inside a long call
+/// that released the GIL), wait with the GIL released, so other Python threads keep running.
+fn lock_gil<'a, T: Send>(py: Python<'_>, m: &'a Mutex<T>) -> MutexGuard<'a, T> {
+    loop {
+        match m.try_lock() {
+            Ok(guard) => return guard,
+            Err(std::sync::TryLockError::Poisoned(p)) => return p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => py.allow_threads(|| drop(lock(m))),
+        }
+    }
+}
+
 /// An attribute set from any iterable of `str` (a lone `str` is refused, not split into
 /// characters).
 fn attribute_set(obj: &Bound<'_, PyAny>) -> PyResult<AttributeSet> {
@@ -251,15 +263,15 @@ impl PyAuthority {
     /// The issuer's 16-byte id.
     #[getter]
     fn issuer_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, lock(&self.inner).issuer_id().as_bytes())
+        bytes(py, lock_gil(py, &self.inner).issuer_id().as_bytes())
     }
     #[getter]
-    fn enrolled_count(&self) -> u64 {
-        lock(&self.inner).enrolled_count()
+    fn enrolled_count(&self, py: Python<'_>) -> u64 {
+        lock_gil(py, &self.inner).enrolled_count()
     }
     #[getter]
-    fn counter(&self) -> u64 {
-        lock(&self.inner).counter()
+    fn counter(&self, py: Python<'_>) -> u64 {
+        lock_gil(py, &self.inner).counter()
     }
     /// Enrols a user with the given attributes; returns the user's secret key.
     fn enrol(&self, py: Python<'_>, attributes: &Bound<'_, PyAny>) -> PyResult<PySecretKey> {
@@ -269,13 +281,13 @@ impl PyAuthority {
             .map_err(to_py)
     }
     /// Revokes a user from `period` on.
-    fn revoke(&self, user: PyUserId, period: u64) -> PyResult<()> {
-        lock(&self.inner)
+    fn revoke(&self, py: Python<'_>, user: PyUserId, period: u64) -> PyResult<()> {
+        lock_gil(py, &self.inner)
             .revoke(&user.to_rust(), period)
             .map_err(to_py)
     }
-    fn is_revoked(&self, user: PyUserId, period: u64) -> bool {
-        lock(&self.inner).is_revoked(&user.to_rust(), period)
+    fn is_revoked(&self, py: Python<'_>, user: PyUserId, period: u64) -> bool {
+        lock_gil(py, &self.inner).is_revoked(&user.to_rust(), period)
     }
     /// The public key update for `period`.
     fn key_update(&self, py: Python<'_>, period: u64) -> PyResult<PyKeyUpdate> {
@@ -285,7 +297,7 @@ impl PyAuthority {
     }
     /// The authority's whole state, master secret included (secret: store it encrypted).
     fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &lock(&self.inner).to_bytes())
+        bytes(py, &lock_gil(py, &self.inner).to_bytes())
     }
     #[staticmethod]
     fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
@@ -295,8 +307,8 @@ impl PyAuthority {
             .map_err(to_py)?;
         Self::wrap(py, a)
     }
-    fn __repr__(&self) -> String {
-        let a = lock(&self.inner);
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let a = lock_gil(py, &self.inner);
         format!(
             "Authority(issuer_id={}, time_depth={}, enrolled={})",
             hex(a.issuer_id().as_bytes()),
@@ -416,18 +428,18 @@ impl PyFreshnessGuard {
     fn new() -> Self {
         PyFreshnessGuard(Mutex::new(FreshnessGuard::default()))
     }
-    fn check(&self, update: &PyKeyUpdate) -> PyResult<()> {
-        lock(&self.0).check(&update.0).map_err(to_py)
+    fn check(&self, py: Python<'_>, update: &PyKeyUpdate) -> PyResult<()> {
+        lock_gil(py, &self.0).check(&update.0).map_err(to_py)
     }
     /// The newest counter seen from an issuer (16-byte id), or `None`.
-    fn newest(&self, issuer_id: &[u8]) -> PyResult<Option<u64>> {
+    fn newest(&self, py: Python<'_>, issuer_id: &[u8]) -> PyResult<Option<u64>> {
         let id: [u8; 16] = issuer_id
             .try_into()
             .map_err(|_| PyValueError::new_err("an issuer id is 16 bytes"))?;
-        Ok(lock(&self.0).newest(&id.into()))
+        Ok(lock_gil(py, &self.0).newest(&id.into()))
     }
     fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &lock(&self.0).to_bytes())
+        bytes(py, &lock_gil(py, &self.0).to_bytes())
     }
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
@@ -633,19 +645,19 @@ impl PyDelegator {
     }
     #[getter]
     fn issuer_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, lock(&self.0).issuer_id().as_bytes())
+        bytes(py, lock_gil(py, &self.0).issuer_id().as_bytes())
     }
     #[getter]
-    fn user_id(&self) -> PyUserId {
-        PyUserId::from_rust(lock(&self.0).user_id())
+    fn user_id(&self, py: Python<'_>) -> PyUserId {
+        PyUserId::from_rust(lock_gil(py, &self.0).user_id())
     }
     #[getter]
     fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        attribute_list(py, lock(&self.0).attributes())
+        attribute_list(py, lock_gil(py, &self.0).attributes())
     }
     #[getter]
-    fn counter(&self) -> u64 {
-        lock(&self.0).counter()
+    fn counter(&self, py: Python<'_>) -> u64 {
+        lock_gil(py, &self.0).counter()
     }
     /// Enrols a child with a subset of the delegator's attributes (`NotASubset` otherwise).
     fn enrol(
@@ -659,11 +671,13 @@ impl PyDelegator {
             .map(PySecretKey)
             .map_err(to_py)
     }
-    fn revoke(&self, user: PyUserId, period: u64) -> PyResult<()> {
-        lock(&self.0).revoke(&user.to_rust(), period).map_err(to_py)
+    fn revoke(&self, py: Python<'_>, user: PyUserId, period: u64) -> PyResult<()> {
+        lock_gil(py, &self.0)
+            .revoke(&user.to_rust(), period)
+            .map_err(to_py)
     }
-    fn is_revoked(&self, user: PyUserId, period: u64) -> bool {
-        lock(&self.0).is_revoked(&user.to_rust(), period)
+    fn is_revoked(&self, py: Python<'_>, user: PyUserId, period: u64) -> bool {
+        lock_gil(py, &self.0).is_revoked(&user.to_rust(), period)
     }
     /// The children's key update for the period of the delegator's own `decryption_key`.
     fn key_update(
@@ -680,7 +694,7 @@ impl PyDelegator {
     }
     /// The delegator's whole state (secret).
     fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &lock(&self.0).to_bytes())
+        bytes(py, &lock_gil(py, &self.0).to_bytes())
     }
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
@@ -688,8 +702,8 @@ impl PyDelegator {
             .map(|d| PyDelegator(Mutex::new(d)))
             .map_err(to_py)
     }
-    fn __repr__(&self) -> String {
-        let d = lock(&self.0);
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let d = lock_gil(py, &self.0);
         format!(
             "Delegator(issuer_id={}, user_id={}, attributes={:?})",
             hex(d.issuer_id().as_bytes()),

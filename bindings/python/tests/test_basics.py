@@ -223,3 +223,26 @@ def test_gil_is_released(pp):
         time.sleep(0)
     t.join()
     assert ticks > 10, (ticks, single)
+
+
+def test_threads_share_an_authority(fresh_authority):
+    """Concurrent enrolments on one authority wait for each other (a lock, not an error)."""
+    authority = fresh_authority
+    users, errors = [], []
+
+    def enrol():
+        try:
+            for _ in range(2):
+                users.append(authority.enrol(["nurse"]).user_id)
+                repr(authority)
+                authority.counter
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=enrol) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(set(users)) == 8 and authority.enrolled_count == 8
