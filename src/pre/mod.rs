@@ -110,17 +110,19 @@
 //! [`Error::InvalidProof`]: crate::Error::InvalidProof
 //! [`Error::FragmentMismatch`]: crate::Error::FragmentMismatch
 
+mod capsule;
 mod cfrag;
 mod delegation;
-mod keys;
+mod key_pair;
 #[cfg(test)]
 mod tests;
 
+pub use capsule::{encapsulate, Capsule, VerifiedCapsule};
 pub use cfrag::{CapsuleFrag, VerifiedCapsuleFrag};
 pub use delegation::{
     CheckedRecord, DelegateeKey, DelegationId, DelegationRecord, KeyFrag, VerifiedKeyFrag,
 };
-pub use keys::{encapsulate, Capsule, KeyPair, PublicKey, VerifiedCapsule};
+pub use key_pair::{KeyPair, PublicKey};
 
 use blstrs::Scalar;
 use ff::Field;
