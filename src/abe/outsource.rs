@@ -18,16 +18,20 @@
 
 use alloc::vec::Vec;
 
+use rand_core::CryptoRngCore;
+
 use zeroize::Zeroizing;
 
+use super::components::attribute_points;
 use super::decryption_key::DecryptionKey;
 use super::header::{kem_key, Header};
+use super::params::{Base1, PublicParams};
 use super::user_tree::UserId;
 use crate::encoding::{secret_bytes, ObjectType, Reader, Writer};
-use crate::error::{DecodeErrorKind, Result};
+use crate::error::{DecodeErrorKind, Error, Result};
 use crate::gt::{GtElem, GT_BYTES};
 use crate::policy::AttributeSet;
-use crate::secret::SecretG1;
+use crate::secret::{SecretG1, SecretScalar};
 use crate::SharedKey;
 
 /// A re-randomised decryption key whose `K0` is blinded by `g^{−β}`, for an untrusted server
@@ -138,6 +142,55 @@ impl core::fmt::Debug for PartialDecryption {
         f.debug_struct("PartialDecryption")
             .field("slot", &self.slot)
             .finish_non_exhaustive()
+    }
+}
+
+impl DecryptionKey {
+    /// Splits this key for outsourced decryption (scheme.md §8a): re-randomises it (so the pair
+    /// is bound to this key's period, see [`DecryptionKey`]'s "Period binding"), then returns a
+    /// [`TransformKey`] with `K0 · g^{−β}` for a server and the [`RetrievalKey`] `g^β` the user
+    /// keeps. `pp` supplies the generators of the re-randomisation.
+    ///
+    /// # Errors
+    /// [`Error::ParamsMismatch`] if `pp` has another time depth than the key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(6, 3))?;
+    /// let pp = authority.public_params().clone();
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 2)?)?;
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+    ///
+    /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
+    /// let partial = transform.transform(&header)?; // on the server
+    /// assert_eq!(*retrieval.finish(&header, &partial)?, *key); // on the phone
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub fn outsource(
+        &self,
+        rng: &mut impl CryptoRngCore,
+        pp: &PublicParams,
+    ) -> Result<(TransformKey, RetrievalKey)> {
+        if pp.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
+        }
+        let mut body = self.body.clone();
+        body.rerandomize(pp, &attribute_points(&self.attributes), self.period, rng);
+        let beta = SecretScalar::random(&mut *rng);
+        let rk = SecretG1::from(pp.mul_g1(Base1::G, &beta));
+        body.k0 = SecretG1::from(body.k0.proj() - rk.0);
+        let tk = DecryptionKey::new(
+            self.holder,
+            self.time_depth,
+            self.period,
+            self.attributes.clone(),
+            body,
+        );
+        Ok((TransformKey(tk), RetrievalKey(rk)))
     }
 }
 
