@@ -21,7 +21,7 @@ use super::params::PublicParams;
 use super::time_tree::TimeNode;
 use super::user_tree::UserId;
 use crate::arith::mul_pubexp;
-use crate::encoding::{secret_bytes, ObjectType, Reader};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::gt::GtElem;
 use crate::policy::AttributeSet;
@@ -337,14 +337,7 @@ impl DecryptionKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        secret_bytes(|out| {
-            out.put_prefix(ObjectType::DecryptionKey);
-            self.holder.write(out);
-            out.put_u8(self.time_depth);
-            out.put_u64(self.period);
-            write_attributes(out, &self.attributes);
-            self.body.write(out, true);
-        })
+        encoding::to_secret_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -376,13 +369,30 @@ impl DecryptionKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::DecryptionKey)?;
-        let holder = UserId::read(&mut r)?;
-        let (time_depth, period) = read_time_depth_and_period(&mut r)?;
-        let attributes = read_attributes(&mut r)?;
-        let body = read_body(&mut r, attributes.len(), time_depth, true)?;
-        r.finish()?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for DecryptionKey {
+    const OBJECT: ObjectType = ObjectType::DecryptionKey;
+}
+
+impl Encode for DecryptionKey {
+    fn write_body(&self, out: &mut dyn Writer) {
+        self.holder.write(out);
+        out.put_u8(self.time_depth);
+        out.put_u64(self.period);
+        write_attributes(out, &self.attributes);
+        self.body.write(out, true);
+    }
+}
+
+impl Decode for DecryptionKey {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let holder = UserId::read(r)?;
+        let (time_depth, period) = read_time_depth_and_period(r)?;
+        let attributes = read_attributes(r)?;
+        let body = read_body(r, attributes.len(), time_depth, true)?;
         Ok(DecryptionKey::new(
             holder, time_depth, period, attributes, body,
         ))

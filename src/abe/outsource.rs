@@ -19,7 +19,6 @@
 use alloc::vec::Vec;
 
 use rand_core::CryptoRngCore;
-
 use zeroize::Zeroizing;
 
 use super::components::attribute_points;
@@ -27,7 +26,7 @@ use super::decryption_key::DecryptionKey;
 use super::header::{kem_key, Header};
 use super::params::{Base1, PublicParams};
 use super::user_tree::UserId;
-use crate::encoding::{secret_bytes, ObjectType, Reader, Writer};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::gt::{GtElem, GT_BYTES};
 use crate::policy::AttributeSet;
@@ -302,11 +301,7 @@ impl TransformKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = self.0.to_bytes().to_vec();
-        if let Some(ty) = out.get_mut(crate::encoding::PREFIX_LEN - 1) {
-            *ty = ObjectType::TransformKey as u8;
-        }
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -336,13 +331,24 @@ impl TransformKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::TransformKey)?;
-        let mut copy = Zeroizing::new(bytes.to_vec());
-        if let Some(ty) = copy.get_mut(crate::encoding::PREFIX_LEN - 1) {
-            *ty = ObjectType::DecryptionKey as u8;
-        }
-        Ok(TransformKey(DecryptionKey::from_bytes(&copy)?))
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for TransformKey {
+    const OBJECT: ObjectType = ObjectType::TransformKey;
+}
+
+/// A decryption key's body under another object type.
+impl Encode for TransformKey {
+    fn write_body(&self, out: &mut dyn Writer) {
+        self.0.write_body(out);
+    }
+}
+
+impl Decode for TransformKey {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        DecryptionKey::read_body(r).map(TransformKey)
     }
 }
 
@@ -368,11 +374,7 @@ impl PartialDecryption {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(crate::encoding::PREFIX_LEN + 4 + GT_BYTES);
-        out.put_prefix(ObjectType::PartialDecryption);
-        out.put_u32(self.slot);
-        out.extend_from_slice(&self.encoded);
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -406,16 +408,7 @@ impl PartialDecryption {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::PartialDecryption)?;
-        let at = r.offset();
-        let slot = r.u32()?;
-        if slot as usize >= crate::limits::MAX_RECIPIENTS {
-            return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
-        }
-        let value = r.gt_elem()?;
-        r.finish()?;
-        PartialDecryption::new(value, slot)
+        encoding::from_bytes(bytes)
     }
 
     /// The envelope recipient position this partial result is for (0 for a bare header).
@@ -443,6 +436,29 @@ impl PartialDecryption {
     /// ```
     pub fn slot(&self) -> u32 {
         self.slot
+    }
+}
+
+impl Object for PartialDecryption {
+    const OBJECT: ObjectType = ObjectType::PartialDecryption;
+}
+
+impl Encode for PartialDecryption {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_u32(self.slot);
+        out.put_bytes(&self.encoded);
+    }
+}
+
+impl Decode for PartialDecryption {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let at = r.offset();
+        let slot = r.u32()?;
+        if slot as usize >= crate::limits::MAX_RECIPIENTS {
+            return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
+        }
+        let value = r.gt_elem()?;
+        PartialDecryption::new(value, slot)
     }
 }
 
@@ -503,10 +519,7 @@ impl RetrievalKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        secret_bytes(|out| {
-            out.put_prefix(ObjectType::RetrievalKey);
-            out.put_g1(&self.0 .0);
-        })
+        encoding::to_secret_bytes(self)
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): the prefix, a compressed G1 point in the
@@ -543,10 +556,23 @@ impl RetrievalKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::RetrievalKey)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for RetrievalKey {
+    const OBJECT: ObjectType = ObjectType::RetrievalKey;
+}
+
+impl Encode for RetrievalKey {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_g1(&self.0 .0);
+    }
+}
+
+impl Decode for RetrievalKey {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
         let rk = SecretG1(r.g1()?);
-        r.finish()?;
         Ok(RetrievalKey(rk))
     }
 }

@@ -11,15 +11,12 @@ use zeroize::Zeroizing;
 use super::{challenge_128, challenge_to_bytes, random_nonzero, ScalarCell};
 use crate::arith::{g1_generator_mul, mul_challenge_vartime};
 use crate::domain;
-use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::gt::GtElem;
 use crate::SharedKey;
 
 use super::key_pair::PublicKey;
-
-/// Encoded length of a [`Capsule`].
-const CAPSULE_LEN: usize = PREFIX_LEN + 48 + 48 + 32;
 
 /// A capsule (scheme.md §10 v2): `E = P1_A^k` with a proof of knowledge of `k`,
 /// `V = P1_A^u`, `σ = u + h·k` where `h = H128("RSHABE-V2-CAPSULE", P1_A ‖ E ‖ V)`.
@@ -99,12 +96,7 @@ impl Capsule {
     /// assert_eq!(capsule.to_bytes().len(), 6 + 48 + 48 + 32);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(CAPSULE_LEN);
-        out.put_prefix(ObjectType::Capsule);
-        out.put_g1(&self.e);
-        out.put_g1(&self.v);
-        out.put_scalar(&self.sigma);
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): canonical subgroup points that are not the
@@ -116,13 +108,7 @@ impl Capsule {
     /// assert!(Capsule::from_bytes(b"RSHB").is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::Capsule)?;
-        let e = r.g1()?;
-        let v = r.g1()?;
-        let sigma = r.scalar()?;
-        r.finish()?;
-        Ok(Capsule { e, v, sigma })
+        encoding::from_bytes(bytes)
     }
 
     /// `KDF(Z^k, "RSHABE-V1-PRE" ‖ compress(E))` (scheme.md §1, §10 v2).
@@ -132,6 +118,27 @@ impl Capsule {
             domain::LABEL_PRE,
             &[&self.e.to_compressed()],
         )
+    }
+}
+
+impl Object for Capsule {
+    const OBJECT: ObjectType = ObjectType::Capsule;
+}
+
+impl Encode for Capsule {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_g1(&self.e);
+        out.put_g1(&self.v);
+        out.put_scalar(&self.sigma);
+    }
+}
+
+impl Decode for Capsule {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let e = r.g1()?;
+        let v = r.g1()?;
+        let sigma = r.scalar()?;
+        Ok(Capsule { e, v, sigma })
     }
 }
 

@@ -10,15 +10,12 @@ use rand_core::CryptoRngCore;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::{random_nonzero, ScalarCell};
-use crate::encoding::{secret_bytes, ObjectType, Reader, Writer, PREFIX_LEN};
-use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
+use crate::error::{DecodeErrorKind, Error, Result};
 use crate::gt::{are_twins, GtElem};
 use crate::SharedKey;
 
 use super::capsule::Capsule;
-
-/// Encoded length of a [`PublicKey`].
-const PUBLIC_KEY_LEN: usize = PREFIX_LEN + 48 + 96;
 
 /// A public key for proxy re-encryption: the twins `P1 = g^a ∈ G1` and `P2 = ĝ^a ∈ G2`.
 ///
@@ -45,10 +42,7 @@ impl PublicKey {
     /// assert_eq!(pk.to_bytes().len(), 6 + 48 + 96);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(PUBLIC_KEY_LEN);
-        out.put_prefix(ObjectType::PrePublicKey);
-        self.write_body(&mut out);
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): canonical subgroup points, neither the
@@ -61,25 +55,29 @@ impl PublicKey {
     /// assert!(PublicKey::from_bytes(&bytes).is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::PrePublicKey)?;
-        let pk = Self::read_body(&mut r)?;
-        r.finish()?;
-        Ok(pk)
+        encoding::from_bytes(bytes)
     }
+}
 
-    pub(crate) fn write_body(&self, out: &mut Vec<u8>) {
+impl Object for PublicKey {
+    const OBJECT: ObjectType = ObjectType::PrePublicKey;
+}
+
+impl Encode for PublicKey {
+    fn write_body(&self, out: &mut dyn Writer) {
         out.put_g1(&self.p1);
         out.put_g2(&self.p2);
     }
+}
 
+impl Decode for PublicKey {
     /// Reads `P1 ‖ P2` and checks `e(P1, ĝ) · e(−g, P2) = 1` with one Miller loop.
-    pub(crate) fn read_body(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
         let at = r.offset();
         let p1 = r.g1()?;
         let p2 = r.g2()?;
         if !are_twins(&p1, &p2) {
-            return Err(r.err_at(DecodeErrorKind::InconsistentKey, at));
+            return Err(r.err_at(DecodeErrorKind::InconsistentKey, at).into());
         }
         Ok(PublicKey { p1, p2 })
     }
@@ -161,10 +159,7 @@ impl KeyPair {
     /// assert_eq!(back.public_key(), kp.public_key());
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        secret_bytes(|out| {
-            out.put_prefix(ObjectType::PreSecretKey);
-            out.put_scalar(&self.secret.0);
-        })
+        encoding::to_secret_bytes(self)
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): a canonical non-zero scalar, no trailing
@@ -175,11 +170,7 @@ impl KeyPair {
     /// assert!(KeyPair::from_bytes(&[0u8; 38]).is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::PreSecretKey)?;
-        let a = Zeroizing::new(ScalarCell(r.nonzero_scalar()?));
-        r.finish()?;
-        Ok(Self::from_secret(a.0))
+        encoding::from_bytes(bytes)
     }
 
     /// Opens a capsule made for this key pair (scheme.md §10 v2): `Z^k = e(E^{1/a}, ĝ)` — one
@@ -216,5 +207,22 @@ impl KeyPair {
     )]
     pub fn open(&self, capsule: &Capsule) -> Result<SharedKey> {
         self.decapsulate(capsule)
+    }
+}
+
+impl Object for KeyPair {
+    const OBJECT: ObjectType = ObjectType::PreSecretKey;
+}
+
+impl Encode for KeyPair {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_scalar(&self.secret.0);
+    }
+}
+
+impl Decode for KeyPair {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let a = Zeroizing::new(ScalarCell(r.nonzero_scalar()?));
+        Ok(Self::from_secret(a.0))
     }
 }
