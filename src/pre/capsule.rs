@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::gt::GtElem;
 use crate::SharedKey;
 
-use super::key_pair::PublicKey;
+use super::public_key::PublicKey;
 
 /// A capsule (scheme.md §10 v2): `E = P1_A^k` with a proof of knowledge of `k`,
 /// `V = P1_A^u`, `σ = u + h·k` where `h = H128("RSHABE-V2-CAPSULE", P1_A ‖ E ‖ V)`.

@@ -114,6 +114,7 @@ mod capsule;
 mod cfrag;
 mod delegation;
 mod key_pair;
+mod public_key;
 #[cfg(test)]
 mod tests;
 
@@ -122,7 +123,8 @@ pub use cfrag::{CapsuleFrag, VerifiedCapsuleFrag};
 pub use delegation::{
     CheckedRecord, DelegateeKey, DelegationId, DelegationRecord, KeyFrag, VerifiedKeyFrag,
 };
-pub use key_pair::{KeyPair, PublicKey};
+pub use key_pair::KeyPair;
+pub use public_key::PublicKey;
 
 use blstrs::Scalar;
 use ff::Field;
