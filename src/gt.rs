@@ -113,7 +113,7 @@ impl GtElem {
         label: &[u8],
         context: &[&[u8]],
     ) -> Result<crate::SharedKey> {
-        let okm = crate::hash::kdf_from_bytes(&self.compressed()?[..], suite, label, context)?;
+        let okm = crate::kdf::kdf_from_bytes(&self.compressed()?[..], suite, label, context)?;
         Ok(crate::SharedKey::new(&okm))
     }
 }

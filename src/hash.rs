@@ -1,5 +1,5 @@
-//! Hashing into scalars and into G1, and key derivation (scheme.md §1, §4; abe-v2.md
-//! "Notation and hashes").
+//! Hashing into scalars and into G1 (scheme.md §1, §4; abe-v2.md "Notation and hashes"). The
+//! KDF is in `crate::kdf`, the encoding of GT elements in `crate::gt`.
 //!
 //! Attribute points `H(τ)` and the fixed point `H₀` are RFC 9380 `hash_to_curve` into G1
 //! (`BLS12381G1_XMD:SHA-256_SSWU_RO_` with this crate's DSTs), computed by blst. They are random
@@ -21,7 +21,6 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::domain;
-use crate::error::{Error, Result};
 use crate::policy::Attribute;
 
 /// RFC 9380 §5.3.1 `expand_message_xmd` with SHA-256, for a message given in parts, producing
@@ -125,24 +124,6 @@ pub(crate) fn node_secret_with_label(
         .is_ok();
     debug_assert!(ok);
     scalar_from_wide_be(&okm)
-}
-
-/// `KDF(Z, info)` (scheme.md §1): HKDF-SHA256 over the compressed encoding of `Z` (made by
-/// [`GtElem::kdf`](crate::gt::GtElem::kdf), which refuses the identity), empty salt,
-/// `info = suite id ‖ label ‖ context`, 32 output bytes.
-pub(crate) fn kdf_from_bytes(
-    ikm: &[u8],
-    suite: &[u8],
-    label: &[u8],
-    context: &[&[u8]],
-) -> Result<Zeroizing<[u8; 32]>> {
-    let hk = Hkdf::<Sha256>::new(Some(&[]), ikm);
-    let mut info: alloc::vec::Vec<&[u8]> = alloc::vec![suite, label];
-    info.extend_from_slice(context);
-    let mut okm = Zeroizing::new([0u8; 32]);
-    hk.expand_multi_info(&info, &mut okm[..])
-        .map_err(|_| Error::Decryption)?;
-    Ok(okm)
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub mod error;
 pub mod fuzzing;
 mod gt;
 mod hash;
+mod kdf;
 pub mod limits;
 pub mod policy;
 pub mod pre;

@@ -8,6 +8,8 @@ use core::fmt;
 use serde::de::{Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::encoding;
+
 struct BytesVisitor;
 
 impl<'de> Visitor<'de> for BytesVisitor {
@@ -36,44 +38,50 @@ impl<'de> Visitor<'de> for BytesVisitor {
     }
 }
 
+/// Serializes through the encoding driver: `$encode` is `to_bytes` for public objects and
+/// `to_secret_bytes` for secret ones (the bytes then live only in a buffer that is zeroized on
+/// drop); deserializes with the strict `from_bytes` of the same driver, from a zeroized buffer.
 macro_rules! serde_via_bytes {
-    ($($ty:ty),* $(,)?) => {$(
+    ($encode:ident: $($ty:ty),* $(,)?) => {$(
         impl Serialize for $ty {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_bytes(&self.to_bytes())
+                s.serialize_bytes(&encoding::$encode(self))
             }
         }
 
         impl<'de> Deserialize<'de> for $ty {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let bytes = zeroize::Zeroizing::new(d.deserialize_bytes(BytesVisitor)?);
-                <$ty>::from_bytes(&bytes).map_err(D::Error::custom)
+                encoding::from_bytes::<$ty>(&bytes).map_err(D::Error::custom)
             }
         }
     )*};
 }
 
 serde_via_bytes!(
-    crate::PublicParams,
-    crate::Authority,
-    crate::SecretKey,
+    to_bytes: crate::PublicParams,
     crate::KeyUpdate,
     crate::FreshnessGuard,
-    crate::DecryptionKey,
     crate::Header,
-    crate::Delegator,
     crate::Envelope,
     crate::EnvelopeHeader,
     crate::TransformKey,
     crate::PartialDecryption,
-    crate::RetrievalKey,
     crate::pre::PublicKey,
-    crate::pre::KeyPair,
     crate::pre::Capsule,
-    crate::pre::KeyFrag,
     crate::pre::DelegationRecord,
-    crate::pre::DelegateeKey,
     crate::pre::CapsuleFrag,
+);
+
+serde_via_bytes!(
+    to_secret_bytes: crate::Authority,
+    crate::SecretKey,
+    crate::DecryptionKey,
+    crate::Delegator,
+    crate::RetrievalKey,
+    crate::pre::KeyPair,
+    crate::pre::KeyFrag,
+    crate::pre::DelegateeKey,
 );
 
 impl Serialize for crate::Policy {

@@ -11,7 +11,7 @@ use super::params::{Base1, Base2, PublicParams};
 use super::secret_key::{enrol_path, SecretKey};
 use super::time_tree;
 use super::user_tree::{IssuerId, IssuerTree, UserId};
-use crate::encoding::{secret_bytes, ObjectType, Reader};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::policy::AttributeSet;
 use crate::secret::{SecretG1, SecretG2, SecretScalar};
@@ -427,13 +427,7 @@ impl Authority {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        let pp = self.pp.to_bytes();
-        secret_bytes(|out| {
-            out.put_prefix(ObjectType::AuthorityState);
-            out.put_var_bytes(&pp);
-            out.put_g1(&self.msk.0);
-            self.tree.write(out);
-        })
+        encoding::to_secret_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -465,11 +459,28 @@ impl Authority {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::AuthorityState)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for Authority {
+    const OBJECT: ObjectType = ObjectType::AuthorityState;
+}
+
+impl Encode for Authority {
+    /// The public parameters as a length-prefixed sub-encoding, the master secret, the tree.
+    fn write_body(&self, out: &mut dyn Writer) {
+        encoding::write_nested(out, &self.pp);
+        out.put_g1(&self.msk.0);
+        self.tree.write(out);
+    }
+}
+
+impl Decode for Authority {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
         let pp_len = r.count(1 << 16, 1)?;
         let pp_start = r.offset();
-        let pp = PublicParams::read(&mut r, false)?;
+        let pp = PublicParams::read_embedded(r)?;
         if r.offset() - pp_start != pp_len {
             return Err(r
                 .err_at(crate::error::DecodeErrorKind::InvalidValue, pp_start)
@@ -484,8 +495,7 @@ impl Authority {
                 .err_at(crate::error::DecodeErrorKind::InconsistentParams, at)
                 .into());
         }
-        let tree = IssuerTree::read(&mut r, pp.time_depth)?;
-        r.finish()?;
+        let tree = IssuerTree::read(r, pp.time_depth)?;
         Ok(Authority { pp, msk, tree })
     }
 }

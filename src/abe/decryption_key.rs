@@ -1,6 +1,7 @@
 //! Decryption keys `DK_{S,T}` (scheme.md §5) and decryption (scheme.md §8 as replaced by
-//! abe-v2.md §8); the split for outsourcing (§8a) is made here too, the server's and the
-//! phone's halves live in `outsource`.
+//! abe-v2.md §8). The split for outsourcing (§8a, [`DecryptionKey::outsource`]) is the one
+//! method of the type kept elsewhere, in `outsource`, beside the halves it returns: that way
+//! this file does not depend on the outsourcing types, and the two files form no cycle.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -16,16 +17,15 @@ use super::components::{
     KeyBody,
 };
 use super::header::{kem_key, normalize, Header};
-use super::outsource::{RetrievalKey, TransformKey};
-use super::params::{Base1, PublicParams};
+use super::params::PublicParams;
 use super::time_tree::TimeNode;
 use super::user_tree::UserId;
 use crate::arith::mul_pubexp;
-use crate::encoding::{secret_bytes, ObjectType, Reader};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::gt::GtElem;
 use crate::policy::AttributeSet;
-use crate::secret::{SecretG1, SecretScalar};
+use crate::secret::SecretG1;
 use crate::SharedKey;
 
 /// Miller-loop lines of a key's G2 elements, prepared once and kept with the key (abe-v2.md §8).
@@ -337,14 +337,7 @@ impl DecryptionKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        secret_bytes(|out| {
-            out.put_prefix(ObjectType::DecryptionKey);
-            self.holder.write(out);
-            out.put_u8(self.time_depth);
-            out.put_u64(self.period);
-            write_attributes(out, &self.attributes);
-            self.body.write(out, true);
-        })
+        encoding::to_secret_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -376,65 +369,33 @@ impl DecryptionKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::DecryptionKey)?;
-        let holder = UserId::read(&mut r)?;
-        let (time_depth, period) = read_time_depth_and_period(&mut r)?;
-        let attributes = read_attributes(&mut r)?;
-        let body = read_body(&mut r, attributes.len(), time_depth, true)?;
-        r.finish()?;
-        Ok(DecryptionKey::new(
-            holder, time_depth, period, attributes, body,
-        ))
+        encoding::from_bytes(bytes)
     }
 }
 
-impl DecryptionKey {
-    /// Splits this key for outsourced decryption (scheme.md §8a): re-randomises it (so the pair
-    /// is bound to this key's period, see [`DecryptionKey`]'s "Period binding"), then returns a
-    /// [`TransformKey`] with `K0 · g^{−β}` for a server and the [`RetrievalKey`] `g^β` the user
-    /// keeps. `pp` supplies the generators of the re-randomisation.
-    ///
-    /// # Errors
-    /// [`Error::ParamsMismatch`] if `pp` has another time depth than the key.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
-    /// let mut rng = rand::thread_rng();
-    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(6, 3))?;
-    /// let pp = authority.public_params().clone();
-    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
-    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 2)?)?;
-    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
-    ///
-    /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
-    /// let partial = transform.transform(&header)?; // on the server
-    /// assert_eq!(*retrieval.finish(&header, &partial)?, *key); // on the phone
-    /// # Ok::<(), rs_habe::Error>(())
-    /// ```
-    pub fn outsource(
-        &self,
-        rng: &mut impl CryptoRngCore,
-        pp: &PublicParams,
-    ) -> Result<(TransformKey, RetrievalKey)> {
-        if pp.time_depth != self.time_depth {
-            return Err(Error::ParamsMismatch);
-        }
-        let mut body = self.body.clone();
-        body.rerandomize(pp, &attribute_points(&self.attributes), self.period, rng);
-        let beta = SecretScalar::random(&mut *rng);
-        let rk = SecretG1::from(pp.mul_g1(Base1::G, &beta));
-        body.k0 = SecretG1::from(body.k0.proj() - rk.0);
-        let tk = DecryptionKey::new(
-            self.holder,
-            self.time_depth,
-            self.period,
-            self.attributes.clone(),
-            body,
-        );
-        Ok((TransformKey(tk), RetrievalKey(rk)))
+impl Object for DecryptionKey {
+    const OBJECT: ObjectType = ObjectType::DecryptionKey;
+}
+
+impl Encode for DecryptionKey {
+    fn write_body(&self, out: &mut dyn Writer) {
+        self.holder.write(out);
+        out.put_u8(self.time_depth);
+        out.put_u64(self.period);
+        write_attributes(out, &self.attributes);
+        self.body.write(out, true);
+    }
+}
+
+impl Decode for DecryptionKey {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let holder = UserId::read(r)?;
+        let (time_depth, period) = read_time_depth_and_period(r)?;
+        let attributes = read_attributes(r)?;
+        let body = read_body(r, attributes.len(), time_depth, true)?;
+        Ok(DecryptionKey::new(
+            holder, time_depth, period, attributes, body,
+        ))
     }
 }
 

@@ -31,7 +31,7 @@ use super::params::PublicParams;
 use super::secret_key::{enrol_path, SecretKey};
 use super::time_tree::MAX_TIME_DEPTH;
 use super::user_tree::{IssuerId, IssuerTree, UserId};
-use crate::encoding::{secret_bytes, ObjectType, Reader};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::policy::AttributeSet;
 use crate::secret::SecretG1;
@@ -426,13 +426,7 @@ impl Delegator {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        secret_bytes(|out| {
-            out.put_prefix(ObjectType::DelegatorState);
-            self.holder.write(out);
-            out.put_u8(self.time_depth);
-            write_attributes(out, &self.attributes);
-            self.tree.write(out);
-        })
+        encoding::to_secret_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -463,17 +457,33 @@ impl Delegator {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::DelegatorState)?;
-        let holder = UserId::read(&mut r)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for Delegator {
+    const OBJECT: ObjectType = ObjectType::DelegatorState;
+}
+
+impl Encode for Delegator {
+    fn write_body(&self, out: &mut dyn Writer) {
+        self.holder.write(out);
+        out.put_u8(self.time_depth);
+        write_attributes(out, &self.attributes);
+        self.tree.write(out);
+    }
+}
+
+impl Decode for Delegator {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let holder = UserId::read(r)?;
         let at = r.offset();
         let time_depth = r.u8()?;
         if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
         }
-        let attributes = read_attributes(&mut r)?;
-        let tree = IssuerTree::read(&mut r, time_depth)?;
-        r.finish()?;
+        let attributes = read_attributes(r)?;
+        let tree = IssuerTree::read(r, time_depth)?;
         Ok(Delegator {
             holder,
             time_depth,

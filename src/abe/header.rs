@@ -54,7 +54,7 @@ use rand_core::CryptoRngCore;
 use super::params::{Base1, Base2, PublicParams};
 use super::time_tree::{self, TimeNode};
 use crate::domain;
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::gt::GtElem;
 use crate::policy::{Policy, MAX_POLICY_TEXT_LEN};
@@ -312,20 +312,7 @@ impl Header {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn encoded_len(&self) -> usize {
-        crate::encoding::PREFIX_LEN
-            + 1
-            + 8
-            + 4
-            + self.policy.canonical_text().len()
-            + 96
-            + 2
-            + 96 * self.c1.len()
-            + 48 * self.rows.len()
-            + self
-                .time_rows
-                .iter()
-                .map(|r| 48 * (3 + r.d.len()))
-                .sum::<usize>()
+        Encode::encoded_len(self)
     }
 
     /// The canonical encoding (scheme.md §12).
@@ -345,30 +332,7 @@ impl Header {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.encoded_len());
-        self.write(&mut out);
-        out
-    }
-
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        out.put_prefix(ObjectType::Header);
-        out.put_u8(self.time_depth);
-        out.put_u64(self.period);
-        out.put_var_bytes(self.policy.canonical_text().as_bytes());
-        out.put_g2(&self.c0);
-        // m ≤ MAX_LEAVES (1024) fits a u16.
-        out.put_u16(self.c1.len() as u16);
-        for c in &self.c1 {
-            out.put_g2(c);
-        }
-        for c in &self.rows {
-            out.put_g1(c);
-        }
-        for row in &self.time_rows {
-            for p in row.e.iter().chain(row.d.iter()) {
-                out.put_g1(p);
-            }
-        }
+        encoding::to_bytes(self)
     }
 
     /// Strict decoding: the policy text must be canonical, the layer count `m` must equal the
@@ -405,16 +369,38 @@ impl Header {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        let h = Self::read(&mut r)?;
-        r.finish()?;
-        Ok(h)
+        encoding::from_bytes(bytes)
     }
+}
 
-    pub(crate) fn read(
-        r: &mut Reader<'_>,
-    ) -> core::result::Result<Self, crate::error::DecodeError> {
-        r.prefix(ObjectType::Header)?;
+impl Object for Header {
+    const OBJECT: ObjectType = ObjectType::Header;
+}
+
+impl Encode for Header {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_u8(self.time_depth);
+        out.put_u64(self.period);
+        out.put_var_bytes(self.policy.canonical_text().as_bytes());
+        out.put_g2(&self.c0);
+        // m ≤ MAX_LEAVES (1024) fits a u16.
+        out.put_u16(self.c1.len() as u16);
+        for c in &self.c1 {
+            out.put_g2(c);
+        }
+        for c in &self.rows {
+            out.put_g1(c);
+        }
+        for row in &self.time_rows {
+            for p in row.e.iter().chain(row.d.iter()) {
+                out.put_g1(p);
+            }
+        }
+    }
+}
+
+impl Decode for Header {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
         let (time_depth, period) = super::components::read_time_depth_and_period(r)?;
         let at = r.offset();
         let text = r.var_bytes(MAX_POLICY_TEXT_LEN)?;
@@ -422,17 +408,17 @@ impl Header {
         let text = core::str::from_utf8(text).map_err(|_| bad_policy())?;
         let policy = Policy::parse(text).map_err(|_| bad_policy())?;
         if policy.canonical_text() != text {
-            return Err(bad_policy());
+            return Err(bad_policy().into());
         }
         let c0 = r.g2()?;
         let at = r.offset();
         let m = usize::from(r.u16()?);
         if m != policy.layer_count() {
-            return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
+            return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
         }
         let n = policy.leaf_count();
         if (96 * m).saturating_add(48 * n) > r.remaining() {
-            return Err(r.err(DecodeErrorKind::Truncated));
+            return Err(r.err(DecodeErrorKind::Truncated).into());
         }
         let mut c1 = Vec::with_capacity(m);
         for _ in 0..m {

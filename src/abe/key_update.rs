@@ -12,7 +12,7 @@ use super::components::{
     read_attributes, read_body, read_time_depth_and_period, write_attributes, KeyBody,
 };
 use super::user_tree::{IssuerId, TreeNode, MAX_TREE_DEPTH};
-use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Result};
 use crate::policy::AttributeSet;
 
@@ -193,26 +193,7 @@ impl KeyUpdate {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        out.put_prefix(ObjectType::KeyUpdate);
-        out.extend_from_slice(&self.issuer.0);
-        out.put_u8(self.time_depth);
-        out.put_u64(self.period);
-        out.put_u8(self.tree_depth);
-        out.put_u64(self.counter);
-        match &self.delegated {
-            None => out.put_u8(0),
-            Some(attrs) => {
-                out.put_u8(1);
-                write_attributes(&mut out, attrs);
-            }
-        }
-        out.put_len(self.entries.len());
-        for e in &self.entries {
-            e.node.write(&mut out);
-            e.body.write(&mut out, self.delegated.is_some());
-        }
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes): entries strictly sorted by node, each
@@ -236,10 +217,51 @@ impl KeyUpdate {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::KeyUpdate)?;
+        encoding::from_bytes(bytes)
+    }
+
+    /// The entry for a node of `path`, if any (entries are sorted by node, so each lookup is a
+    /// binary search; at most one node of a path is in `KUNodes`).
+    pub(crate) fn entry_on_path(&self, path: &[TreeNode]) -> Option<&UpdateEntry> {
+        path.iter().find_map(|n| {
+            self.entries
+                .binary_search_by(|e| e.node.cmp(n))
+                .ok()
+                .and_then(|i| self.entries.get(i))
+        })
+    }
+}
+
+impl Object for KeyUpdate {
+    const OBJECT: ObjectType = ObjectType::KeyUpdate;
+}
+
+impl Encode for KeyUpdate {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_bytes(&self.issuer.0);
+        out.put_u8(self.time_depth);
+        out.put_u64(self.period);
+        out.put_u8(self.tree_depth);
+        out.put_u64(self.counter);
+        match &self.delegated {
+            None => out.put_u8(0),
+            Some(attrs) => {
+                out.put_u8(1);
+                write_attributes(out, attrs);
+            }
+        }
+        out.put_len(self.entries.len());
+        for e in &self.entries {
+            e.node.write(out);
+            e.body.write(out, self.delegated.is_some());
+        }
+    }
+}
+
+impl Decode for KeyUpdate {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
         let issuer = IssuerId(r.array()?);
-        let (time_depth, period) = read_time_depth_and_period(&mut r)?;
+        let (time_depth, period) = read_time_depth_and_period(r)?;
         let at = r.offset();
         let tree_depth = r.u8()?;
         if tree_depth == 0 || tree_depth > MAX_TREE_DEPTH {
@@ -247,7 +269,7 @@ impl KeyUpdate {
         }
         let counter = r.u64()?;
         let delegated = if r.bool()? {
-            Some(read_attributes(&mut r)?)
+            Some(read_attributes(r)?)
         } else {
             None
         };
@@ -265,15 +287,14 @@ impl KeyUpdate {
         let mut last: Option<TreeNode> = None;
         for _ in 0..n {
             let at = r.offset();
-            let node = TreeNode::read(&mut r, tree_depth)?;
+            let node = TreeNode::read(r, tree_depth)?;
             if last.is_some_and(|l| l >= node) {
                 return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
             }
             last = Some(node);
-            let body = read_body(&mut r, n_attrs, time_depth, delegated.is_some())?;
+            let body = read_body(r, n_attrs, time_depth, delegated.is_some())?;
             entries.push(UpdateEntry { node, body });
         }
-        r.finish()?;
         Ok(KeyUpdate {
             issuer,
             time_depth,
@@ -282,17 +303,6 @@ impl KeyUpdate {
             counter,
             delegated,
             entries,
-        })
-    }
-
-    /// The entry for a node of `path`, if any (entries are sorted by node, so each lookup is a
-    /// binary search; at most one node of a path is in `KUNodes`).
-    pub(crate) fn entry_on_path(&self, path: &[TreeNode]) -> Option<&UpdateEntry> {
-        path.iter().find_map(|n| {
-            self.entries
-                .binary_search_by(|e| e.node.cmp(n))
-                .ok()
-                .and_then(|i| self.entries.get(i))
         })
     }
 }
@@ -403,14 +413,7 @@ impl FreshnessGuard {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(PREFIX_LEN + 4 + self.seen.len() * GUARD_ENTRY_LEN);
-        out.put_prefix(ObjectType::FreshnessGuard);
-        out.put_len(self.seen.len());
-        for (issuer, counter) in &self.seen {
-            out.extend_from_slice(issuer.as_bytes());
-            out.put_u64(*counter);
-        }
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): at most [`MAX_GUARDED_ISSUERS`] issuers
@@ -433,8 +436,26 @@ impl FreshnessGuard {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::FreshnessGuard)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for FreshnessGuard {
+    const OBJECT: ObjectType = ObjectType::FreshnessGuard;
+}
+
+impl Encode for FreshnessGuard {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_len(self.seen.len());
+        for (issuer, counter) in &self.seen {
+            out.put_bytes(issuer.as_bytes());
+            out.put_u64(*counter);
+        }
+    }
+}
+
+impl Decode for FreshnessGuard {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
         let n = r.count(MAX_GUARDED_ISSUERS, GUARD_ENTRY_LEN)?;
         let mut seen = alloc::collections::BTreeMap::new();
         let mut previous: Option<IssuerId> = None;
@@ -447,7 +468,6 @@ impl FreshnessGuard {
             previous = Some(issuer);
             seen.insert(issuer, r.u64()?);
         }
-        r.finish()?;
         Ok(FreshnessGuard { seen })
     }
 }

@@ -18,16 +18,19 @@
 
 use alloc::vec::Vec;
 
+use rand_core::CryptoRngCore;
 use zeroize::Zeroizing;
 
+use super::components::attribute_points;
 use super::decryption_key::DecryptionKey;
 use super::header::{kem_key, Header};
+use super::params::{Base1, PublicParams};
 use super::user_tree::UserId;
-use crate::encoding::{secret_bytes, ObjectType, Reader, Writer};
-use crate::error::{DecodeErrorKind, Result};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
+use crate::error::{DecodeErrorKind, Error, Result};
 use crate::gt::{GtElem, GT_BYTES};
 use crate::policy::AttributeSet;
-use crate::secret::SecretG1;
+use crate::secret::{SecretG1, SecretScalar};
 use crate::SharedKey;
 
 /// A re-randomised decryption key whose `K0` is blinded by `g^{−β}`, for an untrusted server
@@ -141,6 +144,55 @@ impl core::fmt::Debug for PartialDecryption {
     }
 }
 
+impl DecryptionKey {
+    /// Splits this key for outsourced decryption (scheme.md §8a): re-randomises it (so the pair
+    /// is bound to this key's period, see [`DecryptionKey`]'s "Period binding"), then returns a
+    /// [`TransformKey`] with `K0 · g^{−β}` for a server and the [`RetrievalKey`] `g^β` the user
+    /// keeps. `pp` supplies the generators of the re-randomisation.
+    ///
+    /// # Errors
+    /// [`Error::ParamsMismatch`] if `pp` has another time depth than the key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use rs_habe::{Authority, AttributeSet, Header, Policy, SetupParams};
+    /// let mut rng = rand::thread_rng();
+    /// let mut authority = Authority::setup(&mut rng, SetupParams::new(6, 3))?;
+    /// let pp = authority.public_params().clone();
+    /// let sk = authority.enrol(&mut rng, &AttributeSet::new(["nurse"])?)?;
+    /// let dk = sk.decryption_key(&authority.key_update(&mut rng, 2)?)?;
+    /// let (header, key) = Header::encapsulate(&mut rng, &pp, &Policy::parse("nurse")?, 1)?;
+    ///
+    /// let (transform, retrieval) = dk.outsource(&mut rng, &pp)?;
+    /// let partial = transform.transform(&header)?; // on the server
+    /// assert_eq!(*retrieval.finish(&header, &partial)?, *key); // on the phone
+    /// # Ok::<(), rs_habe::Error>(())
+    /// ```
+    pub fn outsource(
+        &self,
+        rng: &mut impl CryptoRngCore,
+        pp: &PublicParams,
+    ) -> Result<(TransformKey, RetrievalKey)> {
+        if pp.time_depth != self.time_depth {
+            return Err(Error::ParamsMismatch);
+        }
+        let mut body = self.body.clone();
+        body.rerandomize(pp, &attribute_points(&self.attributes), self.period, rng);
+        let beta = SecretScalar::random(&mut *rng);
+        let rk = SecretG1::from(pp.mul_g1(Base1::G, &beta));
+        body.k0 = SecretG1::from(body.k0.proj() - rk.0);
+        let tk = DecryptionKey::new(
+            self.holder,
+            self.time_depth,
+            self.period,
+            self.attributes.clone(),
+            body,
+        );
+        Ok((TransformKey(tk), RetrievalKey(rk)))
+    }
+}
+
 impl TransformKey {
     /// The server's work on a header: the full multi-pairing of scheme.md §8 with the blinded
     /// key. Decides the same public facts as decryption.
@@ -249,11 +301,7 @@ impl TransformKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = self.0.to_bytes().to_vec();
-        if let Some(ty) = out.get_mut(crate::encoding::PREFIX_LEN - 1) {
-            *ty = ObjectType::TransformKey as u8;
-        }
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -283,13 +331,24 @@ impl TransformKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::TransformKey)?;
-        let mut copy = Zeroizing::new(bytes.to_vec());
-        if let Some(ty) = copy.get_mut(crate::encoding::PREFIX_LEN - 1) {
-            *ty = ObjectType::DecryptionKey as u8;
-        }
-        Ok(TransformKey(DecryptionKey::from_bytes(&copy)?))
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for TransformKey {
+    const OBJECT: ObjectType = ObjectType::TransformKey;
+}
+
+/// A decryption key's body under another object type.
+impl Encode for TransformKey {
+    fn write_body(&self, out: &mut dyn Writer) {
+        self.0.write_body(out);
+    }
+}
+
+impl Decode for TransformKey {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        DecryptionKey::read_body(r).map(TransformKey)
     }
 }
 
@@ -315,11 +374,7 @@ impl PartialDecryption {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(crate::encoding::PREFIX_LEN + 4 + GT_BYTES);
-        out.put_prefix(ObjectType::PartialDecryption);
-        out.put_u32(self.slot);
-        out.extend_from_slice(&self.encoded);
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -353,16 +408,7 @@ impl PartialDecryption {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::PartialDecryption)?;
-        let at = r.offset();
-        let slot = r.u32()?;
-        if slot as usize >= crate::limits::MAX_RECIPIENTS {
-            return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
-        }
-        let value = r.gt_elem()?;
-        r.finish()?;
-        PartialDecryption::new(value, slot)
+        encoding::from_bytes(bytes)
     }
 
     /// The envelope recipient position this partial result is for (0 for a bare header).
@@ -390,6 +436,29 @@ impl PartialDecryption {
     /// ```
     pub fn slot(&self) -> u32 {
         self.slot
+    }
+}
+
+impl Object for PartialDecryption {
+    const OBJECT: ObjectType = ObjectType::PartialDecryption;
+}
+
+impl Encode for PartialDecryption {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_u32(self.slot);
+        out.put_bytes(&self.encoded);
+    }
+}
+
+impl Decode for PartialDecryption {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let at = r.offset();
+        let slot = r.u32()?;
+        if slot as usize >= crate::limits::MAX_RECIPIENTS {
+            return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
+        }
+        let value = r.gt_elem()?;
+        PartialDecryption::new(value, slot)
     }
 }
 
@@ -450,10 +519,7 @@ impl RetrievalKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        secret_bytes(|out| {
-            out.put_prefix(ObjectType::RetrievalKey);
-            out.put_g1(&self.0 .0);
-        })
+        encoding::to_secret_bytes(self)
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): the prefix, a compressed G1 point in the
@@ -490,10 +556,23 @@ impl RetrievalKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::RetrievalKey)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for RetrievalKey {
+    const OBJECT: ObjectType = ObjectType::RetrievalKey;
+}
+
+impl Encode for RetrievalKey {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_g1(&self.0 .0);
+    }
+}
+
+impl Decode for RetrievalKey {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
         let rk = SecretG1(r.g1()?);
-        r.finish()?;
         Ok(RetrievalKey(rk))
     }
 }

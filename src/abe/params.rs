@@ -33,7 +33,7 @@ use sha2::{Digest, Sha256};
 use super::time_tree::{TimeNode, MAX_TIME_DEPTH};
 use crate::arith::{FixedBaseG1, FixedBaseG2};
 use crate::domain;
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::gt::GtElem;
 use crate::hash;
@@ -380,7 +380,7 @@ impl PublicParams {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn encoded_len(&self) -> usize {
-        crate::encoding::PREFIX_LEN + 1 + 96 + 48 + (1 + self.f.len()) * (48 + 96)
+        Encode::encoded_len(self)
     }
 
     /// The canonical encoding (scheme.md §12).
@@ -399,16 +399,7 @@ impl PublicParams {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.encoded_len());
-        out.put_prefix(ObjectType::PublicParams);
-        out.put_u8(self.time_depth);
-        out.put_g2(&self.omega1_hat);
-        out.put_g1(&self.w_t);
-        for t in self.twins() {
-            out.put_g1(&t.g1);
-            out.put_g2(&t.g2);
-        }
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strict decoding: subgroup checks, no identity anywhere, exact length, and the batched
@@ -440,12 +431,24 @@ impl PublicParams {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        Ok(Self::read(&mut Reader::new(bytes), true)?)
+        encoding::from_bytes(bytes)
     }
 
-    pub(crate) fn read(r: &mut Reader<'_>, whole: bool) -> core::result::Result<Self, DecodeError> {
+    /// Reads parameters embedded in another object (prefix included); what follows them is the
+    /// outer object's.
+    pub(crate) fn read_embedded(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
         let start = r.offset();
         r.prefix(ObjectType::PublicParams)?;
+        Self::read_fields(r, start, false)
+    }
+
+    /// Reads the fields after the prefix, which starts at `start`; `whole`: the parameters must
+    /// end the input.
+    fn read_fields(
+        r: &mut Reader<'_>,
+        start: usize,
+        whole: bool,
+    ) -> core::result::Result<Self, DecodeError> {
         let at = r.offset();
         let time_depth = r.u8()?;
         if time_depth == 0 || time_depth > MAX_TIME_DEPTH {
@@ -508,5 +511,30 @@ impl PublicParams {
             b += G2Projective::from(t.g2) * rho;
         }
         crate::gt::are_twins(&a.to_affine(), &b.to_affine())
+    }
+}
+
+impl Object for PublicParams {
+    const OBJECT: ObjectType = ObjectType::PublicParams;
+}
+
+impl Encode for PublicParams {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_u8(self.time_depth);
+        out.put_g2(&self.omega1_hat);
+        out.put_g1(&self.w_t);
+        for t in self.twins() {
+            out.put_g1(&t.g1);
+            out.put_g2(&t.g2);
+        }
+    }
+}
+
+impl Decode for PublicParams {
+    /// The fields, then the trailing-bytes check (before the twin check: it is cheap, and the
+    /// hash must cover exactly the object), then the twin check.
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let start = r.offset().saturating_sub(encoding::PREFIX_LEN);
+        Ok(Self::read_fields(r, start, true)?)
     }
 }

@@ -25,7 +25,7 @@ use super::key_update::KeyUpdate;
 use super::params::{Base1, Base2, PublicParams};
 use super::time_tree::MAX_TIME_DEPTH;
 use super::user_tree::{path, TreeNode, UserId, MAX_TREE_DEPTH};
-use crate::encoding::{secret_bytes, ObjectType, Reader};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{DecodeErrorKind, Error, Result};
 use crate::policy::AttributeSet;
 use crate::secret::{SecretG1, SecretG2, SecretScalar};
@@ -241,20 +241,7 @@ impl SecretKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        secret_bytes(|out| {
-            out.put_prefix(ObjectType::SecretKey);
-            self.user.write(out);
-            out.put_u8(self.tree_depth);
-            out.put_u8(self.time_depth);
-            write_attributes(out, &self.attributes);
-            for n in &self.nodes {
-                out.put_g2(&n.k_hat.0);
-                out.put_g1(&n.k0.0);
-                for k in &n.attrs {
-                    out.put_g1(&k.0);
-                }
-            }
-        })
+        encoding::to_secret_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -278,9 +265,33 @@ impl SecretKey {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::SecretKey)?;
-        let user = UserId::read(&mut r)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for SecretKey {
+    const OBJECT: ObjectType = ObjectType::SecretKey;
+}
+
+impl Encode for SecretKey {
+    fn write_body(&self, out: &mut dyn Writer) {
+        self.user.write(out);
+        out.put_u8(self.tree_depth);
+        out.put_u8(self.time_depth);
+        write_attributes(out, &self.attributes);
+        for n in &self.nodes {
+            out.put_g2(&n.k_hat.0);
+            out.put_g1(&n.k0.0);
+            for k in &n.attrs {
+                out.put_g1(&k.0);
+            }
+        }
+    }
+}
+
+impl Decode for SecretKey {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let user = UserId::read(r)?;
         let at = r.offset();
         let tree_depth = r.u8()?;
         let time_depth = r.u8()?;
@@ -294,7 +305,7 @@ impl SecretKey {
         if user.leaf >> tree_depth != 0 {
             return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
         }
-        let attributes = read_attributes(&mut r)?;
+        let attributes = read_attributes(r)?;
         let n_nodes = usize::from(tree_depth) + 1;
         // 96 + 48 + 48|S| bytes per node (abe-v2.md §12), checked before allocating.
         if n_nodes.saturating_mul(144 + 48 * attributes.len()) > r.remaining() {
@@ -310,7 +321,6 @@ impl SecretKey {
             }
             nodes.push(SkNode { k_hat, k0, attrs });
         }
-        r.finish()?;
         Ok(SecretKey {
             user,
             tree_depth,

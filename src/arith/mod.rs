@@ -1,4 +1,4 @@
-//! Group and field arithmetic shared by the attribute-based scheme (`crate::scheme`), the
+//! Group and field arithmetic shared by the attribute-based scheme (`crate::abe`), the
 //! policies (`crate::policy`) and proxy re-encryption (`crate::pre`): the one home of every
 //! scalar-multiplication shortcut, of polynomial evaluation and of Lagrange coefficients. No
 //! formula of the design lives here; the callers say which values are secret.

@@ -7,12 +7,18 @@
 //! every count is checked against a crate constant *before* anything is allocated, and trailing
 //! bytes are an error.
 
+mod codec;
 mod error;
 mod reader;
 
 pub use error::{DecodeError, DecodeErrorKind};
 
-pub(crate) use reader::{secret_bytes, Reader, Writer};
+#[cfg(feature = "std")]
+pub(crate) use codec::read_object;
+pub(crate) use codec::{
+    from_bytes, from_nested_bytes, to_bytes, to_secret_bytes, write_nested, Decode, Encode, Object,
+};
+pub(crate) use reader::{Reader, Writer};
 
 /// The object-type byte that follows magic and version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,6 @@ use group::prime::PrimeCurveAffine;
 use super::error::{DecodeError, DecodeErrorKind as K};
 use super::ObjectType;
 use crate::domain::{MAGIC, WIRE_VERSION};
-use zeroize::Zeroizing;
 
 use crate::gt::{GtElem, GT_BYTES};
 
@@ -250,8 +249,9 @@ impl Writer for Vec<u8> {
     }
 }
 
-/// A [`Writer`] that only counts: the first pass of [`secret_bytes`].
-struct LenCounter(usize);
+/// A [`Writer`] that only counts: the length pass of
+/// [`Encode::encoded_len`](super::codec::Encode::encoded_len).
+pub(super) struct LenCounter(pub(super) usize);
 
 impl Writer for LenCounter {
     fn put_prefix(&mut self, _: ObjectType) {
@@ -284,16 +284,4 @@ impl Writer for LenCounter {
     fn put_bytes(&mut self, b: &[u8]) {
         self.0 += b.len();
     }
-}
-
-/// Encodes a secret object into a buffer allocated once, at its exact size (scheme.md §12): a
-/// `Zeroizing<Vec>` that grew by reallocation would free unwiped copies of the key material.
-/// `write` runs twice, first against a counter, then against the buffer.
-pub(crate) fn secret_bytes(write: impl Fn(&mut dyn Writer)) -> Zeroizing<Vec<u8>> {
-    let mut counter = LenCounter(0);
-    write(&mut counter);
-    let mut out = Zeroizing::new(Vec::with_capacity(counter.0));
-    write(&mut *out);
-    debug_assert_eq!((out.len(), out.capacity()), (counter.0, counter.0));
-    out
 }

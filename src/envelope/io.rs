@@ -10,7 +10,7 @@ use super::{
     MAX_RECIPIENT_LEN, MIN_SLOT_LEN, WRAPPED_LEN,
 };
 use crate::abe::PublicParams;
-use crate::encoding::{Reader, PREFIX_LEN};
+use crate::encoding::{self, Reader, PREFIX_LEN};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Result};
 
 fn io_err(e: std::io::Error) -> Error {
@@ -67,15 +67,15 @@ fn read_u32<R: Read>(reader: &mut R, buf: &mut Vec<u8>) -> Result<Option<u32>> {
 ///
 /// Only lengths are interpreted while reading: each is read whole, and memory for what it
 /// announces is reserved only as those bytes arrive ([`read_more`]). Counts above their limit
-/// stop the reading at once. The bytes are then decoded by [`EnvelopeHeader::read`], the strict
-/// decoder of [`EnvelopeHeader::from_bytes`] — also when the stream ends early or a limit is
-/// exceeded, so a stream gets exactly the decoding error (kind and offset) its bytes get from
+/// stop the reading at once. The bytes are then decoded by the strict decoder of
+/// [`EnvelopeHeader::from_bytes`] — also when the stream ends early or a limit is exceeded, so a
+/// stream gets exactly the decoding error (kind and offset) its bytes get from
 /// [`Envelope::from_bytes`].
 fn read_header<R: Read>(reader: &mut R) -> Result<EnvelopeHeader> {
     let mut buf = Vec::new();
     let complete = read_header_bytes(reader, &mut buf)?;
     let mut r = Reader::new(&buf);
-    let header = EnvelopeHeader::read(&mut r)?;
+    let header = encoding::read_object::<EnvelopeHeader>(&mut r)?;
     if !complete {
         // The decoder accepted a prefix that stopped short of what its lengths announced; it
         // cannot, but if it did the input is still truncated.

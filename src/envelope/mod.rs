@@ -48,7 +48,7 @@ use crate::abe::{
     DecryptionKey, Header, PartialDecryption, PublicParams, RetrievalKey, TransformKey,
 };
 use crate::domain;
-use crate::encoding::{ObjectType, Reader, Writer};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, Error, Parameter, Result};
 use crate::policy::Policy;
 use crate::pre::{Capsule, DelegateeKey, KeyPair, PublicKey, VerifiedCapsuleFrag};
@@ -675,81 +675,7 @@ impl EnvelopeHeader {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        self.write(&mut out);
-        out
-    }
-
-    fn write(&self, out: &mut Vec<u8>) {
-        out.put_prefix(ObjectType::Envelope);
-        out.extend_from_slice(&self.id);
-        out.extend_from_slice(&self.commitment);
-        out.extend_from_slice(&self.nonce_prefix);
-        out.put_len(self.slots.len());
-        for slot in &self.slots {
-            match slot {
-                Slot::Policy { header, wrapped } => {
-                    out.put_u8(KIND_POLICY);
-                    out.put_var_bytes(&header.to_bytes());
-                    out.extend_from_slice(wrapped);
-                }
-                Slot::Pre { capsule, wrapped } => {
-                    out.put_u8(KIND_PRE);
-                    out.put_var_bytes(&capsule.to_bytes());
-                    out.extend_from_slice(wrapped);
-                }
-            }
-        }
-    }
-
-    /// Reads the header part; the reader is left at the start of the payload.
-    fn read(r: &mut Reader<'_>) -> core::result::Result<Self, DecodeError> {
-        r.prefix(ObjectType::Envelope)?;
-        let id = r.array()?;
-        let commitment = r.array()?;
-        let nonce_prefix = r.array()?;
-        let at = r.offset();
-        let n = r.count(MAX_RECIPIENTS, MIN_SLOT_LEN)?;
-        if n == 0 {
-            return Err(r.err_at(DecodeErrorKind::InvalidValue, at));
-        }
-        let mut slots = Vec::with_capacity(n);
-        for _ in 0..n {
-            let at = r.offset();
-            match r.u8()? {
-                KIND_POLICY => {
-                    let body = r.var_bytes(MAX_RECIPIENT_LEN)?;
-                    let base = r.offset() - body.len();
-                    let mut inner = Reader::new(body);
-                    let header = Header::read(&mut inner)
-                        .and_then(|h| inner.finish().map(|()| h))
-                        .map_err(|e| DecodeError::new(e.kind, base + e.offset))?;
-                    slots.push(Slot::Policy {
-                        header,
-                        wrapped: r.array()?,
-                    });
-                }
-                KIND_PRE => {
-                    let body = r.var_bytes(MAX_RECIPIENT_LEN)?;
-                    let base = r.offset() - body.len();
-                    let capsule = Capsule::from_bytes(body).map_err(|e| match e {
-                        Error::Decode(d) => DecodeError::new(d.kind, base + d.offset),
-                        _ => DecodeError::new(DecodeErrorKind::InvalidValue, base),
-                    })?;
-                    slots.push(Slot::Pre {
-                        capsule,
-                        wrapped: r.array()?,
-                    });
-                }
-                _ => return Err(r.err_at(DecodeErrorKind::InvalidValue, at)),
-            }
-        }
-        Ok(EnvelopeHeader {
-            id,
-            commitment,
-            nonce_prefix,
-            slots,
-        })
+        encoding::to_bytes(self)
     }
 
     /// Strict decoding of [`to_bytes`](Self::to_bytes).
@@ -782,11 +708,83 @@ impl EnvelopeHeader {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        let h = Self::read(&mut r)?;
-        r.finish()?;
-        Ok(h)
+        encoding::from_bytes(bytes)
     }
+}
+
+impl Object for EnvelopeHeader {
+    const OBJECT: ObjectType = ObjectType::Envelope;
+}
+
+impl Encode for EnvelopeHeader {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_bytes(&self.id);
+        out.put_bytes(&self.commitment);
+        out.put_bytes(&self.nonce_prefix);
+        out.put_len(self.slots.len());
+        for slot in &self.slots {
+            match slot {
+                Slot::Policy { header, wrapped } => {
+                    out.put_u8(KIND_POLICY);
+                    encoding::write_nested(out, header);
+                    out.put_bytes(wrapped);
+                }
+                Slot::Pre { capsule, wrapped } => {
+                    out.put_u8(KIND_PRE);
+                    encoding::write_nested(out, capsule);
+                    out.put_bytes(wrapped);
+                }
+            }
+        }
+    }
+}
+
+impl Decode for EnvelopeHeader {
+    /// Reads the header part; the reader is left at the start of the payload.
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let id = r.array()?;
+        let commitment = r.array()?;
+        let nonce_prefix = r.array()?;
+        let at = r.offset();
+        let n = r.count(MAX_RECIPIENTS, MIN_SLOT_LEN)?;
+        if n == 0 {
+            return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into());
+        }
+        let mut slots = Vec::with_capacity(n);
+        for _ in 0..n {
+            let at = r.offset();
+            match r.u8()? {
+                KIND_POLICY => {
+                    let header = read_nested(r)?;
+                    slots.push(Slot::Policy {
+                        header,
+                        wrapped: r.array()?,
+                    });
+                }
+                KIND_PRE => {
+                    let capsule = read_nested(r)?;
+                    slots.push(Slot::Pre {
+                        capsule,
+                        wrapped: r.array()?,
+                    });
+                }
+                _ => return Err(r.err_at(DecodeErrorKind::InvalidValue, at).into()),
+            }
+        }
+        Ok(EnvelopeHeader {
+            id,
+            commitment,
+            nonce_prefix,
+            slots,
+        })
+    }
+}
+
+/// A recipient's object: a length-prefixed sub-encoding of at most [`MAX_RECIPIENT_LEN`] bytes,
+/// decoded whole; errors are reported at their offset in the envelope.
+fn read_nested<T: Decode>(r: &mut Reader<'_>) -> core::result::Result<T, DecodeError> {
+    let body = r.var_bytes(MAX_RECIPIENT_LEN)?;
+    encoding::from_nested_bytes(body, r.offset() - body.len())
 }
 
 impl Envelope {
@@ -983,10 +981,7 @@ impl Envelope {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.payload.len() + 1024);
-        self.header.write(&mut out);
-        out.extend_from_slice(&self.payload);
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strict decoding of the header part; the rest is the payload (authenticated on opening).
@@ -1023,8 +1018,26 @@ impl Envelope {
     /// # Ok::<(), rs_habe::Error>(())
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        let header = EnvelopeHeader::read(&mut r)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for Envelope {
+    const OBJECT: ObjectType = ObjectType::Envelope;
+}
+
+/// The header part, then the payload to the end.
+impl Encode for Envelope {
+    fn write_body(&self, out: &mut dyn Writer) {
+        self.header.write_body(out);
+        out.put_bytes(&self.payload);
+    }
+}
+
+/// Strict decoding of the header part; the rest is the payload (authenticated on opening).
+impl Decode for Envelope {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let header = EnvelopeHeader::read_body(r)?;
         let rest = r.bytes(r.remaining())?;
         if rest.len() < payload::TAG_SIZE {
             return Err(r.err(DecodeErrorKind::Truncated).into());

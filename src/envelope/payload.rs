@@ -338,17 +338,36 @@ pub(crate) fn seal_stream<R: Read, W: Write>(
     let (read, _) = drive_chunks(reader, writer, CHUNK_SIZE, |chunk, last| {
         // Fails only when the counter is exhausted (more than 2^32 chunks); the final chunk may
         // use position 2^32 - 1, and GCM itself cannot fail on a chunk this small.
-        let sealed = match (last, stream.as_mut()) {
-            (false, Some(s)) => s.encrypt_next_in_place(ad, chunk),
-            (true, _) => match stream.take() {
-                Some(s) => s.encrypt_last_in_place(ad, chunk),
-                None => Err(aes_gcm::aead::Error),
-            },
-            (false, None) => Err(aes_gcm::aead::Error),
-        };
-        sealed.map_err(|_| TOO_LONG)
+        stream_step(
+            &mut stream,
+            last,
+            chunk,
+            |s, c| s.encrypt_next_in_place(ad, c),
+            |s, c| s.encrypt_last_in_place(ad, c),
+        )
+        .map_err(|_| TOO_LONG)
     })?;
     Ok(read)
+}
+
+/// One chunk of a STREAM encryptor or decryptor: `next` for a chunk that is not the last;
+/// `last` consumes the stream, so any chunk after the final one fails.
+#[cfg(feature = "std")]
+fn stream_step<S, B: ?Sized>(
+    stream: &mut Option<S>,
+    is_last: bool,
+    chunk: &mut B,
+    next: impl FnOnce(&mut S, &mut B) -> core::result::Result<(), aes_gcm::aead::Error>,
+    last: impl FnOnce(S, &mut B) -> core::result::Result<(), aes_gcm::aead::Error>,
+) -> core::result::Result<(), aes_gcm::aead::Error> {
+    match (is_last, stream.as_mut()) {
+        (false, Some(s)) => next(s, chunk),
+        (true, _) => match stream.take() {
+            Some(s) => last(s, chunk),
+            None => Err(aes_gcm::aead::Error),
+        },
+        (false, None) => Err(aes_gcm::aead::Error),
+    }
 }
 
 /// Streaming [`open`]: reads a sealed payload from `reader` to its end and writes the
@@ -376,15 +395,14 @@ pub(crate) fn open_stream<R: Read, W: Write>(
     let (_, written) = drive_chunks(reader, writer, SEALED_CHUNK_SIZE, |chunk, last| {
         // The last chunk also rejects an empty input and a chunk shorter than a tag; a chunk
         // past position 2^32 - 1 fails rather than wrapping.
-        let opened = match (last, stream.as_mut()) {
-            (false, Some(s)) => s.decrypt_next_in_place(ad, chunk),
-            (true, _) => match stream.take() {
-                Some(s) => s.decrypt_last_in_place(ad, chunk),
-                None => Err(aes_gcm::aead::Error),
-            },
-            (false, None) => Err(aes_gcm::aead::Error),
-        };
-        opened.map_err(|_| Error::Decryption)
+        stream_step(
+            &mut stream,
+            last,
+            chunk,
+            |s, c| s.decrypt_next_in_place(ad, c),
+            |s, c| s.decrypt_last_in_place(ad, c),
+        )
+        .map_err(|_| Error::Decryption)
     })?;
     Ok(written)
 }

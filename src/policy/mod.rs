@@ -6,16 +6,19 @@
 //! the secret over the leaves; decryption reconstructs it from the leaves whose attributes the
 //! key holds.
 
+mod access_policy;
 mod ast;
 mod attribute;
+mod attribute_set;
 mod error;
 mod parser;
 mod share;
 #[cfg(test)]
 pub(crate) mod strategies;
 
-pub use ast::Policy;
-pub use attribute::{Attribute, AttributeSet, MAX_ATTRIBUTES, MAX_ATTRIBUTE_LEN};
+pub use access_policy::Policy;
+pub use attribute::{Attribute, MAX_ATTRIBUTE_LEN};
+pub use attribute_set::{AttributeSet, MAX_ATTRIBUTES};
 pub use error::{PolicyError, PolicyErrorKind};
 
 pub use crate::limits::MAX_LEAVES;

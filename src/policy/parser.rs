@@ -28,19 +28,9 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::ast::Node;
+use super::ast::{is_bare_byte, Node};
 use super::error::{PolicyError, PolicyErrorKind};
 use super::{Attribute, MAX_DEPTH, MAX_LEAVES, MAX_POLICY_TEXT_LEN};
-
-/// Whether `b` may appear in a bare (unquoted) attribute: `[A-Za-z0-9_.:@/-]`.
-pub(super) fn is_bare_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'@' | b'/' | b'-')
-}
-
-/// Whether `s` is one of the keywords, compared case-insensitively.
-pub(super) fn is_keyword(s: &str) -> bool {
-    s.eq_ignore_ascii_case("and") || s.eq_ignore_ascii_case("or") || s.eq_ignore_ascii_case("of")
-}
 
 fn err(kind: PolicyErrorKind, offset: usize) -> PolicyError {
     PolicyError { kind, offset }

@@ -30,8 +30,9 @@ use zeroize::Zeroizing;
 use crate::arith::{eval_poly, lagrange_at_zero_vartime};
 use crate::secret::ScalarCell;
 
-use super::ast::{Node, Policy};
+use super::ast::Node;
 use super::AttributeSet;
+use super::Policy;
 
 /// Which leaves to use, and with which coefficients, to recover a shared secret.
 ///

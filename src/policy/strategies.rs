@@ -4,8 +4,9 @@ use alloc::vec::Vec;
 
 use proptest::prelude::*;
 
-use super::ast::{Node, Policy};
+use super::ast::Node;
 use super::Attribute;
+use super::Policy;
 
 /// Attributes that exercise the printer: bare, keywords in any case, numbers, spaces, quotes,
 /// backslashes, non-ASCII, every bare punctuation character.

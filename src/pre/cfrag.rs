@@ -11,19 +11,16 @@ use zeroize::Zeroizing;
 use super::delegation::read_index;
 use super::{
     challenge_128, challenge_from_bytes, challenge_to_bytes, pre_nonce, Capsule, CheckedRecord,
-    DelegateeKey, DelegationId, ScalarCell, VerifiedCapsule, VerifiedKeyFrag, DELEGATION_ID_LEN,
+    DelegateeKey, DelegationId, ScalarCell, VerifiedCapsule, VerifiedKeyFrag,
 };
 use crate::arith::{
     g1_generator_mul, g1_generator_mul_vartime, interpolate_at_zero_vartime, mul_challenge_vartime,
 };
 use crate::domain;
-use crate::encoding::{ObjectType, Reader, Writer, PREFIX_LEN};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{Error, Result};
 use crate::gt::GtElem;
 use crate::SharedKey;
-
-/// Encoded length of a [`CapsuleFrag`]: prefix, id, index, `E`, `cfrag_i`, `c` (16), `z` (32).
-const CAPSULE_FRAG_LEN: usize = PREFIX_LEN + DELEGATION_ID_LEN + 4 + 48 + 48 + 16 + 32;
 
 /// `c = H128("RSHABE-V2-PRE-DLEQ", id ‖ u32_be(i) ‖ E ‖ VK_i ‖ cfrag_i ‖ R1 ‖ R2)`
 /// (scheme.md §10 v2).
@@ -246,15 +243,7 @@ impl CapsuleFrag {
     /// assert_eq!(cfrag.to_bytes().len(), 6 + 16 + 4 + 48 + 48 + 16 + 32);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(CAPSULE_FRAG_LEN);
-        out.put_prefix(ObjectType::CapsuleFrag);
-        out.extend_from_slice(self.id.as_bytes());
-        out.put_u32(u32::from(self.index));
-        out.put_g1(&self.e);
-        out.put_g1(&self.cfrag);
-        out.extend_from_slice(&self.c);
-        out.put_scalar(&self.z);
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): index in `1..=255`, canonical subgroup
@@ -266,15 +255,33 @@ impl CapsuleFrag {
     /// assert!(CapsuleFrag::from_bytes(&[0u8; 170]).is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::CapsuleFrag)?;
-        let id = DelegationId::read(&mut r)?;
-        let index = read_index(&mut r)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for CapsuleFrag {
+    const OBJECT: ObjectType = ObjectType::CapsuleFrag;
+}
+
+impl Encode for CapsuleFrag {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_bytes(self.id.as_bytes());
+        out.put_u32(u32::from(self.index));
+        out.put_g1(&self.e);
+        out.put_g1(&self.cfrag);
+        out.put_bytes(&self.c);
+        out.put_scalar(&self.z);
+    }
+}
+
+impl Decode for CapsuleFrag {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let id = DelegationId::read(r)?;
+        let index = read_index(r)?;
         let e = r.g1()?;
         let cfrag = r.g1()?;
         let c = r.array()?;
         let z = r.scalar()?;
-        r.finish()?;
         Ok(CapsuleFrag {
             id,
             index,

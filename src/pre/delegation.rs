@@ -15,14 +15,10 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::{random_nonzero, KeyPair, PublicKey, ScalarCell, DELEGATION_ID_LEN, MAX_SHARES};
 use crate::arith::{eval_poly, g1_generator_mul, lagrange_vartime, multi_exp_vartime, FixedBaseG1};
-use crate::encoding::{secret_bytes, ObjectType, Reader, Writer, PREFIX_LEN};
+use crate::encoding::{self, Decode, Encode, Object, ObjectType, Reader, Writer};
 use crate::error::{DecodeError, DecodeErrorKind, DelegationCheck, Error, Parameter, Result};
 use crate::gt::pairings_equal;
 use crate::secret::SecretG2;
-
-/// Encoded length of a [`DelegationRecord`] without its `VK_i`: prefix, id, `t`, `n`, two public
-/// keys, `D̂`, `M`.
-const RECORD_FIXED_LEN: usize = PREFIX_LEN + DELEGATION_ID_LEN + 4 + 4 + 2 * 144 + 96 + 48;
 
 /// The random 16-byte identifier of one delegation, carried by its record, key fragments and
 /// capsule fragments so that pieces of different delegations are never combined.
@@ -193,12 +189,7 @@ impl KeyFrag {
     /// assert_eq!(kfrags[0].to_bytes().len(), 6 + 16 + 4 + 32);
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        secret_bytes(|out| {
-            out.put_prefix(ObjectType::KeyFrag);
-            out.put_bytes(self.id.as_bytes());
-            out.put_u32(u32::from(self.index));
-            out.put_scalar(&self.kfrag.0);
-        })
+        encoding::to_secret_bytes(self)
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): index in `1..=255`, a canonical non-zero
@@ -209,12 +200,27 @@ impl KeyFrag {
     /// assert!(KeyFrag::from_bytes(&[]).is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::KeyFrag)?;
-        let id = DelegationId::read(&mut r)?;
-        let index = read_index(&mut r)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for KeyFrag {
+    const OBJECT: ObjectType = ObjectType::KeyFrag;
+}
+
+impl Encode for KeyFrag {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_bytes(self.id.as_bytes());
+        out.put_u32(u32::from(self.index));
+        out.put_scalar(&self.kfrag.0);
+    }
+}
+
+impl Decode for KeyFrag {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let id = DelegationId::read(r)?;
+        let index = read_index(r)?;
         let kfrag = Zeroizing::new(ScalarCell(r.nonzero_scalar()?));
-        r.finish()?;
         Ok(KeyFrag {
             id,
             index,
@@ -477,19 +483,7 @@ impl DelegationRecord {
     /// assert_eq!(record.to_bytes().len(), 6 + 16 + 4 + 4 + 144 + 144 + 96 + 48 + 5 * 48);
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(RECORD_FIXED_LEN + 48 * self.vk.len());
-        out.put_prefix(ObjectType::DelegationRecord);
-        out.extend_from_slice(self.id.as_bytes());
-        out.put_u32(u32::from(self.threshold));
-        out.put_len(self.vk.len());
-        self.owner.write_body(&mut out);
-        self.receiver.write_body(&mut out);
-        out.put_g2(&self.d_hat);
-        out.put_g1(&self.m);
-        for vk in &self.vk {
-            out.put_g1(vk);
-        }
-        out
+        encoding::to_bytes(self)
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): `1 <= t <= n <= 255` (the count is checked
@@ -502,9 +496,32 @@ impl DelegationRecord {
     /// assert!(DelegationRecord::from_bytes(b"RSHB\x02\x14").is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::DelegationRecord)?;
-        let id = DelegationId::read(&mut r)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for DelegationRecord {
+    const OBJECT: ObjectType = ObjectType::DelegationRecord;
+}
+
+impl Encode for DelegationRecord {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_bytes(self.id.as_bytes());
+        out.put_u32(u32::from(self.threshold));
+        out.put_len(self.vk.len());
+        self.owner.write_body(out);
+        self.receiver.write_body(out);
+        out.put_g2(&self.d_hat);
+        out.put_g1(&self.m);
+        for vk in &self.vk {
+            out.put_g1(vk);
+        }
+    }
+}
+
+impl Decode for DelegationRecord {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let id = DelegationId::read(r)?;
         let t_at = r.offset();
         let t = r.u32()?;
         let n = r.count(MAX_SHARES, 48)?;
@@ -512,15 +529,14 @@ impl DelegationRecord {
             .ok()
             .filter(|&t| t != 0 && usize::from(t) <= n)
             .ok_or(r.err_at(DecodeErrorKind::InvalidValue, t_at))?;
-        let owner = PublicKey::read_body(&mut r)?;
-        let receiver = PublicKey::read_body(&mut r)?;
+        let owner = PublicKey::read_body(r)?;
+        let receiver = PublicKey::read_body(r)?;
         let d_hat = r.g2()?;
         let m = r.g1()?;
         let mut vk = Vec::with_capacity(n);
         for _ in 0..n {
             vk.push(r.g1()?);
         }
-        r.finish()?;
         Ok(DelegationRecord {
             id,
             threshold,
@@ -735,12 +751,7 @@ impl DelegateeKey {
     /// assert_eq!(key.to_bytes().len(), 6 + 16 + 4 + 96);
     /// ```
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
-        secret_bytes(|out| {
-            out.put_prefix(ObjectType::DelegateeKey);
-            out.put_bytes(self.id.as_bytes());
-            out.put_u32(u32::from(self.threshold));
-            out.put_g2(&self.r_hat.0);
-        })
+        encoding::to_secret_bytes(self)
     }
 
     /// Strictly decodes [`to_bytes`](Self::to_bytes): `1 <= t <= 255`, a canonical subgroup
@@ -751,12 +762,27 @@ impl DelegateeKey {
     /// assert!(DelegateeKey::from_bytes(&[0u8; 122]).is_err());
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes);
-        r.prefix(ObjectType::DelegateeKey)?;
-        let id = DelegationId::read(&mut r)?;
-        let threshold = read_index(&mut r)?;
+        encoding::from_bytes(bytes)
+    }
+}
+
+impl Object for DelegateeKey {
+    const OBJECT: ObjectType = ObjectType::DelegateeKey;
+}
+
+impl Encode for DelegateeKey {
+    fn write_body(&self, out: &mut dyn Writer) {
+        out.put_bytes(self.id.as_bytes());
+        out.put_u32(u32::from(self.threshold));
+        out.put_g2(&self.r_hat.0);
+    }
+}
+
+impl Decode for DelegateeKey {
+    fn read_body(r: &mut Reader<'_>) -> Result<Self> {
+        let id = DelegationId::read(r)?;
+        let threshold = read_index(r)?;
         let r_hat = Zeroizing::new(SecretG2(r.g2()?));
-        r.finish()?;
         Ok(DelegateeKey {
             id,
             threshold,

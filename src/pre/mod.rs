@@ -110,17 +110,21 @@
 //! [`Error::InvalidProof`]: crate::Error::InvalidProof
 //! [`Error::FragmentMismatch`]: crate::Error::FragmentMismatch
 
+mod capsule;
 mod cfrag;
 mod delegation;
-mod keys;
+mod key_pair;
+mod public_key;
 #[cfg(test)]
 mod tests;
 
+pub use capsule::{encapsulate, Capsule, VerifiedCapsule};
 pub use cfrag::{CapsuleFrag, VerifiedCapsuleFrag};
 pub use delegation::{
     CheckedRecord, DelegateeKey, DelegationId, DelegationRecord, KeyFrag, VerifiedKeyFrag,
 };
-pub use keys::{encapsulate, Capsule, KeyPair, PublicKey, VerifiedCapsule};
+pub use key_pair::KeyPair;
+pub use public_key::PublicKey;
 
 use blstrs::Scalar;
 use ff::Field;
