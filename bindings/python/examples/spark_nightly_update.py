@@ -183,13 +183,14 @@ def main(argv=None) -> int:
     if master is None and "SPARK_ENV_LOADED" not in os.environ:
         master = "local[2]"  # plain `python`, not spark-submit
     spark = spark_session(master)
+    used = spark.sparkContext.master
     try:
         start = time.perf_counter()
         n = run_update(spark, args.input, args.output, pp_bytes, args.period, args.partitions)
         secs = time.perf_counter() - start
     finally:
         spark.stop()
-    print(f"updated {n} headers to period {args.period} in {secs:.1f} s -> {args.output}")
+    print(f"updated {n} headers to period {args.period} in {secs:.1f} s on {used} -> {args.output}")
     return 0
 
 

@@ -53,14 +53,18 @@ def test_spark_nightly_update(tmp_path):
     out = tmp_path / "envelopes-p2.parquet"
     env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", PYSPARK_PYTHON=sys.executable,
                PYSPARK_DRIVER_PYTHON=sys.executable)
+    # Through spark-submit (from the pyspark package), as on a cluster: the master comes from
+    # spark-submit, not from the script.
+    submit = pathlib.Path(sys.executable).parent / "spark-submit"
+    launcher = [str(submit), "--master", "local[2]"] if submit.exists() else [sys.executable]
     run = subprocess.run(
-        [sys.executable, str(SCRIPT), "update", "--input", paths["table"], "--output", str(out),
-         "--public-params", paths["pp"], "--period", "2", "--master", "local[2]",
-         "--partitions", "4"],
+        launcher + [str(SCRIPT), "update", "--input", paths["table"], "--output", str(out),
+                    "--public-params", paths["pp"], "--period", "2", "--partitions", "4"],
         env=env, capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-6000:]
-    assert f"updated {RECORDS} headers" in run.stdout
+    assert f"updated {RECORDS} headers to period 2" in run.stdout
+    assert "on local[2]" in run.stdout
 
     after = pq.read_table(str(out)).to_pylist()
     assert sorted(r["record_id"] for r in after) == sorted(payload_digests)
