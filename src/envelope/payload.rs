@@ -334,40 +334,45 @@ pub(crate) fn seal_stream<R: Read, W: Write>(
     reader: R,
     writer: W,
 ) -> Result<u64> {
-    let mut stream = Some(encryptor(key, nonce_prefix));
-    let (read, _) = drive_chunks(reader, writer, CHUNK_SIZE, |chunk, last| {
-        // Fails only when the counter is exhausted (more than 2^32 chunks); the final chunk may
-        // use position 2^32 - 1, and GCM itself cannot fail on a chunk this small.
-        stream_step(
-            &mut stream,
-            last,
-            chunk,
-            |s, c| s.encrypt_next_in_place(ad, c),
-            |s, c| s.encrypt_last_in_place(ad, c),
-        )
-        .map_err(|_| TOO_LONG)
-    })?;
+    // Fails only when the counter is exhausted (more than 2^32 chunks); the final chunk may use
+    // position 2^32 - 1, and GCM itself cannot fail on a chunk this small.
+    let (read, _) = run_stream(
+        encryptor(key, nonce_prefix),
+        reader,
+        writer,
+        CHUNK_SIZE,
+        |s, c| s.encrypt_next_in_place(ad, c),
+        |s, c| s.encrypt_last_in_place(ad, c),
+        TOO_LONG,
+    )?;
     Ok(read)
 }
 
-/// One chunk of a STREAM encryptor or decryptor: `next` for a chunk that is not the last;
-/// `last` consumes the stream, so any chunk after the final one fails.
+/// Runs a STREAM encryptor or decryptor over `reader` in chunks of `limit` bytes: `next` for
+/// every chunk but the last, `last` (which consumes the stream) for the final one; a failure of
+/// either is `err`. Returns the bytes read and written.
 #[cfg(feature = "std")]
-fn stream_step<S, B: ?Sized>(
-    stream: &mut Option<S>,
-    is_last: bool,
-    chunk: &mut B,
-    next: impl FnOnce(&mut S, &mut B) -> core::result::Result<(), aes_gcm::aead::Error>,
-    last: impl FnOnce(S, &mut B) -> core::result::Result<(), aes_gcm::aead::Error>,
-) -> core::result::Result<(), aes_gcm::aead::Error> {
-    match (is_last, stream.as_mut()) {
-        (false, Some(s)) => next(s, chunk),
-        (true, _) => match stream.take() {
-            Some(s) => last(s, chunk),
-            None => Err(aes_gcm::aead::Error),
-        },
-        (false, None) => Err(aes_gcm::aead::Error),
-    }
+fn run_stream<S, R: Read, W: Write>(
+    stream: S,
+    reader: R,
+    writer: W,
+    limit: usize,
+    next: impl Fn(&mut S, &mut Vec<u8>) -> core::result::Result<(), aes_gcm::aead::Error>,
+    last: impl Fn(S, &mut Vec<u8>) -> core::result::Result<(), aes_gcm::aead::Error>,
+    err: Error,
+) -> Result<(u64, u64)> {
+    let mut stream = Some(stream);
+    drive_chunks(reader, writer, limit, |chunk, is_last| {
+        let done = match (is_last, stream.as_mut()) {
+            (false, Some(s)) => next(s, chunk),
+            (true, _) => match stream.take() {
+                Some(s) => last(s, chunk),
+                None => Err(aes_gcm::aead::Error),
+            },
+            (false, None) => Err(aes_gcm::aead::Error),
+        };
+        done.map_err(|_| err.clone())
+    })
 }
 
 /// Streaming [`open`]: reads a sealed payload from `reader` to its end and writes the
@@ -391,19 +396,17 @@ pub(crate) fn open_stream<R: Read, W: Write>(
     reader: R,
     writer: W,
 ) -> Result<u64> {
-    let mut stream = Some(decryptor(key, nonce_prefix));
-    let (_, written) = drive_chunks(reader, writer, SEALED_CHUNK_SIZE, |chunk, last| {
-        // The last chunk also rejects an empty input and a chunk shorter than a tag; a chunk
-        // past position 2^32 - 1 fails rather than wrapping.
-        stream_step(
-            &mut stream,
-            last,
-            chunk,
-            |s, c| s.decrypt_next_in_place(ad, c),
-            |s, c| s.decrypt_last_in_place(ad, c),
-        )
-        .map_err(|_| Error::Decryption)
-    })?;
+    // The last chunk also rejects an empty input and a chunk shorter than a tag; a chunk past
+    // position 2^32 - 1 fails rather than wrapping.
+    let (_, written) = run_stream(
+        decryptor(key, nonce_prefix),
+        reader,
+        writer,
+        SEALED_CHUNK_SIZE,
+        |s, c| s.decrypt_next_in_place(ad, c),
+        |s, c| s.decrypt_last_in_place(ad, c),
+        Error::Decryption,
+    )?;
     Ok(written)
 }
 
