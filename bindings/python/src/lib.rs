@@ -11,6 +11,8 @@
 //! - `repr` never shows secret material; secret `to_bytes` copy the secret into a Python `bytes`
 //!   (the Rust copy is wiped, the Python one is not: see the README).
 
+#[macro_use]
+mod macros;
 mod errors;
 mod pre;
 
@@ -85,39 +87,22 @@ fn attribute_list<'py>(py: Python<'py>, set: &AttributeSet) -> PyResult<Bound<'p
 #[pyclass(module = "rs_habe", name = "PublicParams", frozen)]
 pub struct PyPublicParams(pub(crate) PublicParams);
 
+codec!(PyPublicParams(PublicParams), gil_released);
+eq_by_value!(PyPublicParams);
+getters!(PyPublicParams {
+    /// The depth of the time tree `D_t`: periods are `0 .. 2**time_depth`.
+    time_depth: u8,
+    /// The number of periods, `2**time_depth`.
+    periods: u64,
+    is_precomputed: bool,
+});
+
 #[pymethods]
 impl PyPublicParams {
-    /// The depth of the time tree `D_t`: periods are `0 .. 2**time_depth`.
-    #[getter]
-    fn time_depth(&self) -> u8 {
-        self.0.time_depth()
-    }
-    /// The number of periods, `2**time_depth`.
-    #[getter]
-    fn periods(&self) -> u64 {
-        self.0.periods()
-    }
     /// Builds the fixed-base tables that speed up encryption, key issuing and header updates.
     fn precompute(&self, py: Python<'_>) {
         let pp = &self.0;
         py.allow_threads(|| pp.precompute());
-    }
-    #[getter]
-    fn is_precomputed(&self) -> bool {
-        self.0.is_precomputed()
-    }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
-        let d: &[u8] = &data;
-        py.allow_threads(|| PublicParams::from_bytes(d))
-            .map(Self)
-            .map_err(to_py)
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.downcast::<Self>().is_ok_and(|o| o.get().0 == self.0)
     }
     fn __repr__(&self) -> String {
         format!("PublicParams(time_depth={})", self.0.time_depth())
@@ -170,6 +155,11 @@ impl PyUserId {
     }
 }
 
+/// The `repr` of a user's id, as inside the keys' `repr`s.
+fn user_repr(u: UserId) -> String {
+    PyUserId::from_rust(u).__repr__()
+}
+
 pub(crate) fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
@@ -181,6 +171,9 @@ pub(crate) fn hex(b: &[u8]) -> String {
 /// a malformed text raises `PolicyError` with its `kind` and byte `offset`.
 #[pyclass(module = "rs_habe", name = "Policy", frozen)]
 pub struct PyPolicy(pub(crate) Policy);
+
+eq_by_value!(PyPolicy);
+getters!(PyPolicy { leaf_count: usize });
 
 #[pymethods]
 impl PyPolicy {
@@ -198,10 +191,6 @@ impl PyPolicy {
     fn leaves<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         PyList::new(py, self.0.leaves().iter().map(|a| a.as_str()))
     }
-    #[getter]
-    fn leaf_count(&self) -> usize {
-        self.0.leaf_count()
-    }
     /// Whether a set of attributes satisfies the policy.
     fn is_satisfied_by(&self, attributes: &Bound<'_, PyAny>) -> PyResult<bool> {
         Ok(self.0.is_satisfied_by(&attribute_set(attributes)?))
@@ -211,9 +200,6 @@ impl PyPolicy {
     }
     fn __repr__(&self) -> String {
         format!("Policy({:?})", self.0.to_string())
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.downcast::<Self>().is_ok_and(|o| o.get().0 == self.0)
     }
 }
 
@@ -322,36 +308,21 @@ impl PyAuthority {
 #[pyclass(module = "rs_habe", name = "SecretKey", frozen)]
 pub struct PySecretKey(SecretKey);
 
+codec!(PySecretKey(SecretKey), gil_released);
+user_key_getters!(PySecretKey);
+
 #[pymethods]
 impl PySecretKey {
-    #[getter]
-    fn user_id(&self) -> PyUserId {
-        PyUserId::from_rust(self.0.user_id())
-    }
-    #[getter]
-    fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        attribute_list(py, self.0.attributes())
-    }
     /// Combines the key with its issuer's key update into the decryption key of that period.
     fn decryption_key(&self, py: Python<'_>, update: &PyKeyUpdate) -> PyResult<PyDecryptionKey> {
         py.allow_threads(|| self.0.decryption_key(&update.0))
             .map(PyDecryptionKey)
             .map_err(to_py)
     }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
-        let d: &[u8] = &data;
-        py.allow_threads(|| SecretKey::from_bytes(d))
-            .map(Self)
-            .map_err(to_py)
-    }
     fn __repr__(&self) -> String {
         format!(
             "SecretKey(user_id={}, attributes={:?})",
-            PyUserId::from_rust(self.0.user_id()).__repr__(),
+            user_repr(self.0.user_id()),
             attr_names(self.0.attributes())
         )
     }
@@ -365,23 +336,18 @@ fn attr_names(set: &AttributeSet) -> Vec<&str> {
 #[pyclass(module = "rs_habe", name = "KeyUpdate", frozen)]
 pub struct PyKeyUpdate(KeyUpdate);
 
+codec!(PyKeyUpdate(KeyUpdate), gil_released);
+getters!(PyKeyUpdate {
+    period: u64,
+    counter: u64,
+    entry_count: usize,
+});
+
 #[pymethods]
 impl PyKeyUpdate {
     #[getter]
-    fn period(&self) -> u64 {
-        self.0.period()
-    }
-    #[getter]
     fn issuer_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         bytes(py, self.0.issuer_id().as_bytes())
-    }
-    #[getter]
-    fn counter(&self) -> u64 {
-        self.0.counter()
-    }
-    #[getter]
-    fn entry_count(&self) -> usize {
-        self.0.entry_count()
     }
     /// The delegator's attributes for a delegated update, `None` for the authority's.
     #[getter]
@@ -390,16 +356,6 @@ impl PyKeyUpdate {
             .attributes()
             .map(|a| attribute_list(py, a))
             .transpose()
-    }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
-        let d: &[u8] = &data;
-        py.allow_threads(|| KeyUpdate::from_bytes(d))
-            .map(Self)
-            .map_err(to_py)
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
@@ -422,6 +378,8 @@ impl PyKeyUpdate {
 #[pyclass(module = "rs_habe", name = "FreshnessGuard", frozen)]
 pub struct PyFreshnessGuard(Mutex<FreshnessGuard>);
 
+codec!(PyFreshnessGuard(Mutex<FreshnessGuard>), gil_held);
+
 #[pymethods]
 impl PyFreshnessGuard {
     #[new]
@@ -438,15 +396,6 @@ impl PyFreshnessGuard {
             .map_err(|_| PyValueError::new_err("an issuer id is 16 bytes"))?;
         Ok(lock_gil(py, &self.0).newest(&id.into()))
     }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &lock_gil(py, &self.0).to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        FreshnessGuard::from_bytes(data)
-            .map(|g| PyFreshnessGuard(Mutex::new(g)))
-            .map_err(to_py)
-    }
     fn __repr__(&self) -> String {
         "FreshnessGuard()".to_owned()
     }
@@ -456,24 +405,15 @@ impl PyFreshnessGuard {
 #[pyclass(module = "rs_habe", name = "DecryptionKey", frozen)]
 pub struct PyDecryptionKey(pub(crate) DecryptionKey);
 
+codec!(PyDecryptionKey(DecryptionKey), gil_released);
+user_key_getters!(PyDecryptionKey);
+getters!(PyDecryptionKey {
+    period: u64,
+    time_depth: u8,
+});
+
 #[pymethods]
 impl PyDecryptionKey {
-    #[getter]
-    fn period(&self) -> u64 {
-        self.0.period()
-    }
-    #[getter]
-    fn time_depth(&self) -> u8 {
-        self.0.time_depth()
-    }
-    #[getter]
-    fn user_id(&self) -> PyUserId {
-        PyUserId::from_rust(self.0.user_id())
-    }
-    #[getter]
-    fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        attribute_list(py, self.0.attributes())
-    }
     /// Precomputes the key's pairing lines (faster repeated decryption).
     fn prepare(&self, py: Python<'_>) {
         py.allow_threads(|| self.0.prepare());
@@ -512,20 +452,10 @@ impl PyDecryptionKey {
         let k: &[u8; 32] = &k;
         Ok(bytes(py, k))
     }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
-        let d: &[u8] = &data;
-        py.allow_threads(|| DecryptionKey::from_bytes(d))
-            .map(Self)
-            .map_err(to_py)
-    }
     fn __repr__(&self) -> String {
         format!(
             "DecryptionKey(user_id={}, period={}, attributes={:?})",
-            PyUserId::from_rust(self.0.user_id()).__repr__(),
+            user_repr(self.0.user_id()),
             self.0.period(),
             attr_names(self.0.attributes())
         )
@@ -536,40 +466,22 @@ impl PyDecryptionKey {
 #[pyclass(module = "rs_habe", name = "TransformKey", frozen)]
 pub struct PyTransformKey(TransformKey);
 
+codec!(PyTransformKey(TransformKey), gil_released);
+user_key_getters!(PyTransformKey);
+getters!(PyTransformKey { period: u64 });
+
 #[pymethods]
 impl PyTransformKey {
-    #[getter]
-    fn period(&self) -> u64 {
-        self.0.period()
-    }
-    #[getter]
-    fn user_id(&self) -> PyUserId {
-        PyUserId::from_rust(self.0.user_id())
-    }
-    #[getter]
-    fn attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        attribute_list(py, self.0.attributes())
-    }
     /// The server's partial decryption of an ABE header.
     fn transform(&self, py: Python<'_>, header: &PyHeader) -> PyResult<PyPartialDecryption> {
         py.allow_threads(|| self.0.transform(&header.0))
             .map(PyPartialDecryption)
             .map_err(to_py)
     }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
-        let d: &[u8] = &data;
-        py.allow_threads(|| TransformKey::from_bytes(d))
-            .map(Self)
-            .map_err(to_py)
-    }
     fn __repr__(&self) -> String {
         format!(
             "TransformKey(user_id={}, period={})",
-            PyUserId::from_rust(self.0.user_id()).__repr__(),
+            user_repr(self.0.user_id()),
             self.0.period()
         )
     }
@@ -578,6 +490,8 @@ impl PyTransformKey {
 /// The user's half of an outsourced decryption key (secret).
 #[pyclass(module = "rs_habe", name = "RetrievalKey", frozen)]
 pub struct PyRetrievalKey(RetrievalKey);
+
+codec!(PyRetrievalKey(RetrievalKey), gil_held);
 
 #[pymethods]
 impl PyRetrievalKey {
@@ -594,13 +508,6 @@ impl PyRetrievalKey {
         let k: &[u8; 32] = &k;
         Ok(bytes(py, k))
     }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        RetrievalKey::from_bytes(data).map(Self).map_err(to_py)
-    }
     fn __repr__(&self) -> String {
         "RetrievalKey([redacted])".to_owned()
     }
@@ -610,20 +517,14 @@ impl PyRetrievalKey {
 #[pyclass(module = "rs_habe", name = "PartialDecryption", frozen)]
 pub struct PyPartialDecryption(PartialDecryption);
 
+codec!(PyPartialDecryption(PartialDecryption), gil_held);
+getters!(PyPartialDecryption {
+    /// The index of the envelope recipient it belongs to.
+    slot: u32,
+});
+
 #[pymethods]
 impl PyPartialDecryption {
-    /// The index of the envelope recipient it belongs to.
-    #[getter]
-    fn slot(&self) -> u32 {
-        self.0.slot()
-    }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        PartialDecryption::from_bytes(data).map(Self).map_err(to_py)
-    }
     fn __repr__(&self) -> String {
         format!("PartialDecryption(slot={})", self.0.slot())
     }
@@ -632,6 +533,12 @@ impl PyPartialDecryption {
 /// A key holder acting as an issuer for children (its own user tree and revocation list).
 #[pyclass(module = "rs_habe", name = "Delegator", frozen)]
 pub struct PyDelegator(Mutex<Delegator>);
+
+codec!(
+    PyDelegator(Mutex<Delegator>),
+    gil_held,
+    doc = "The delegator's whole state (secret)."
+);
 
 #[pymethods]
 impl PyDelegator {
@@ -692,22 +599,12 @@ impl PyDelegator {
         .map(PyKeyUpdate)
         .map_err(to_py)
     }
-    /// The delegator's whole state (secret).
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &lock_gil(py, &self.0).to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        Delegator::from_bytes(data)
-            .map(|d| PyDelegator(Mutex::new(d)))
-            .map_err(to_py)
-    }
     fn __repr__(&self, py: Python<'_>) -> String {
         let d = lock_gil(py, &self.0);
         format!(
             "Delegator(issuer_id={}, user_id={}, attributes={:?})",
             hex(d.issuer_id().as_bytes()),
-            PyUserId::from_rust(d.user_id()).__repr__(),
+            user_repr(d.user_id()),
             attr_names(d.attributes())
         )
     }
@@ -719,6 +616,13 @@ impl PyDelegator {
 /// An ABE header (KEM ciphertext) for a policy and a period.
 #[pyclass(module = "rs_habe", name = "Header", frozen)]
 pub struct PyHeader(pub(crate) Header);
+
+codec!(PyHeader(Header), gil_released);
+eq_by_value!(PyHeader);
+getters!(PyHeader {
+    period: u64,
+    time_depth: u8,
+});
 
 #[pymethods]
 impl PyHeader {
@@ -738,14 +642,6 @@ impl PyHeader {
         Ok((Self(h), bytes(py, k)))
     }
     #[getter]
-    fn period(&self) -> u64 {
-        self.0.period()
-    }
-    #[getter]
-    fn time_depth(&self) -> u8 {
-        self.0.time_depth()
-    }
-    #[getter]
     fn policy(&self) -> PyPolicy {
         PyPolicy(self.0.policy().clone())
     }
@@ -759,19 +655,6 @@ impl PyHeader {
         py.allow_threads(|| self.0.update(&mut OsRng, &public_params.0, period))
             .map(Self)
             .map_err(to_py)
-    }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
-        let d: &[u8] = &data;
-        py.allow_threads(|| Header::from_bytes(d))
-            .map(Self)
-            .map_err(to_py)
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.downcast::<Self>().is_ok_and(|o| o.get().0 == self.0)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -903,16 +786,18 @@ impl<'py> OpenerArg<'py> {
 #[pyclass(module = "rs_habe", name = "EnvelopeHeader", frozen)]
 pub struct PyEnvelopeHeader(EnvelopeHeader);
 
+codec!(PyEnvelopeHeader(EnvelopeHeader), gil_released);
+eq_by_value!(PyEnvelopeHeader);
+getters!(PyEnvelopeHeader {
+    recipient_count: usize
+});
+
 #[pymethods]
 impl PyEnvelopeHeader {
     /// The envelope's 16-byte id.
     #[getter]
     fn id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         bytes(py, self.0.id())
-    }
-    #[getter]
-    fn recipient_count(&self) -> usize {
-        self.0.recipient_count()
     }
     /// The ABE headers of the policy recipients, in order.
     fn policy_headers(&self) -> Vec<PyHeader> {
@@ -943,19 +828,6 @@ impl PyEnvelopeHeader {
             .map(PyPartialDecryption)
             .map_err(to_py)
     }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
-        let d: &[u8] = &data;
-        py.allow_threads(|| EnvelopeHeader::from_bytes(d))
-            .map(Self)
-            .map_err(to_py)
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.downcast::<Self>().is_ok_and(|o| o.get().0 == self.0)
-    }
     fn __repr__(&self) -> String {
         format!(
             "EnvelopeHeader(id={}, recipients={})",
@@ -968,6 +840,9 @@ impl PyEnvelopeHeader {
 /// A sealed record: header and AES-256-GCM payload.
 #[pyclass(module = "rs_habe", name = "Envelope", frozen)]
 pub struct PyEnvelope(Envelope);
+
+codec!(PyEnvelope(Envelope), gil_released);
+eq_by_value!(PyEnvelope);
 
 #[pymethods]
 impl PyEnvelope {
@@ -1073,19 +948,6 @@ impl PyEnvelope {
         stream_file(py, &source, &destination, |r, w| {
             Envelope::update_stream(&mut OsRng, &public_params.0, period, r, w)
         })
-    }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(py: Python<'_>, data: PyBackedBytes) -> PyResult<Self> {
-        let d: &[u8] = &data;
-        py.allow_threads(|| Envelope::from_bytes(d))
-            .map(Self)
-            .map_err(to_py)
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.downcast::<Self>().is_ok_and(|o| o.get().0 == self.0)
     }
     fn __repr__(&self) -> String {
         format!(

@@ -32,6 +32,8 @@ fn delegatee_decapsulate(
 #[derive(PartialEq, Eq)]
 pub struct PyPublicKey(pub(crate) PublicKey);
 
+codec!(PyPublicKey(PublicKey), gil_held);
+
 impl std::hash::Hash for PyPublicKey {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.0.to_bytes().hash(state);
@@ -40,13 +42,6 @@ impl std::hash::Hash for PyPublicKey {
 
 #[pymethods]
 impl PyPublicKey {
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        PublicKey::from_bytes(data).map(Self).map_err(to_py)
-    }
     fn __repr__(&self) -> String {
         let b = self.0.to_bytes();
         format!("PublicKey({}…)", hex(b.get(6..14).unwrap_or_default()))
@@ -56,6 +51,12 @@ impl PyPublicKey {
 /// A PRE key pair (secret; `repr` shows the public key only).
 #[pyclass(module = "rs_habe", name = "KeyPair", frozen)]
 pub struct PyKeyPair(pub(crate) KeyPair);
+
+codec!(
+    PyKeyPair(KeyPair),
+    gil_held,
+    doc = "The secret key (secret)."
+);
 
 #[pymethods]
 impl PyKeyPair {
@@ -101,14 +102,6 @@ impl PyKeyPair {
             .map_err(to_py)?;
         Ok(bytes(py, &k))
     }
-    /// The secret key (secret).
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        KeyPair::from_bytes(data).map(Self).map_err(to_py)
-    }
     fn __repr__(&self) -> String {
         format!(
             "KeyPair(public_key={}, secret=[redacted])",
@@ -122,6 +115,8 @@ impl PyKeyPair {
 #[derive(PartialEq, Eq)]
 pub struct PyCapsule(pub(crate) Capsule);
 
+codec!(PyCapsule(Capsule), gil_held);
+
 #[pymethods]
 impl PyCapsule {
     /// Checks the capsule's proof of knowledge against its owner's public key.
@@ -129,13 +124,6 @@ impl PyCapsule {
         py.allow_threads(|| self.0.verify(&owner.0))
             .map(PyVerifiedCapsule)
             .map_err(to_py)
-    }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        Capsule::from_bytes(data).map(Self).map_err(to_py)
     }
     fn __repr__(&self) -> String {
         "Capsule(...)".to_owned()
@@ -178,20 +166,15 @@ fn pre_encapsulate<'py>(
 #[derive(PartialEq, Eq)]
 pub struct PyDelegationRecord(DelegationRecord);
 
+codec!(PyDelegationRecord(DelegationRecord), gil_held);
+delegation_id_getter!(PyDelegationRecord);
+getters!(PyDelegationRecord {
+    threshold: usize,
+    shares: usize,
+});
+
 #[pymethods]
 impl PyDelegationRecord {
-    #[getter]
-    fn delegation_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, self.0.delegation_id().as_bytes())
-    }
-    #[getter]
-    fn threshold(&self) -> usize {
-        self.0.threshold()
-    }
-    #[getter]
-    fn shares(&self) -> usize {
-        self.0.shares()
-    }
     #[getter]
     fn owner(&self) -> PyPublicKey {
         PyPublicKey(self.0.owner())
@@ -205,13 +188,6 @@ impl PyDelegationRecord {
         py.allow_threads(|| self.0.check())
             .map(PyCheckedRecord)
             .map_err(to_py)
-    }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        DelegationRecord::from_bytes(data).map(Self).map_err(to_py)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -255,6 +231,9 @@ impl PyCheckedRecord {
 #[pyclass(module = "rs_habe", name = "KeyFrag", frozen)]
 pub struct PyKeyFrag(KeyFrag);
 
+codec!(PyKeyFrag(KeyFrag), gil_held);
+fragment_members!(PyKeyFrag, "KeyFrag", ", kfrag=[redacted]");
+
 impl PyKeyFrag {
     /// An owned copy (`KeyFrag` is not `Clone`: it is a secret), through its encoding.
     fn copy(&self) -> rs_habe::Result<KeyFrag> {
@@ -264,33 +243,11 @@ impl PyKeyFrag {
 
 #[pymethods]
 impl PyKeyFrag {
-    #[getter]
-    fn delegation_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, self.0.delegation_id().as_bytes())
-    }
-    #[getter]
-    fn index(&self) -> u8 {
-        self.0.index()
-    }
     /// Checks the fragment against the checked delegation record.
     fn verify(&self, py: Python<'_>, record: &PyCheckedRecord) -> PyResult<PyVerifiedKeyFrag> {
         py.allow_threads(|| self.copy().and_then(|k| k.verify(&record.0)))
             .map(PyVerifiedKeyFrag)
             .map_err(to_py)
-    }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        KeyFrag::from_bytes(data).map(Self).map_err(to_py)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "KeyFrag(delegation_id={}, index={}, kfrag=[redacted])",
-            hex(self.0.delegation_id().as_bytes()),
-            self.0.index()
-        )
     }
 }
 
@@ -298,28 +255,15 @@ impl PyKeyFrag {
 #[pyclass(module = "rs_habe", name = "VerifiedKeyFrag", frozen)]
 pub struct PyVerifiedKeyFrag(VerifiedKeyFrag);
 
+fragment_members!(PyVerifiedKeyFrag, "VerifiedKeyFrag", ", kfrag=[redacted]");
+
 #[pymethods]
 impl PyVerifiedKeyFrag {
-    #[getter]
-    fn delegation_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, self.0.delegation_id().as_bytes())
-    }
-    #[getter]
-    fn index(&self) -> u8 {
-        self.0.index()
-    }
     /// The proxy's capsule fragment, with its proof.
     fn reencrypt(&self, py: Python<'_>, capsule: &PyVerifiedCapsule) -> PyResult<PyCapsuleFrag> {
         py.allow_threads(|| self.0.reencrypt(&mut OsRng, &capsule.0))
             .map(PyCapsuleFrag)
             .map_err(to_py)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "VerifiedKeyFrag(delegation_id={}, index={}, kfrag=[redacted])",
-            hex(self.0.delegation_id().as_bytes()),
-            self.0.index()
-        )
     }
 }
 
@@ -328,16 +272,11 @@ impl PyVerifiedKeyFrag {
 #[derive(PartialEq, Eq)]
 pub struct PyCapsuleFrag(CapsuleFrag);
 
+codec!(PyCapsuleFrag(CapsuleFrag), gil_held);
+fragment_members!(PyCapsuleFrag, "CapsuleFrag", "");
+
 #[pymethods]
 impl PyCapsuleFrag {
-    #[getter]
-    fn delegation_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, self.0.delegation_id().as_bytes())
-    }
-    #[getter]
-    fn index(&self) -> u8 {
-        self.0.index()
-    }
     /// Checks the fragment's proof against the capsule and the checked record.
     fn verify(
         &self,
@@ -349,36 +288,17 @@ impl PyCapsuleFrag {
             .map(PyVerifiedCapsuleFrag)
             .map_err(to_py)
     }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        CapsuleFrag::from_bytes(data).map(Self).map_err(to_py)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "CapsuleFrag(delegation_id={}, index={})",
-            hex(self.0.delegation_id().as_bytes()),
-            self.0.index()
-        )
-    }
 }
 
 /// A capsule fragment whose proof verified.
 #[pyclass(module = "rs_habe", name = "VerifiedCapsuleFrag", frozen)]
 pub struct PyVerifiedCapsuleFrag(pub(crate) VerifiedCapsuleFrag);
 
+codec!(PyVerifiedCapsuleFrag(VerifiedCapsuleFrag), encode_only);
+fragment_members!(PyVerifiedCapsuleFrag, "VerifiedCapsuleFrag", "");
+
 #[pymethods]
 impl PyVerifiedCapsuleFrag {
-    #[getter]
-    fn delegation_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, self.0.delegation_id().as_bytes())
-    }
-    #[getter]
-    fn index(&self) -> u8 {
-        self.0.index()
-    }
     /// Whether the fragment belongs to this capsule.
     fn is_for(&self, capsule: &PyCapsule) -> bool {
         self.0.is_for(&capsule.0)
@@ -388,32 +308,18 @@ impl PyVerifiedCapsuleFrag {
     fn unverified(&self) -> PyCapsuleFrag {
         PyCapsuleFrag(self.0.clone().into_unverified())
     }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "VerifiedCapsuleFrag(delegation_id={}, index={})",
-            hex(self.0.delegation_id().as_bytes()),
-            self.0.index()
-        )
-    }
 }
 
 /// The receiver's key for one delegation (secret).
 #[pyclass(module = "rs_habe", name = "DelegateeKey", frozen)]
 pub struct PyDelegateeKey(pub(crate) DelegateeKey);
 
+codec!(PyDelegateeKey(DelegateeKey), gil_held);
+delegation_id_getter!(PyDelegateeKey);
+getters!(PyDelegateeKey { threshold: usize });
+
 #[pymethods]
 impl PyDelegateeKey {
-    #[getter]
-    fn delegation_id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, self.0.delegation_id().as_bytes())
-    }
-    #[getter]
-    fn threshold(&self) -> usize {
-        self.0.threshold()
-    }
     /// The 32-byte key of a capsule from `threshold` verified fragments (secret).
     fn decapsulate<'py>(
         &self,
@@ -426,13 +332,6 @@ impl PyDelegateeKey {
             .allow_threads(|| delegatee_decapsulate(&self.0, &capsule.0, &frags))
             .map_err(to_py)?;
         Ok(bytes(py, &k))
-    }
-    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
-        bytes(py, &self.0.to_bytes())
-    }
-    #[staticmethod]
-    fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        DelegateeKey::from_bytes(data).map(Self).map_err(to_py)
     }
     fn __repr__(&self) -> String {
         format!(
