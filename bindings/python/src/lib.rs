@@ -618,6 +618,10 @@ impl PyDelegator {
 pub struct PyHeader(pub(crate) Header);
 
 codec!(PyHeader(Header), gil_released);
+update_method!(
+    PyHeader,
+    "The header moved to a later period (public parameters only)."
+);
 eq_by_value!(PyHeader);
 getters!(PyHeader {
     period: u64,
@@ -644,17 +648,6 @@ impl PyHeader {
     #[getter]
     fn policy(&self) -> PyPolicy {
         PyPolicy(self.0.policy().clone())
-    }
-    /// The header moved to a later period (public parameters only).
-    fn update(
-        &self,
-        py: Python<'_>,
-        public_params: &PyPublicParams,
-        period: u64,
-    ) -> PyResult<Self> {
-        py.allow_threads(|| self.0.update(&mut OsRng, &public_params.0, period))
-            .map(Self)
-            .map_err(to_py)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -787,6 +780,10 @@ impl<'py> OpenerArg<'py> {
 pub struct PyEnvelopeHeader(EnvelopeHeader);
 
 codec!(PyEnvelopeHeader(EnvelopeHeader), gil_released);
+update_method!(
+    PyEnvelopeHeader,
+    "Every policy recipient moved to `period`; content key and payload unchanged."
+);
 eq_by_value!(PyEnvelopeHeader);
 getters!(PyEnvelopeHeader {
     recipient_count: usize
@@ -806,17 +803,6 @@ impl PyEnvelopeHeader {
     /// The PRE capsules of the PRE recipients, in order.
     fn capsules(&self) -> Vec<pre::PyCapsule> {
         self.0.capsules().copied().map(pre::PyCapsule).collect()
-    }
-    /// Every policy recipient moved to `period`; content key and payload unchanged.
-    fn update(
-        &self,
-        py: Python<'_>,
-        public_params: &PyPublicParams,
-        period: u64,
-    ) -> PyResult<Self> {
-        py.allow_threads(|| self.0.update(&mut OsRng, &public_params.0, period))
-            .map(Self)
-            .map_err(to_py)
     }
     /// A server's partial decryption of the first policy recipient the transform key opens.
     fn transform(
@@ -842,6 +828,10 @@ impl PyEnvelopeHeader {
 pub struct PyEnvelope(Envelope);
 
 codec!(PyEnvelope(Envelope), gil_released);
+update_method!(
+    PyEnvelope,
+    "The envelope moved to `period` (header rewritten, payload untouched)."
+);
 eq_by_value!(PyEnvelope);
 
 #[pymethods]
@@ -888,17 +878,6 @@ impl PyEnvelope {
     #[getter]
     fn payload<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         bytes(py, self.0.payload())
-    }
-    /// The envelope moved to `period` (header rewritten, payload untouched).
-    fn update(
-        &self,
-        py: Python<'_>,
-        public_params: &PyPublicParams,
-        period: u64,
-    ) -> PyResult<Self> {
-        py.allow_threads(|| self.0.update(&mut OsRng, &public_params.0, period))
-            .map(Self)
-            .map_err(to_py)
     }
     /// Seals the file `source` into `destination` (streamed, 64 KiB chunks); returns the
     /// number of plaintext bytes.

@@ -152,3 +152,27 @@ macro_rules! eq_by_value {
         }
     };
 }
+
+/// `update(public_params, period)`: a copy of the header or envelope moved to `period` (public
+/// parameters only), computed with the GIL released. The literal is the docstring.
+macro_rules! update_method {
+    ($py:ident, $doc:literal) => {
+        #[::pyo3::pymethods]
+        impl $py {
+            #[doc = $doc]
+            fn update(
+                &self,
+                py: ::pyo3::Python<'_>,
+                public_params: &$crate::PyPublicParams,
+                period: u64,
+            ) -> ::pyo3::PyResult<Self> {
+                py.allow_threads(|| {
+                    self.0
+                        .update(&mut ::rs_habe::rand_core::OsRng, &public_params.0, period)
+                })
+                .map(Self)
+                .map_err($crate::to_py)
+            }
+        }
+    };
+}
